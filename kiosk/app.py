@@ -1,0 +1,291 @@
+"""The Kivy App: wires the services, holds what the screens display as properties, navigates, and runs
+the idle timer. Business rules live in kiosk/ modules that do not need a window.
+
+Import this only after kiosk.cli.configure_kivy() (or the tests' conftest) has set Kivy's Config:
+importing kivy.core.window creates the window.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time as _time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
+
+from kiosk import theme
+from kiosk.config import Config
+from kiosk.session import Session, idle_seconds
+from kiosk.workers import Worker
+
+log = logging.getLogger(__name__)
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+class KioskApp(App):
+    title = "自助终端"
+    lang = StringProperty("zh_CN")
+    elder = BooleanProperty(False)
+    sz = ObjectProperty(theme.NORMAL, rebind=True)   # rebind: kv binds app.sz.body only then
+    orientation = StringProperty("landscape")
+    now_text = StringProperty("")
+    center_name_text = StringProperty("")
+    current_screen = StringProperty("home")
+    can_go_back = BooleanProperty(False)
+    staff_mode = StringProperty("")            # "" | "helper" | "technician"
+    banners = ListProperty([])                  # [(level, msgid)]
+    api_ok = BooleanProperty(True)
+    printer_ok = BooleanProperty(True)
+    reader_ok = BooleanProperty(True)
+
+    def __init__(self, cfg: Config | None = None, services=None, **kwargs):
+        super().__init__(**kwargs)
+        self.cfg = cfg or Config.demo()
+        self.services = services
+        self.session = Session()
+        self.worker = Worker()
+        self._screens: dict = {}
+        self._history: list[tuple[str, dict]] = []
+        self._idle_ev = None
+        self._countdown = None
+        self._countdown_ev = None
+        self._clock_ev = None
+        self.lang = self.cfg.ui.language
+        self.elder = self.cfg.ui.elder_mode
+        self.sz = theme.sizes(self.elder)
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def build(self):
+        from screens.shell import KioskRoot
+        from screens.tr import tr
+
+        tr.switch(self.lang)
+        self._update_center_name()
+        self.root_widget = KioskRoot()
+        self.sm = self.root_widget.ids.sm
+        self._show("home", {})
+        return self.root_widget
+
+    def on_start(self):
+        Window.bind(on_motion=self._on_input, on_key_down=self._on_input, on_request_close=self._refuse_close,
+                    size=self._on_window_size)
+        self._on_window_size(Window, Window.size)
+        self._tick_clock(0)
+        self._clock_ev = Clock.schedule_interval(self._tick_clock, 1.0)
+        if self.services is not None:
+            self.services.start(self)
+        log.info("kiosk started: terminal %s, %s", self.cfg.terminal.id, "demo mode" if self.cfg.is_demo else "")
+
+    def on_stop(self):
+        for ev in (self._idle_ev, self._countdown_ev, self._clock_ev):
+            if ev is not None:
+                ev.cancel()
+        Window.unbind(on_motion=self._on_input, on_key_down=self._on_input,
+                      on_request_close=self._refuse_close, size=self._on_window_size)
+        if self.services is not None:
+            self.services.stop()
+        self.worker.shutdown()
+        self.session.end("app stopped")
+        from screens.tr import tr
+
+        tr.forget_observers()
+
+    def open_settings(self, *args):
+        return False        # F1 must not open Kivy's settings panel on a public terminal
+
+    def _refuse_close(self, *args, **kwargs):
+        if self.cfg.ui.fullscreen:
+            log.info("window close refused")
+            return True
+        return False
+
+    def _on_window_size(self, _win, size):
+        self.orientation = "portrait" if size[1] > size[0] else "landscape"
+
+    # ---------------------------------------------------------------- display state
+
+    def _tick_clock(self, _dt):
+        now = datetime.now(TZ)
+        if self.lang == "zh_CN":
+            week = "一二三四五六日"[now.weekday()]
+            self.now_text = f"{now:%Y年%m月%d日} 星期{week} {now:%H:%M}"
+        else:
+            self.now_text = now.strftime("%a %d %b %Y %H:%M")
+
+    def _update_center_name(self):
+        t = self.cfg.terminal
+        self.center_name_text = t.center_name if self.lang == "zh_CN" else t.center_name_en
+
+    def t(self, msgid: str) -> str:
+        """Translate for Python code; bind to `lang` to refresh."""
+        from screens.tr import tr
+
+        return tr._(msgid)
+
+    def set_language(self, lang: str) -> None:
+        from screens.tr import tr
+
+        if lang == self.lang:
+            return
+        self.session.touch()
+        self.lang = lang
+        tr.switch(lang)
+        self._update_center_name()
+        self._tick_clock(0)
+        log.info("language switched to %s", lang)
+
+    def toggle_language(self) -> None:
+        self.set_language("en" if self.lang == "zh_CN" else "zh_CN")
+
+    def set_elder(self, on: bool) -> None:
+        if on == self.elder:
+            return
+        self.session.touch()
+        self.elder = on
+        self.sz = theme.sizes(on)
+        self._restart_idle()
+        log.info("elder mode %s", "on" if on else "off")
+
+    def toggle_elder(self) -> None:
+        self.set_elder(not self.elder)
+
+    def capability(self, need: str) -> bool:
+        return {"api": self.api_ok, "printer": self.printer_ok, "reader": self.reader_ok}.get(need, True)
+
+    # ---------------------------------------------------------------- navigation
+
+    def screen(self, name: str):
+        if name not in self._screens:
+            from screens import SCREENS
+
+            module_name, cls_name = SCREENS[name].split(":")
+            cls = getattr(importlib.import_module(module_name), cls_name)
+            scr = cls(name=name)
+            self._screens[name] = scr
+            self.sm.add_widget(scr)
+        return self._screens[name]
+
+    def _show(self, name: str, params: dict) -> None:
+        old = self._screens.get(self.sm.current) if self.sm.current else None
+        scr = self.screen(name)
+        if old is not None and old is not scr:
+            old.dispatch("on_deactivate")
+        self.sm.current = name
+        self.current_screen = name
+        self.can_go_back = bool(self._history)
+        scr.activate(**params)
+        self._restart_idle()
+
+    def go(self, name: str, **params) -> None:
+        from screens import SCREENS
+
+        if name not in SCREENS:
+            log.error("no screen %r", name)
+            return
+        self.session.touch()
+        if self.current_screen != name:
+            self._history.append((self.current_screen, {}))
+        self._show(name, params)
+
+    def back(self) -> None:
+        if not self._history:
+            return
+        name, params = self._history.pop()
+        self._show(name, params)
+
+    def home(self) -> None:
+        """首页 ends the citizen's session: the next person must not see the last one's data."""
+        self.end_session("home")
+
+    def end_session(self, reason: str) -> None:
+        self._close_countdown()
+        if self.staff_mode == "":
+            self.set_language(self.cfg.ui.language)
+            self.set_elder(self.cfg.ui.elder_mode)
+        for scr in self._screens.values():
+            scr.wipe()
+        self.session.end(reason)
+        self._history.clear()
+        self._show("home", {})
+
+    def call_helper(self) -> None:
+        from screens import SCREENS
+
+        if "help" in SCREENS:
+            self.go("help")
+
+    def request_staff_mode(self) -> None:
+        from screens import SCREENS
+
+        if "pin" in SCREENS:
+            self.go("pin")
+
+    # ---------------------------------------------------------------- idle timeout
+
+    def current_idle_limit(self) -> float:
+        scr = self._screens.get(self.current_screen)
+        kind = getattr(scr, "kind", "menu")
+        s = self.cfg.session
+        if self.staff_mode:
+            return s.staff_idle_seconds
+        return idle_seconds(kind, self.elder, s.idle_menu_seconds, s.idle_form_seconds)
+
+    def _on_input(self, *args):
+        if self._countdown is not None:
+            return
+        self._last_input = _time.monotonic()
+        if not self.session.active and self.current_screen == "home":
+            self.session.touch()
+        self._restart_idle()
+
+    def _restart_idle(self) -> None:
+        if self._idle_ev is not None:
+            self._idle_ev.cancel()
+        # Nothing to protect on an untouched home screen: no timer, no wake-ups.
+        if self.current_screen == "home" and not self.session.active and not self.staff_mode:
+            self._idle_ev = None
+            return
+        self._idle_ev = Clock.schedule_once(self._idle_expired, self.current_idle_limit())
+
+    def _idle_expired(self, _dt) -> None:
+        self._idle_ev = None
+        if self._countdown is not None:
+            return
+        from screens.widgets import CountdownDialog
+
+        log.info("idle on %s: countdown", self.current_screen)
+        self._countdown = CountdownDialog(remaining=self.cfg.session.countdown_seconds,
+                                          continue_cb=self._countdown_continue)
+        self._countdown.open()
+        self._countdown_ev = Clock.schedule_interval(self._countdown_tick, 1.0)
+
+    def _countdown_tick(self, _dt) -> None:
+        if self._countdown is None:
+            return
+        self._countdown.remaining -= 1
+        if self._countdown.remaining <= 0:
+            log.info("idle countdown ran out")
+            self.end_session("idle timeout")
+
+    def _countdown_continue(self) -> None:
+        self._close_countdown(dismiss=False)
+        self._restart_idle()
+
+    def _close_countdown(self, dismiss: bool = True) -> None:
+        if self._countdown_ev is not None:
+            self._countdown_ev.cancel()
+            self._countdown_ev = None
+        if self._countdown is not None:
+            if dismiss:
+                self._countdown.dismiss(animation=False)
+            self._countdown = None
+
+    @property
+    def countdown(self):
+        return self._countdown

@@ -1,0 +1,315 @@
+"""Terminal configuration: a TOML file, validated at start.
+
+Every problem is reported as one `ConfigError` naming the file, the key and what is wrong, before
+anything starts. With no file the terminal runs in demo mode: `Config.demo()`.
+
+Special values:
+- `api.base_url = "demo"`: start the built-in demo central API on 127.0.0.1.
+- `printer.port` / `reader.port = "sim"`: start the device simulator on a pseudo-terminal;
+  `""`: no such device on this terminal (functions that need it are disabled, and say so).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used. str() is the one line shown to the installer."""
+
+    def __init__(self, path: str, key: str, problem: str):
+        self.path, self.key, self.problem = path, key, problem
+        super().__init__(f"{path}: {key}: {problem}")
+
+
+@dataclass(frozen=True)
+class TerminalSection:
+    id: str = "DEMO-01"
+    name: str = "自助终端 1号"
+    center_name: str = "道德街街道便民服务中心"
+    center_name_en: str = "Daodejie Subdistrict Convenience Service Center"
+    location: str = "一楼自助服务区"
+
+
+@dataclass(frozen=True)
+class ApiSection:
+    base_url: str = "demo"
+    token: str = "demo-token"
+    connect_timeout: float = 3.0
+    read_timeout: float = 10.0
+    ca_bundle: str = ""
+
+
+@dataclass(frozen=True)
+class PrinterSection:
+    port: str = "sim"
+    baudrate: int = 19200
+    profile: str = ""
+    paper_width_mm: int = 80
+    flow_control: str = "none"
+
+
+@dataclass(frozen=True)
+class ReaderSection:
+    port: str = "sim"
+    baudrate: int = 115200
+
+
+@dataclass(frozen=True)
+class SessionSection:
+    idle_menu_seconds: float = 60.0
+    idle_form_seconds: float = 120.0
+    countdown_seconds: float = 20.0
+    staff_idle_seconds: float = 300.0
+
+
+@dataclass(frozen=True)
+class UiSection:
+    language: str = "zh_CN"
+    elder_mode: bool = False
+    orientation: str = "landscape"
+    size: str = ""          # "WxH"; empty = the display's size
+    fullscreen: bool = True
+
+
+@dataclass(frozen=True)
+class HoursSection:
+    weekdays: tuple[int, ...] = (1, 2, 3, 4, 5)
+    periods: tuple[tuple[time, time], ...] = ((time(9, 0), time(12, 0)), (time(13, 0), time(17, 0)))
+
+
+@dataclass(frozen=True)
+class SecuritySection:
+    helper_pin_hash: str = ""
+    technician_pin_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str = ""                       # the file it came from; "" in demo mode
+    terminal: TerminalSection = field(default_factory=TerminalSection)
+    api: ApiSection = field(default_factory=ApiSection)
+    printer: PrinterSection = field(default_factory=PrinterSection)
+    reader: ReaderSection = field(default_factory=ReaderSection)
+    session: SessionSection = field(default_factory=SessionSection)
+    ui: UiSection = field(default_factory=UiSection)
+    hours: HoursSection = field(default_factory=HoursSection)
+    security: SecuritySection = field(default_factory=SecuritySection)
+    data_dir: str = ""
+    log_level: str = "INFO"
+
+    @property
+    def is_demo(self) -> bool:
+        return self.api.base_url == "demo" or "sim" in (self.printer.port, self.reader.port)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir)
+
+    @classmethod
+    def demo(cls, data_dir: str | None = None) -> Config:
+        if data_dir is None:
+            base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+            data_dir = str(Path(base) / "kiosk-demo")
+        return cls(data_dir=data_dir)
+
+    def with_ports(self, printer_port: str | None = None, reader_port: str | None = None,
+                   base_url: str | None = None) -> Config:
+        """A copy with simulator ports or the demo API's URL filled in (demo mode, port reassignment)."""
+        cfg = self
+        if printer_port is not None:
+            cfg = replace(cfg, printer=replace(cfg.printer, port=printer_port))
+        if reader_port is not None:
+            cfg = replace(cfg, reader=replace(cfg.reader, port=reader_port))
+        if base_url is not None:
+            cfg = replace(cfg, api=replace(cfg.api, base_url=base_url))
+        return cfg
+
+
+# ---------------------------------------------------------------- validation
+
+_LANGS = ("zh_CN", "en")
+_FLOW = ("none", "xonxoff", "rtscts")
+_ORIENT = ("landscape", "portrait")
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_BAUDS = (4800, 9600, 19200, 38400, 57600, 115200)
+_PERIOD = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+_SIZE = re.compile(r"^(\d{3,5})x(\d{3,5})$")
+
+
+class _Reader:
+    """Typed access to one TOML table that remembers which keys were used."""
+
+    def __init__(self, path: str, section: str, table: Any):
+        if not isinstance(table, dict):
+            raise ConfigError(path, section, f"must be a table ([{section}])")
+        self.path, self.section, self.table = path, section, table
+        self.used: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self.section}.{name}" if self.section else name
+
+    def fail(self, name: str, problem: str) -> ConfigError:
+        return ConfigError(self.path, self.key(name), problem)
+
+    def get(self, name: str, kind: type, default: Any) -> Any:
+        self.used.add(name)
+        if name not in self.table:
+            return default
+        value = self.table[name]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if kind is bool and not isinstance(value, bool):
+            raise self.fail(name, f"must be true or false, not {value!r}")
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(name, f"must be a {kind.__name__}, not {value!r}")
+        return value
+
+    def choice(self, name: str, options: tuple, default: Any) -> Any:
+        value = self.get(name, type(default), default)
+        if value not in options:
+            raise self.fail(name, f"must be one of {', '.join(map(str, options))}, not {value!r}")
+        return value
+
+    def positive(self, name: str, default: float, maximum: float) -> float:
+        value = self.get(name, float, default)
+        if not 0 < value <= maximum:
+            raise self.fail(name, f"must be more than 0 and at most {maximum:g}, not {value!r}")
+        return value
+
+    def done(self) -> None:
+        unknown = sorted(set(self.table) - self.used)
+        if unknown:
+            raise self.fail(unknown[0], "unknown key (misspelt?)")
+
+
+def _port(r: _Reader, default: str) -> str:
+    value = r.get("port", str, default).strip()
+    if value and value != "sim" and not (value.startswith("/") or "://" in value):
+        raise r.fail("port", f"must be a device path (/dev/...), a pyserial URL, \"sim\" or \"\", not {value!r}")
+    return value
+
+
+def _parse(path: str, doc: dict) -> Config:
+    top = _Reader(path, "", doc)
+    sections = {}
+    for name in ("terminal", "api", "printer", "reader", "session", "ui", "hours", "security"):
+        top.used.add(name)
+        sections[name] = _Reader(path, name, doc.get(name, {}))
+
+    r = sections["terminal"]
+    terminal = TerminalSection(
+        id=r.get("id", str, TerminalSection.id), name=r.get("name", str, TerminalSection.name),
+        center_name=r.get("center_name", str, TerminalSection.center_name),
+        center_name_en=r.get("center_name_en", str, TerminalSection.center_name_en),
+        location=r.get("location", str, TerminalSection.location))
+    if not re.match(r"^[A-Za-z0-9_-]{1,32}$", terminal.id):
+        raise r.fail("id", f"must be 1-32 letters, digits, '-' or '_', not {terminal.id!r}")
+
+    r = sections["api"]
+    base_url = r.get("base_url", str, ApiSection.base_url).strip().rstrip("/")
+    if base_url != "demo" and not re.match(r"^https?://[^\s/]+", base_url):
+        raise r.fail("base_url", f"must be an http(s):// URL or \"demo\", not {base_url!r}")
+    ca = r.get("ca_bundle", str, "")
+    if ca and not Path(ca).is_file():
+        raise r.fail("ca_bundle", f"file not found: {ca}")
+    api = ApiSection(base_url=base_url, token=r.get("token", str, ApiSection.token),
+                     connect_timeout=r.positive("connect_timeout", ApiSection.connect_timeout, 60),
+                     read_timeout=r.positive("read_timeout", ApiSection.read_timeout, 300), ca_bundle=ca)
+    if base_url != "demo" and not api.token:
+        raise r.fail("token", "must be set for a real central API")
+
+    r = sections["printer"]
+    printer = PrinterSection(port=_port(r, PrinterSection.port),
+                             baudrate=r.choice("baudrate", _BAUDS, PrinterSection.baudrate),
+                             profile=r.get("profile", str, ""),
+                             paper_width_mm=r.choice("paper_width_mm", (58, 80), 80),
+                             flow_control=r.choice("flow_control", _FLOW, "none"))
+    r = sections["reader"]
+    reader = ReaderSection(port=_port(r, ReaderSection.port),
+                           baudrate=r.choice("baudrate", _BAUDS, ReaderSection.baudrate))
+
+    r = sections["session"]
+    session = SessionSection(
+        idle_menu_seconds=r.positive("idle_menu_seconds", 60.0, 3600),
+        idle_form_seconds=r.positive("idle_form_seconds", 120.0, 3600),
+        countdown_seconds=r.positive("countdown_seconds", 20.0, 600),
+        staff_idle_seconds=r.positive("staff_idle_seconds", 300.0, 7200))
+    if session.countdown_seconds < 20:
+        raise r.fail("countdown_seconds", "must be at least 20 (people need time to answer the warning)")
+
+    r = sections["ui"]
+    size = r.get("size", str, "")
+    if size and not _SIZE.match(size):
+        raise r.fail("size", f"must look like 1920x1080, not {size!r}")
+    ui = UiSection(language=r.choice("language", _LANGS, "zh_CN"), elder_mode=r.get("elder_mode", bool, False),
+                   orientation=r.choice("orientation", _ORIENT, "landscape"), size=size,
+                   fullscreen=r.get("fullscreen", bool, True))
+
+    r = sections["hours"]
+    days = r.get("weekdays", list, list(HoursSection.weekdays))
+    if not days or any(not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 7 for d in days):
+        raise r.fail("weekdays", f"must be a list of numbers 1 (Monday) to 7 (Sunday), not {days!r}")
+    periods = []
+    for text in r.get("periods", list, ["09:00-12:00", "13:00-17:00"]):
+        m = _PERIOD.match(text) if isinstance(text, str) else None
+        try:
+            start, end = (time(int(m[1]), int(m[2])), time(int(m[3]), int(m[4]))) if m else (None, None)
+        except ValueError:
+            start = end = None
+        if start is None or end is None or start >= end:
+            raise r.fail("periods", f"each period must look like \"09:00-12:00\", not {text!r}")
+        periods.append((start, end))
+    hours = HoursSection(weekdays=tuple(days), periods=tuple(periods))
+
+    r = sections["security"]
+    security = SecuritySection(helper_pin_hash=r.get("helper_pin_hash", str, ""),
+                               technician_pin_hash=r.get("technician_pin_hash", str, ""))
+    for name in ("helper_pin_hash", "technician_pin_hash"):
+        value = getattr(security, name)
+        if value and not value.startswith("scrypt$"):
+            raise r.fail(name, "must be a hash written by `kiosk --set-pin`, not a plain PIN")
+
+    data_dir = top.get("data_dir", str, "")
+    if not data_dir:
+        raise top.fail("data_dir", "must be set (e.g. \"/var/lib/kiosk\")")
+    log_level = top.choice("log_level", _LEVELS, "INFO")
+    for s in sections.values():
+        s.done()
+    top.done()
+    return Config(path=path, terminal=terminal, api=api, printer=printer, reader=reader, session=session,
+                  ui=ui, hours=hours, security=security, data_dir=data_dir, log_level=log_level)
+
+
+def load_config(path: str | os.PathLike) -> Config:
+    """Read and validate a config file. Raises ConfigError with the file, key and problem."""
+    p = str(path)
+    try:
+        raw = Path(p).read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(p, "(file)", "not found") from None
+    except OSError as e:
+        raise ConfigError(p, "(file)", f"cannot be read: {e.strerror}") from None
+    try:
+        doc = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(p, "(file)", "is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(p, "(syntax)", str(e)) from None
+    return _parse(p, doc)
+
+
+def resolve_config(cli_path: str | None) -> Config:
+    """--config, else $KIOSK_CONFIG, else demo mode."""
+    path = cli_path or os.environ.get("KIOSK_CONFIG")
+    return load_config(path) if path else Config.demo()
+
+
+def section_names() -> list[str]:
+    return [f.name for f in fields(Config)]

@@ -1,0 +1,100 @@
+"""gettext-style catalogs: the source strings are Chinese (zh_CN, the default); assets/i18n/<lang>.po
+holds the translations. A missing translation falls back to the Chinese source and is logged once, so
+a gap shows as Chinese, never as an empty button.
+
+The .po reader handles what our catalogs use (msgctxt-free entries, msgid/msgstr with continuation
+lines and C escapes); it replaces compiling .mo files at build time.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+I18N_DIR = Path(__file__).resolve().parents[1] / "assets" / "i18n"
+LANGUAGES = ("zh_CN", "en")
+DEFAULT_LANGUAGE = "zh_CN"
+
+
+class CatalogError(ValueError):
+    pass
+
+
+def _unquote(s: str, where: str) -> str:
+    s = s.strip()
+    if not (len(s) >= 2 and s[0] == s[-1] == '"'):
+        raise CatalogError(f"{where}: expected a quoted string, got {s!r}")
+    return ast.literal_eval(s)
+
+
+def parse_po(text: str, name: str = "<po>") -> dict[str, str]:
+    entries: dict[str, str] = {}
+    msgid: str | None = None
+    msgstr: str | None = None
+    current = None
+
+    def flush() -> None:
+        if msgid is not None and msgid != "" and msgstr:
+            entries[msgid] = msgstr
+
+    for no, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        where = f"{name}:{no}"
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("msgid "):
+            flush()
+            msgid, msgstr, current = _unquote(line[6:], where), None, "id"
+        elif line.startswith("msgstr "):
+            if msgid is None:
+                raise CatalogError(f"{where}: msgstr without msgid")
+            msgstr, current = _unquote(line[7:], where), "str"
+        elif line.startswith('"'):
+            if current == "id" and msgid is not None:
+                msgid += _unquote(line, where)
+            elif current == "str" and msgstr is not None:
+                msgstr += _unquote(line, where)
+            else:
+                raise CatalogError(f"{where}: continuation outside an entry")
+        else:
+            raise CatalogError(f"{where}: cannot read {line!r}")
+    flush()
+    return entries
+
+
+class Translations:
+    def __init__(self, directory: Path = I18N_DIR):
+        self.catalogs: dict[str, dict[str, str]] = {DEFAULT_LANGUAGE: {}}
+        for lang in LANGUAGES:
+            path = directory / f"{lang}.po"
+            if path.exists():
+                self.catalogs[lang] = parse_po(path.read_text(encoding="utf-8"), path.name)
+        self._missing: set[tuple[str, str]] = set()
+
+    def gettext(self, msgid: str, lang: str) -> str:
+        if lang == DEFAULT_LANGUAGE:
+            return self.catalogs[DEFAULT_LANGUAGE].get(msgid, msgid)
+        found = self.catalogs.get(lang, {}).get(msgid)
+        if found is None:
+            if (lang, msgid) not in self._missing:
+                self._missing.add((lang, msgid))
+                log.warning("no %s translation for %r", lang, msgid)
+            return msgid
+        return found
+
+
+_translations: Translations | None = None
+
+
+def translations() -> Translations:
+    global _translations
+    if _translations is None:
+        _translations = Translations()
+    return _translations
+
+
+def gettext(msgid: str, lang: str) -> str:
+    return translations().gettext(msgid, lang)

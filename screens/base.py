@@ -1,0 +1,48 @@
+"""The base screen every citizen screen builds on: a title, a content area that the screen's kv fills,
+screen events instead of polling, and what it needs (api, printer, reader) so the shell can say why a
+function is not available.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.lang import Builder
+from kivy.properties import ListProperty, StringProperty
+from kivy.uix.screenmanager import Screen
+
+import screens.widgets  # noqa: F401  (the kv below uses its classes)
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+
+class BaseScreen(Screen):
+    title = StringProperty("")        # a Chinese msgid; the kv translates it
+    kind = StringProperty("menu")     # "menu" | "form": which idle timeout applies
+    needs = ListProperty([])          # of "api", "printer", "reader"
+    __events__ = ("on_activate", "on_deactivate")
+
+    def add_widget(self, widget, *args, **kwargs):
+        # Children declared in a screen's own kv land in the content area of the base layout.
+        content = self.ids.get("content") if hasattr(self, "ids") else None
+        if content is not None:
+            return content.add_widget(widget, *args, **kwargs)
+        return super().add_widget(widget, *args, **kwargs)
+
+    @property
+    def app(self):
+        return App.get_running_app()
+
+    def activate(self, **params) -> None:
+        """Called by the app on every visit, with the parameters of the navigation."""
+        self.dispatch("on_activate", **params)
+
+    def on_activate(self, **params) -> None:
+        pass
+
+    def on_deactivate(self) -> None:
+        pass
+
+    def wipe(self) -> None:
+        """Forget anything personal shown or typed here (session end). Screens with data override."""

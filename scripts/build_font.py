@@ -1,0 +1,77 @@
+"""Build assets/fonts/NotoSansSC-Kiosk.otf: Noto Sans CJK SC subset to what the kiosk can show.
+
+Reproducible from Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk) and fontTools:
+    .venv/bin/python scripts/build_font.py
+Kivy's SDL2 text provider only ever opens face 0 of a .ttc, and face 0 of NotoSansCJK-Regular.ttc is the
+Japanese face, so the SC face is picked by its name here and saved on its own. The subset covers every
+character GBK encodes (names on ID cards such as 喆 堃 玥 珺 镕 are outside GB2312), ASCII, CJK and
+full-width punctuation, and the few symbols the UI uses.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from fontTools.subset import Options, Subsetter
+from fontTools.ttLib import TTCollection
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+]
+OUT = ROOT / "assets" / "fonts" / "NotoSansSC-Kiosk.otf"
+EXTRA = "★☆✓✔✗✕←→↑↓▲▼●○◆◇■□…—–·•※℃№￥°±×÷"
+
+
+def gbk_characters() -> set[int]:
+    chars: set[int] = set()
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            if trail == 0x7F:
+                continue
+            try:
+                chars.add(ord(bytes([lead, trail]).decode("gbk")))
+            except UnicodeDecodeError:
+                pass
+    return chars
+
+
+def wanted_codepoints() -> set[int]:
+    cps = gbk_characters()
+    cps.update(range(0x20, 0x7F))
+    cps.update(range(0x3000, 0x3040))   # CJK symbols and punctuation
+    cps.update(range(0xFF00, 0xFFF0))   # full-width forms
+    cps.update(range(0x2010, 0x2070))   # general punctuation (quotes, dashes, ellipsis)
+    cps.update(ord(c) for c in EXTRA)
+    return cps
+
+
+def sc_face():
+    for src in SOURCES:
+        if not src.exists():
+            continue
+        for font in TTCollection(str(src)).fonts:
+            family = font["name"].getDebugName(1) or ""
+            if family.endswith(" SC"):
+                return font
+    sys.exit("build_font: Noto Sans CJK SC not found; apt-get install fonts-noto-cjk")
+
+
+def main() -> None:
+    font = sc_face()
+    options = Options()
+    options.layout_features = ["*"]
+    options.hinting = False
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = Subsetter(options)
+    subsetter.populate(unicodes=wanted_codepoints())
+    subsetter.subset(font)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    font.save(str(OUT))
+    print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB, family {font['name'].getDebugName(1)!r})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Every character the UI can show is in the shipped font, and every UI string has an English entry."""
+
+import re
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from kiosk.assets import FONT_PATH
+from kiosk.i18n import I18N_DIR, parse_po
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE_DIRS = ("kiosk", "screens", "drivers")
+MSGID_RE = re.compile(r"""(?:tr\._|app\.t|\bT)\(\s*(["'])((?:(?!\1).)+)\1""")
+
+
+@pytest.fixture(scope="module")
+def cmap():
+    return TTFont(str(FONT_PATH))["cmap"].getBestCmap()
+
+
+def source_files():
+    for d in SOURCE_DIRS:
+        yield from (ROOT / d).rglob("*.py")
+        yield from (ROOT / d).rglob("*.kv")
+
+
+def ui_text() -> str:
+    parts = [p.read_text(encoding="utf-8") for p in source_files()]
+    parts += [p.read_text(encoding="utf-8") for p in I18N_DIR.glob("*.po")]
+    return "".join(parts)
+
+
+def test_font_is_the_simplified_chinese_face():
+    font = TTFont(str(FONT_PATH))
+    assert font["name"].getDebugName(1) == "Noto Sans CJK SC"
+    assert (FONT_PATH.parent / "OFL.txt").read_text().count("SIL OPEN FONT LICENSE") >= 1
+
+
+def test_every_ui_character_is_in_the_font(cmap):
+    missing = sorted({c for c in ui_text() if ord(c) > 0x7F and ord(c) not in cmap and c not in "\ufeff"})
+    assert missing == [], f"not in {FONT_PATH.name}: {''.join(missing)}"
+
+
+def test_rare_name_characters_are_covered(cmap):
+    # Outside GB2312 but common in names on ID cards.
+    for c in "喆堃昇玥珺镕":
+        assert ord(c) in cmap, c
+
+
+def test_every_msgid_used_in_code_has_an_english_translation():
+    en = parse_po((I18N_DIR / "en.po").read_text(encoding="utf-8"))
+    used = set()
+    for p in source_files():
+        for m in MSGID_RE.finditer(p.read_text(encoding="utf-8")):
+            used.add(m.group(2).encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+                     if "\\" in m.group(2) else m.group(2))
+    chinese = {u for u in used if re.search(r"[\u4e00-\u9fff]", u)}
+    assert chinese, "the scan found no strings: the pattern is broken"
+    missing = sorted(chinese - set(en))
+    assert missing == [], f"no English for: {missing}"
+
+
+def test_placeholders_survive_translation():
+    en = parse_po((I18N_DIR / "en.po").read_text(encoding="utf-8"))
+    for zh, tr in en.items():
+        assert set(re.findall(r"\{\w*\}", zh)) == set(re.findall(r"\{\w*\}", tr)), zh

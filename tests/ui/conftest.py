@@ -1,0 +1,37 @@
+"""In-process Kivy fixtures: a real window (offscreen or under Xvfb), the real app, simulated touches.
+
+Approach from reference/kivy.md §3: build with App._run_prepare(), inject UnitTestTouch, pump frames
+with EventLoop.idle().
+"""
+
+from __future__ import annotations
+
+import pytest
+from kivy.config import Config as KivyConfig
+
+KivyConfig.set("graphics", "width", "1920")
+KivyConfig.set("graphics", "height", "1080")
+KivyConfig.set("graphics", "maxfps", "0")
+KivyConfig.set("kivy", "exit_on_escape", "0")
+for _key, _ in KivyConfig.items("input"):
+    KivyConfig.remove_option("input", _key)
+
+from kivyhelp import make_app, stop_app  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _font():
+    from kiosk.cli import register_font
+
+    register_font()
+
+
+@pytest.fixture
+def kiosk_app(tmp_path):
+    from kiosk.config import Config
+
+    app = make_app(Config.demo(str(tmp_path)))
+    try:
+        yield app
+    finally:
+        stop_app(app)

@@ -1,0 +1,92 @@
+"""Helpers for in-process Kivy UI tests (imported by tests/ui/conftest.py and the tests)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from kivy.base import EventLoop
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+
+def advance_frames(n: int = 1) -> None:
+    for _ in range(n):
+        EventLoop.idle()
+
+
+def run_for(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        EventLoop.idle()
+        time.sleep(0.005)
+
+
+def wait_until(predicate, timeout: float = 5.0, message: str = "condition") -> None:
+    end = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {message}")
+        EventLoop.idle()
+        time.sleep(0.005)
+
+
+def tap(widget, hold: float = 0.0) -> None:
+    from kivy.tests.common import UnitTestTouch
+
+    assert widget.get_root_window() is not None, f"{widget!r} is not on screen"
+    assert not getattr(widget, "disabled", False), f"{getattr(widget, 'text', widget)!r} is disabled"
+    x, y = widget.to_window(*widget.center)
+    t = UnitTestTouch(x, y)
+    t.touch_down()
+    advance_frames(1)
+    if hold:
+        run_for(hold)
+    t.touch_up()
+    advance_frames(2)
+
+
+def set_window(size: tuple[int, int]) -> None:
+    from kivy.core.window import Window
+
+    Window.size = size
+    advance_frames(3)
+
+
+def screenshot(name: str) -> Path:
+    from kivy.core.window import Window
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    advance_frames(2)
+    made = Window.screenshot(name=str(ARTIFACTS / f"{name}.png"))
+    # Kivy appends a counter; keep a stable name for people looking at the artifacts.
+    out = ARTIFACTS / f"{name}.png"
+    Path(made).replace(out)
+    return out
+
+
+
+def make_app(cfg=None, services=None):
+    from kivy.core.window import Window
+
+    from kiosk.app import KioskApp
+
+    EventLoop.ensure_window()
+    Window.size = (1920, 1080)
+    app = KioskApp(cfg=cfg, services=services)
+    app._run_prepare()
+    advance_frames(3)
+    return app
+
+
+def stop_app(app) -> None:
+    from kivy.app import App
+    from kivy.core.window import Window
+
+    app.dispatch("on_stop")
+    for child in Window.children[:]:
+        Window.remove_widget(child)
+    App._running_app = None
+    advance_frames(1)
+
+

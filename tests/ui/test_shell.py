@@ -1,0 +1,122 @@
+"""The app starts, renders home, switches language and elder mode live, and wipes idle sessions."""
+
+from dataclasses import replace
+
+from kivyhelp import make_app, run_for, screenshot, set_window, stop_app, tap, wait_until
+
+from kiosk.config import Config, SessionSection
+from screens.widgets import find_overflows
+
+
+def test_home_renders_with_tiles_and_header(kiosk_app):
+    root = kiosk_app.root
+    assert kiosk_app.sm.current == "home"
+    assert root.ids.center_name.text == "道德街街道便民服务中心"
+    assert "年" in root.ids.clock.text
+    assert root.ids.home_button.disabled          # already home
+    assert root.ids.help_button.text == "呼叫帮办"
+    assert kiosk_app.screen("home").ids.welcome.text == "您好，请选择要办理的事项"
+
+
+def test_language_switch_is_live(kiosk_app):
+    root = kiosk_app.root
+    tap(root.ids.lang_button)
+    assert kiosk_app.lang == "en"
+    assert root.ids.help_button.text == "Call a helper"
+    assert root.ids.center_name.text == "Daodejie Subdistrict Convenience Service Center"
+    assert kiosk_app.screen("home").ids.welcome.text == "Hello, please choose a service"
+    assert root.ids.lang_button.text == "中文"
+    tap(root.ids.lang_button)
+    assert root.ids.help_button.text == "呼叫帮办"
+
+
+def test_elder_mode_scales_text_and_targets(kiosk_app):
+    root = kiosk_app.root
+    body_before = root.ids.help_button.font_size
+    tap(root.ids.elder_button)
+    assert kiosk_app.elder
+    assert root.ids.help_button.font_size >= body_before * 1.5
+    assert root.ids.help_button.height >= 60
+    assert root.ids.elder_button.text == "退出长辈模式"
+    assert find_overflows(root) == []
+
+
+def _idle_app(tmp_path, idle=0.3):
+    cfg = Config.demo(str(tmp_path))
+    cfg = replace(cfg, session=SessionSection(idle_menu_seconds=idle, idle_form_seconds=idle,
+                                              countdown_seconds=20))
+    return make_app(cfg)
+
+
+def test_idle_countdown_then_wipe(tmp_path):
+    app = _idle_app(tmp_path)
+    try:
+        app.set_language("en")
+        app.session.manual_id_number = "370101190102039973"
+        app.session.data["cases"] = ["secret"]
+        app.session.touch()
+        app._restart_idle()
+        wait_until(lambda: app.countdown is not None, 3, "countdown")
+        assert app.countdown.remaining == 20
+        app.countdown.remaining = 1          # skip the 20 s wait; the tick logic is what is tested
+        wait_until(lambda: app.countdown is None, 3, "wipe")
+        assert app.session.manual_id_number is None
+        assert app.session.data == {}
+        assert not app.session.active
+        assert app.lang == "zh_CN"           # next citizen starts with the defaults
+        assert app.sm.current == "home"
+    finally:
+        stop_app(app)
+
+
+def test_touch_during_countdown_keeps_session(tmp_path):
+    # A longer idle time than the others: after "继续办理" the timer restarts, and a slow frame must
+    # not let it expire again before the assertion.
+    app = _idle_app(tmp_path, idle=1.5)
+    try:
+        app.session.data["form"] = "keep me"
+        app.session.touch()
+        app._restart_idle()
+        wait_until(lambda: app.countdown is not None, 3, "countdown")
+        tap(app.countdown.ids.keep)
+        assert app.countdown is None
+        assert app.session.data == {"form": "keep me"}
+    finally:
+        stop_app(app)
+
+
+def test_touches_restart_the_idle_timer(tmp_path):
+    app = _idle_app(tmp_path)
+    try:
+        app.session.touch()
+        app._restart_idle()
+        for _ in range(6):
+            run_for(0.1)
+            tap(app.root.ids.clock)
+        assert app.countdown is None
+    finally:
+        stop_app(app)
+
+
+def test_escape_and_close_do_not_quit(kiosk_app):
+    from kivy.core.window import Window
+
+    Window.dispatch("on_key_down", 27, 0, "", [])
+    assert kiosk_app.root.get_root_window() is not None
+    assert kiosk_app._refuse_close() is True
+    assert kiosk_app.open_settings() is False
+
+
+def test_screenshots_both_orientations_and_languages(kiosk_app):
+    for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
+        set_window(size)
+        assert kiosk_app.orientation == orient
+        for lang in ("zh_CN", "en"):
+            kiosk_app.set_language(lang)
+            for elder in (False, True):
+                kiosk_app.set_elder(elder)
+                run_for(0.05)
+                assert find_overflows(kiosk_app.root) == [], (orient, lang, elder)
+                path = screenshot(f"home-{orient}-{lang}{'-elder' if elder else ''}")
+                assert path.stat().st_size > 10_000
+    set_window((1920, 1080))
