@@ -56,6 +56,7 @@ class PrinterSimulator:
         self._cover_open = False
         self._offline = False
         self._mute = False
+        self._stalled = False
         self._paper_out_after: int | None = None
         self._master: int | None = None
         self._slave: int | None = None
@@ -105,6 +106,11 @@ class PrinterSimulator:
     def set_mute(self, mute: bool) -> None:
         with self._lock:
             self._mute = bool(mute)
+
+    def set_stalled(self, stalled: bool) -> None:
+        """Test hook: stop reading, like a printer holding flow control (busy) forever."""
+        with self._lock:
+            self._stalled = bool(stalled)
 
     def unplug(self) -> None:
         with self._lock:
@@ -179,7 +185,7 @@ class PrinterSimulator:
         next_t = time.monotonic()
         while self._running:
             with self._lock:
-                master = self._master
+                master = None if self._stalled else self._master
             if master is None:
                 time.sleep(0.02)
                 continue
