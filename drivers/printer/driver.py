@@ -13,6 +13,12 @@ from typing import Any
 
 import serial
 
+try:
+    from termios import error as _TermiosError
+except ImportError:  # not POSIX
+    class _TermiosError(Exception):  # type: ignore[no-redef]
+        pass
+
 from drivers.printer import status as st
 from drivers.printer.errors import (
     CoverOpen,
@@ -129,7 +135,7 @@ class ReceiptPrinter:
                 if b is None:
                     break  # a printer that did not answer n will not answer n+1 either: save the budget
                 replies[n] = b
-        except (serial.SerialException, OSError) as e:
+        except (serial.SerialException, OSError, _TermiosError) as e:
             raise self._lost(e) from e
         if replies[1] is None:
             return UNKNOWN
@@ -165,7 +171,7 @@ class ReceiptPrinter:
             self._drain(ser, time.monotonic() + len(data) * 10 / self.baudrate * 2 + 2.0)
         except serial.SerialTimeoutException as e:
             raise WriteTimeout(f"{self.port}: write stalled after flow control held ({e})") from e
-        except (serial.SerialException, OSError) as e:
+        except (serial.SerialException, OSError, _TermiosError) as e:
             raise self._lost(e) from e
 
     @staticmethod
