@@ -267,6 +267,12 @@ class PrintQueue:
         return None if row is None else (int(row[0]), bytes(row[1]), int(row[2]))
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        except SimulatedCrash:
+            log.warning("print queue worker stopped dead (simulated crash)")
+
+    def _loop(self) -> None:
         while not self._stop.is_set():
             self._poll()
             while self._state in PRINTABLE and not self._stop.is_set():
