@@ -43,9 +43,9 @@ class PrinterSimulator:
                  out_dir: str | os.PathLike | None = None, width_dots: int = 576) -> None:
         self.baudrate = baudrate
         self.width_dots = width_dots
-        self._tmp = tempfile.mkdtemp(prefix="printer-sim-")
-        self.link_dir = Path(link_dir) if link_dir else Path(self._tmp)
-        self.out_dir = Path(out_dir) if out_dir else Path(self._tmp) / "jobs"
+        tmp = None if (link_dir and out_dir) else Path(tempfile.mkdtemp(prefix="printer-sim-"))
+        self.link_dir = Path(link_dir) if link_dir else tmp
+        self.out_dir = Path(out_dir) if out_dir else tmp / "jobs"
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.port = str(self.link_dir / LINK_NAME)
         self.jobs: list[SimJob] = []
