@@ -1,0 +1,262 @@
+"""ESC/POS printer simulator on a pseudo-terminal.
+
+It reads at the pace of its baud rate (so the driver's writes really block when it falls behind),
+answers DLE EOT 1..4 from switchable state, and keeps each completed job (a job ends with a cut).
+While it cannot print (paper out, cover open, offline) the bytes it receives are dropped and the job
+they belong to is torn: it never becomes a completed job, even after the paper is back.
+
+Not emulated: the printer's receive buffer and busy/XOFF signalling, ASB (GS a), DLE EOT inside
+other commands (a real printer answers those too), fonts other than Font A.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pty
+import select
+import tempfile
+import threading
+import time
+import tty
+from dataclasses import dataclass
+from pathlib import Path
+
+from drivers.sim.printer.decoder import EscPosDecoder
+from drivers.sim.printer.render import JobRenderer
+
+log = logging.getLogger(__name__)
+
+LINK_NAME = "kiosk-printer"
+
+
+@dataclass
+class SimJob:
+    index: int
+    raw: bytes
+    transcript: str
+    png_path: Path | None
+
+
+class PrinterSimulator:
+    def __init__(self, baudrate: int = 19200, link_dir: str | os.PathLike | None = None,
+                 out_dir: str | os.PathLike | None = None, width_dots: int = 576) -> None:
+        self.baudrate = baudrate
+        self.width_dots = width_dots
+        tmp = None if (link_dir and out_dir) else Path(tempfile.mkdtemp(prefix="printer-sim-"))
+        self.link_dir = Path(link_dir) if link_dir else tmp
+        self.out_dir = Path(out_dir) if out_dir else tmp / "jobs"
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.port = str(self.link_dir / LINK_NAME)
+        self.jobs: list[SimJob] = []
+        self.torn_jobs = 0  # jobs that lost bytes to paper out / cover open / offline
+        self._lock = threading.Lock()
+        self._jobs_cv = threading.Condition(self._lock)
+        self._paper = "ok"
+        self._cover_open = False
+        self._offline = False
+        self._mute = False
+        self._stalled = False
+        self._paper_out_after: int | None = None
+        self._master: int | None = None
+        self._slave: int | None = None
+        self._thread: threading.Thread | None = None
+        self._running = False
+        self._reset_job()
+
+    # -- control ------------------------------------------------------------------------------------
+    def start(self) -> str:
+        self._plug()
+        self._running = True
+        self._thread = threading.Thread(target=self._run, name="printer-sim", daemon=True)
+        self._thread.start()
+        return self.port
+
+    def stop(self) -> None:
+        self._running = False
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+            self._thread = None
+        self._unplug_fds()
+        try:
+            os.unlink(self.port)
+        except FileNotFoundError:
+            pass
+
+    def set_paper(self, state: str) -> None:
+        if state not in ("ok", "near_end", "out"):
+            raise ValueError(f"paper state must be ok|near_end|out, not {state!r}")
+        with self._lock:
+            self._paper = state
+            self._paper_out_after = None
+
+    def set_paper_out_after(self, nbytes: int) -> None:
+        """Test hook: the paper runs out after `nbytes` more job bytes (a roll ending mid-ticket)."""
+        with self._lock:
+            self._paper_out_after = nbytes
+
+    def set_cover_open(self, is_open: bool) -> None:
+        with self._lock:
+            self._cover_open = bool(is_open)
+
+    def set_offline(self, offline: bool) -> None:
+        with self._lock:
+            self._offline = bool(offline)
+
+    def set_mute(self, mute: bool) -> None:
+        with self._lock:
+            self._mute = bool(mute)
+
+    def set_stalled(self, stalled: bool) -> None:
+        """Test hook: stop reading, like a printer holding flow control (busy) forever."""
+        with self._lock:
+            self._stalled = bool(stalled)
+
+    def unplug(self) -> None:
+        with self._lock:
+            self._unplug_fds()
+            try:
+                os.unlink(self.port)
+            except FileNotFoundError:
+                pass
+
+    def replug(self) -> None:
+        with self._lock:
+            if self._master is None:
+                self._plug()
+
+    def wait_for_jobs(self, n: int, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._jobs_cv:
+            while len(self.jobs) < n:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._jobs_cv.wait(remaining)
+            return True
+
+    def status_byte(self, n: int) -> int:
+        with self._lock:
+            return self._status_byte(n)
+
+    # -- internals ----------------------------------------------------------------------------------
+    def _plug(self) -> None:
+        master, slave = pty.openpty()
+        tty.setraw(slave)  # no echo, no line discipline before the driver opens it
+        self._master, self._slave = master, slave
+        tmp = self.port + ".new"
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        os.symlink(os.ttyname(slave), tmp)
+        os.replace(tmp, self.port)  # atomic, like udev re-pointing /dev/kiosk-printer
+        self._decoder = EscPosDecoder()
+
+    def _unplug_fds(self) -> None:
+        for fd in (self._master, self._slave):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._master = self._slave = None
+
+    def _printing(self) -> bool:
+        return self._paper != "out" and not self._cover_open and not self._offline
+
+    def _status_byte(self, n: int) -> int:
+        b = 0x12
+        if n == 1 and not self._printing():
+            b |= 0x08
+        elif n == 2:
+            b |= (0x04 if self._cover_open else 0) | (0x20 if self._paper == "out" else 0)
+        elif n == 4:
+            b |= {"ok": 0, "near_end": 0x0C, "out": 0x6C}[self._paper]
+        return b
+
+    def _reset_job(self) -> None:
+        self._raw = bytearray()
+        self._events: list[tuple[str, dict]] = []
+        self._torn = False
+
+    def _run(self) -> None:
+        chunk = max(1, self.baudrate // 10 // 50)  # about 20 ms of line time per read
+        next_t = time.monotonic()
+        while self._running:
+            with self._lock:
+                master = None if self._stalled else self._master
+            if master is None:
+                time.sleep(0.02)
+                continue
+            try:
+                r, _, _ = select.select([master], [], [], 0.05)
+                if not r:
+                    continue
+                data = os.read(master, chunk)
+            except OSError:
+                time.sleep(0.02)
+                continue
+            if not data:
+                continue
+            # Pace like a UART at our baud rate.
+            next_t = max(next_t, time.monotonic()) + len(data) * 10 / self.baudrate
+            self._handle(master, data)
+            delay = next_t - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+
+    def _handle(self, master: int, data: bytes) -> None:
+        with self._lock:
+            events = self._decoder.feed(data)
+        for ev in events:
+            if ev.name == "status_query":
+                with self._lock:
+                    mute, byte = self._mute, self._status_byte(ev.args["n"])
+                if not mute:
+                    try:
+                        os.write(master, bytes([byte]))
+                    except OSError:
+                        pass
+                continue
+            with self._lock:
+                if self._paper_out_after is not None:
+                    self._paper_out_after -= len(ev.raw)
+                    if self._paper_out_after <= 0:
+                        self._paper, self._paper_out_after = "out", None
+                printing = self._printing()
+            if ev.name == "init":
+                if self._raw and not self._torn:
+                    log.info("printer sim: job without a cut discarded (%d bytes)", len(self._raw))
+                self._reset_job()
+            if not printing:
+                if not self._torn and (self._raw or ev.name != "init"):
+                    self.torn_jobs += 1
+                self._torn = True
+                continue
+            if self._torn:
+                continue
+            self._raw += ev.raw
+            self._events.append((ev.name, ev.args))
+            if ev.name == "cut":
+                self._complete()
+
+    def _complete(self) -> None:
+        index = len(self.jobs) + 1
+        renderer = JobRenderer(self.width_dots)
+        for name, args in self._events:
+            renderer.event(name, args)
+        png_path: Path | None = self.out_dir / f"job-{index:04d}.png"
+        try:
+            renderer.image().save(png_path)
+        except Exception:  # a render problem must not stop the printer from "printing"
+            log.exception("printer sim: could not render job %d", index)
+            png_path = None
+        (self.out_dir / f"job-{index:04d}.bin").write_bytes(bytes(self._raw))
+        transcript = renderer.transcript()
+        (self.out_dir / f"job-{index:04d}.txt").write_text(transcript, encoding="utf-8")
+        job = SimJob(index, bytes(self._raw), transcript, png_path)
+        with self._jobs_cv:
+            self.jobs.append(job)
+            self._jobs_cv.notify_all()
+        self._reset_job()

@@ -1,0 +1,322 @@
+"""Persistent print queue: a ticket survives a crash, a power cut or an empty paper roll, and none
+prints twice.
+
+Jobs live in SQLite (WAL, synchronous=FULL) until they are confirmed. Each job moves through
+
+    waiting ──▶ sending ──▶ written ──▶ printed
+       ▲           │           │
+       └───────────┴───────────┘  (write failed, or the after-status says the printer could not print)
+
+- "sending" is committed before the first byte goes out; "written" once every byte, the cut included,
+  has been handed to the port; "printed" once the printer's after-status says it is fine.
+- After-status not ready (paper ran out mid-job, cover opened, offline, no answer, unplugged): the job
+  is not confirmed and goes back to "waiting"; it prints again, whole, once the printer is ready.
+- Restart after a crash or a power cut of the kiosk (the at-most-once choice):
+  * a job left in "sending" was interrupted mid-write. The cut is the last bytes of every job, so no
+    complete ticket came out of it; it was not confirmed, so it is reprinted (from ESC @, which starts
+    a fresh job on the printer). The only double-print window is between the last byte written and
+    the "written" commit (microseconds).
+  * a job left in "written" reached the printer completely; only the after-status is missing. We do
+    not reprint it (at most once: a second queue ticket with the same number confuses people more
+    than a missing one, which they can reprint from recent()). It is kept as "unconfirmed".
+Identity data is never stored: templates mask before building; submit() refuses a receipt that still
+contains a valid ID number.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from drivers.printer import NotConnected, PrinterError, PrinterStatus, ReceiptPrinter
+from kiosk.privacy import mask_text
+from kiosk.receipts.model import Receipt, ReceiptError
+from kiosk.validators import is_valid_id_number
+
+log = logging.getLogger(__name__)
+
+STATES = ("ready", "near_end", "out", "cover_open", "offline", "not_connected", "unknown")
+PRINTABLE = ("ready", "near_end")
+MAX_ATTEMPTS = 5
+_ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    data BLOB NOT NULL,
+    receipt_json TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    reprint_of INTEGER,
+    created REAL NOT NULL,
+    updated REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state, id);
+"""
+
+
+class SimulatedCrash(BaseException):
+    """Raised by a test fault hook to stop the worker dead, like a power cut (no clean-up runs)."""
+
+
+def state_of(status: PrinterStatus | None) -> str:
+    if status is None:
+        return "not_connected"
+    if not status.answered:
+        return "unknown"
+    if status.paper == "out":
+        return "out"
+    if status.cover_open:
+        return "cover_open"
+    if status.online is False or status.error:
+        return "offline"
+    if status.paper == "near_end":
+        return "near_end"
+    return "ready" if status.ready else "unknown"
+
+
+class PrintQueue:
+    def __init__(
+        self,
+        db_path: str | Path,
+        printer_factory: Callable[[], ReceiptPrinter],
+        poll_interval: float = 1.0,
+        *,
+        width_dots: int = 576,
+        native_qr: bool = True,
+    ) -> None:
+        self.db_path = str(db_path)
+        self._factory = printer_factory
+        self.poll_interval = poll_interval
+        self.width_dots = width_dots
+        self.native_qr = native_qr
+        self._db = sqlite3.connect(self.db_path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+        self._lock = threading.RLock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._printer: ReceiptPrinter | None = None
+        self._state = "unknown"
+        self._status: PrinterStatus | None = None
+        self._state_cbs: list[Callable[[str, PrinterStatus | None], None]] = []
+        self._job_cbs: list[Callable[[int, str], None]] = []
+        self._fault: Callable[[str, int, bytes, ReceiptPrinter], None] | None = None  # tests only
+        self._recover()
+
+    # -- public API ---------------------------------------------------------------------------------
+    def submit(self, receipt: Receipt, kind: str, summary: str) -> int:
+        receipt_json = receipt.to_json()
+        for m in _ID_CANDIDATE.finditer(receipt_json):
+            if is_valid_id_number(m.group(0)):
+                raise ReceiptError("receipt contains an unmasked ID number; mask it with kiosk.privacy")
+        data = receipt.to_escpos(width_dots=self.width_dots, native_qr=self.native_qr)
+        now = time.time()
+        with self._lock:
+            cur = self._db.execute(
+                "INSERT INTO jobs(kind, summary, data, receipt_json, state, created, updated) "
+                "VALUES (?, ?, ?, ?, 'waiting', ?, ?)",
+                (kind, mask_text(summary), data, receipt_json, now, now),
+            )
+            job_id = int(cur.lastrowid)
+        log.info("print job %d queued (%s, %d bytes)", job_id, kind, len(data))
+        self._wake.set()
+        return job_id
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="print-queue", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+        if self._printer is not None:
+            self._printer.close()
+            self._printer = None
+
+    def close(self) -> None:
+        self.stop()
+        with self._lock:
+            self._db.close()
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    @property
+    def status(self) -> PrinterStatus | None:
+        return self._status
+
+    def on_state(self, cb: Callable[[str, PrinterStatus | None], None]) -> None:
+        self._state_cbs.append(cb)
+
+    def on_job(self, cb: Callable[[int, str], None]) -> None:
+        self._job_cbs.append(cb)
+
+    def pending(self) -> list[dict[str, Any]]:
+        return self._rows("WHERE state IN ('waiting', 'sending') ORDER BY id")
+
+    def recent(self, n: int = 10) -> list[dict[str, Any]]:
+        return self._rows("ORDER BY id DESC LIMIT ?", (n,))
+
+    def job(self, job_id: int) -> dict[str, Any] | None:
+        rows = self._rows("WHERE id = ?", (job_id,))
+        return rows[0] if rows else None
+
+    def receipt(self, job_id: int) -> Receipt:
+        """The stored receipt (for a preview / PNG of a job)."""
+        with self._lock:
+            row = self._db.execute("SELECT receipt_json FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise KeyError(job_id)
+        return Receipt.from_json(row[0])
+
+    def reprint(self, job_id: int) -> int:
+        now = time.time()
+        with self._lock:
+            row = self._db.execute(
+                "SELECT kind, summary, data, receipt_json FROM jobs WHERE id = ?", (job_id,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(job_id)
+            cur = self._db.execute(
+                "INSERT INTO jobs(kind, summary, data, receipt_json, state, reprint_of, created, updated) "
+                "VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?)",
+                (*row, job_id, now, now),
+            )
+            new_id = int(cur.lastrowid)
+        self._wake.set()
+        return new_id
+
+    # -- internals ----------------------------------------------------------------------------------
+    def _rows(self, where: str, args: tuple = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, kind, summary, state, attempts, reprint_of, created, updated FROM jobs " + where, args
+            ).fetchall()
+        keys = ("id", "kind", "summary", "state", "attempts", "reprint_of", "created", "updated")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def _set_job(self, job_id: int, state: str, attempt: bool = False) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE jobs SET state = ?, updated = ?, attempts = attempts + ? WHERE id = ?",
+                (state, time.time(), 1 if attempt else 0, job_id),
+            )
+
+    def _recover(self) -> None:
+        with self._lock:
+            n1 = self._db.execute("UPDATE jobs SET state = 'waiting' WHERE state = 'sending'").rowcount
+            n2 = self._db.execute("UPDATE jobs SET state = 'unconfirmed' WHERE state = 'written'").rowcount
+        if n1 or n2:
+            log.warning("print queue recovery: %d interrupted job(s) will print again, %d written but "
+                        "unconfirmed job(s) will not", n1, n2)
+
+    def _emit_job(self, job_id: int, status: str) -> None:
+        for cb in list(self._job_cbs):
+            try:
+                cb(job_id, status)
+            except Exception:
+                log.exception("on_job callback failed")
+
+    def _set_state(self, state: str, status: PrinterStatus | None) -> None:
+        changed = state != self._state or status != self._status
+        self._state, self._status = state, status
+        if changed:
+            for cb in list(self._state_cbs):
+                try:
+                    cb(state, status)
+                except Exception:
+                    log.exception("on_state callback failed")
+
+    def _poll(self) -> PrinterStatus | None:
+        try:
+            if self._printer is None:
+                self._printer = self._factory()
+            status = self._printer.status()
+        except NotConnected as e:
+            log.debug("printer not connected: %s", e)
+            status = None
+        except PrinterError as e:
+            log.warning("printer status failed: %s", e)
+            status = None
+        self._set_state(state_of(status), status)
+        return status
+
+    def _next_job(self) -> tuple[int, bytes, int] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, data, attempts FROM jobs WHERE state = 'waiting' ORDER BY id LIMIT 1"
+            ).fetchone()
+        return None if row is None else (int(row[0]), bytes(row[1]), int(row[2]))
+
+    def _run(self) -> None:
+        try:
+            self._loop()
+        except SimulatedCrash:
+            log.warning("print queue worker stopped dead (simulated crash)")
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._poll()
+            while self._state in PRINTABLE and not self._stop.is_set():
+                job = self._next_job()
+                if job is None:
+                    break
+                self._print(*job)
+            self._wake.wait(self.poll_interval)
+            self._wake.clear()
+
+    def _print(self, job_id: int, data: bytes, attempts: int) -> None:
+        printer = self._printer
+        assert printer is not None
+        self._set_job(job_id, "sending", attempt=True)
+        if self._fault:
+            self._fault("before_write", job_id, data, printer)
+        try:
+            printer.send_raw(data)
+        except PrinterError as e:
+            log.warning("print job %d: write failed: %s", job_id, e)
+            self._requeue(job_id, attempts + 1)
+            self._poll()
+            return
+        self._set_job(job_id, "written")
+        if self._fault:
+            self._fault("after_write", job_id, data, printer)
+        try:
+            after = printer.status(0.3 + printer.transmit_seconds(len(data)))
+        except PrinterError as e:
+            log.warning("print job %d: no after-status: %s", job_id, e)
+            after = None
+        self._set_state(state_of(after), after)
+        if after is not None and after.ready:
+            self._set_job(job_id, "printed")
+            log.info("print job %d printed", job_id)
+            self._emit_job(job_id, "printed")
+        else:
+            log.warning("print job %d not confirmed (%s); kept for printing again", job_id, self._state)
+            self._requeue(job_id, attempts + 1)
+
+    def _requeue(self, job_id: int, attempts: int) -> None:
+        if attempts >= MAX_ATTEMPTS:
+            self._set_job(job_id, "failed")
+            self._emit_job(job_id, "failed")
+        else:
+            self._set_job(job_id, "waiting")
+            self._emit_job(job_id, "waiting")
