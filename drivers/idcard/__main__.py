@@ -17,7 +17,14 @@ import sys
 import time
 from datetime import date
 
-from .errors import CardReadError, ReaderError, ReaderNotConnected, ReaderProtocolError, ReaderTimeout, SamFault
+from .errors import (
+    CardReadError,
+    ReaderError,
+    ReaderNotConnected,
+    ReaderProtocolError,
+    ReaderTimeout,
+    SamFault,
+)
 from .reader import IdCardReader
 from .record import IdentityCard
 
