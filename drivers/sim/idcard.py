@@ -411,7 +411,9 @@ class IdCardSimulator:
         if card_here and (self.allow_reread or not self._read_done):
             self._state = "found"
             return build_reply(SW_FIND_OK, bytes(4))
-        self._state = "idle"
+        if not (card_here and self._state == "read"):
+            # A card protected from re-reading stays in its read session (30 03 still works).
+            self._state = "idle"
         return build_reply(SW_FIND_FAILED)
 
     def _select(self) -> bytes:
