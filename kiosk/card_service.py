@@ -109,6 +109,7 @@ class CardService:
     def poll_once(self) -> None:
         """One poll step (the thread calls this; tests may too)."""
         events: list[Callable[[], None]] = []
+        state_events: list[Callable[[], None]] = []
         with self._lock:
             try:
                 reader = self._get_reader()
@@ -125,21 +126,22 @@ class CardService:
                         self._present, self._misses = True, 0
                         log.info("card inserted: %s %s", card.card_type, mask_id_number(card.id_number))
                         events += [lambda cb=cb, c=card: cb(c) for cb in self._inserted]
-                events += self._set_state(READY, None)
+                state_events += self._set_state(READY, None)
             except CardReadError as e:
                 # The reader works; this card could not be read. The module wants it re-presented.
                 log.warning("card could not be read: %s", e)
                 self.last_error = str(e)
-                events += self._set_state(READY, None)
+                state_events += self._set_state(READY, None)
             except ReaderNotConnected as e:
                 self.last_error = str(e)
                 events += self._lose_card()
-                events += self._set_state(NOT_CONNECTED, str(e))
+                state_events += self._set_state(NOT_CONNECTED, str(e))
             except ReaderError as e:
                 self.last_error = str(e)
                 events += self._lose_card()
-                events += self._set_state(ERROR, f"{type(e).__name__}: {e}")
-        for event in events:
+                state_events += self._set_state(ERROR, f"{type(e).__name__}: {e}")
+        # State first: a UI hears "ready" before the card read on the reader that came back.
+        for event in state_events + events:
             try:
                 event()
             except Exception:  # a UI callback must not kill the reader thread
