@@ -95,3 +95,35 @@ def test_watch_prints_each_card(sim):
         proc.stderr.close()
     assert first.startswith("resident:") and SYNTHETIC_CARDS[0].id_number not in first
     assert second.startswith("hmt:") and SYNTHETIC_CARDS[3].id_number not in second
+
+
+def test_simulator_cli_is_controlled_on_stdin(tmp_path):
+    from drivers.idcard import IdCardReader
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "drivers.sim.idcard", "--boot-delay", "0", "--link-dir", str(tmp_path)],
+        cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        port = proc.stdout.readline().strip()
+        assert port == str(tmp_path / "kiosk-idcard")
+        proc.stdout.readline()  # the help line
+        proc.stdin.write("put 4\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "ok"
+        with IdCardReader(port, timeout=1.0) as reader:
+            assert reader.read_card() == SYNTHETIC_CARDS[4]
+        proc.stdin.write("fault melted\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().startswith("?")
+        proc.stdin.write("quit\n")
+        proc.stdin.flush()
+        assert proc.wait(timeout=5) == 0
+        assert not (tmp_path / "kiosk-idcard").exists()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdin.close()
+        proc.stdout.close()
