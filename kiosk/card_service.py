@@ -1,0 +1,162 @@
+"""The ID-card reader as a service for the UI: one thread polls the reader and reports events.
+
+Events (called on the service thread; the UI marshals them with Clock.schedule_once):
+- ``on_inserted(cb(card))``: a card was read (an IdentityCard; keep it in memory only).
+- ``on_removed(cb())``: the card read last has left the reader (or the reader was lost).
+- ``on_state(cb(state, detail))``: "ready" | "not_connected" | "error", on every change.
+
+Polling: finds at least ``poll_interval`` apart (vendor note: not more often than every 300 ms).
+While a card is present, presence is probed with ``IdCardReader.card_present()`` rather than find,
+because modules without re-read answer find with "no card" while the read card is still there.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from drivers.idcard import (
+    CardReadError,
+    IdCardReader,
+    IdentityCard,
+    ReaderError,
+    ReaderNotConnected,
+)
+from kiosk.privacy import mask_id_number
+
+log = logging.getLogger(__name__)
+
+READY, NOT_CONNECTED, ERROR = "ready", "not_connected", "error"
+REMOVED_AFTER = 2  # consecutive failed presence probes before the card counts as removed
+
+
+class CardService:
+    def __init__(self, reader_factory: Callable[[], IdCardReader], poll_interval: float = 0.3) -> None:
+        self._factory = reader_factory
+        self.poll_interval = poll_interval
+        self.state: str = NOT_CONNECTED
+        self.last_error: str | None = None
+        self._reader: IdCardReader | None = None
+        self._present = False
+        self._misses = 0
+        self._lock = threading.RLock()  # around every use of the reader
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._inserted: list[Callable[[IdentityCard], None]] = []
+        self._removed: list[Callable[[], None]] = []
+        self._state_cbs: list[Callable[[str, str | None], None]] = []
+
+    # ------------------------------------------------------------ wiring
+
+    def on_inserted(self, cb: Callable[[IdentityCard], None]) -> None:
+        self._inserted.append(cb)
+
+    def on_removed(self, cb: Callable[[], None]) -> None:
+        self._removed.append(cb)
+
+    def on_state(self, cb: Callable[[str, str | None], None]) -> None:
+        self._state_cbs.append(cb)
+
+    @property
+    def card_present(self) -> bool:
+        return self._present
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="card-service", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        with self._lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+
+    # ------------------------------------------------------------ passthroughs (any thread)
+
+    def sam_id(self) -> str:
+        with self._lock:
+            return self._get_reader().sam_id()
+
+    def self_check(self) -> bool:
+        with self._lock:
+            return self._get_reader().self_check()
+
+    def _get_reader(self) -> IdCardReader:
+        if self._reader is None:
+            try:
+                self._reader = self._factory()
+            except ReaderError:
+                raise
+            except (OSError, ValueError) as e:
+                raise ReaderNotConnected(f"cannot create the reader: {e}") from e
+        return self._reader
+
+    # ------------------------------------------------------------ the loop
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.poll_once()
+            self._stop.wait(self.poll_interval)
+
+    def poll_once(self) -> None:
+        """One poll step (the thread calls this; tests may too)."""
+        events: list[Callable[[], None]] = []
+        state_events: list[Callable[[], None]] = []
+        with self._lock:
+            try:
+                reader = self._get_reader()
+                if self._present:
+                    if reader.card_present():
+                        self._misses = 0
+                    else:
+                        self._misses += 1
+                        if self._misses >= REMOVED_AFTER:
+                            events += self._lose_card()
+                else:
+                    card = reader.read_card()
+                    if card is not None:
+                        self._present, self._misses = True, 0
+                        log.info("card inserted: %s %s", card.card_type, mask_id_number(card.id_number))
+                        events += [lambda cb=cb, c=card: cb(c) for cb in self._inserted]
+                state_events += self._set_state(READY, None)
+            except CardReadError as e:
+                # The reader works; this card could not be read. The module wants it re-presented.
+                log.warning("card could not be read: %s", e)
+                self.last_error = str(e)
+                state_events += self._set_state(READY, None)
+            except ReaderNotConnected as e:
+                self.last_error = str(e)
+                events += self._lose_card()
+                state_events += self._set_state(NOT_CONNECTED, str(e))
+            except ReaderError as e:
+                self.last_error = str(e)
+                events += self._lose_card()
+                state_events += self._set_state(ERROR, f"{type(e).__name__}: {e}")
+        # State first: a UI hears "ready" before the card read on the reader that came back.
+        for event in state_events + events:
+            try:
+                event()
+            except Exception:  # a UI callback must not kill the reader thread
+                log.exception("card service callback failed")
+
+    def _lose_card(self) -> list[Callable[[], None]]:
+        if not self._present:
+            return []
+        self._present, self._misses = False, 0
+        log.info("card removed")
+        return list(self._removed)
+
+    def _set_state(self, state: str, detail: str | None) -> list[Callable[[], None]]:
+        if state == self.state:
+            return []
+        self.state = state
+        log.info("ID-card reader %s%s", state, f": {detail}" if detail else "")
+        return [lambda cb=cb: cb(state, detail) for cb in self._state_cbs]

@@ -1,0 +1,112 @@
+"""CardService against the simulator: events, removal, unplug/replug recovery, passthroughs."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+
+import pytest
+
+from drivers.idcard import IdCardReader
+from drivers.sim.idcard import SYNTHETIC_CARDS
+from kiosk.card_service import CardService
+
+WAIT = 5.0  # generous upper bound for an event; not a timing assertion
+
+
+@pytest.fixture
+def service(sim):
+    events: queue.Queue = queue.Queue()
+    svc = CardService(lambda: IdCardReader(sim.port, timeout=0.5), poll_interval=0.1)
+    svc.on_inserted(lambda card: events.put(("inserted", card, threading.current_thread().name)))
+    svc.on_removed(lambda: events.put(("removed",)))
+    svc.on_state(lambda state, detail: events.put(("state", state, detail)))
+    svc.start()
+    yield svc, events
+    svc.stop()
+
+
+def next_event(events: queue.Queue, kind: str, state: str | None = None):
+    """The next event of ``kind`` (and, for state events, ``state``), skipping others."""
+    while True:
+        ev = events.get(timeout=WAIT)
+        if ev[0] == kind and (state is None or ev[1] == state):
+            return ev
+
+
+def test_inserted_and_removed(sim, service, caplog):
+    svc, events = service
+    caplog.set_level(logging.DEBUG)
+    assert next_event(events, "state")[1] == "ready"
+    card = SYNTHETIC_CARDS[1]
+    sim.put_card(card)
+    ev = next_event(events, "inserted")
+    assert ev[1] == card and ev[2] == "card-service"
+    assert svc.card_present
+    sim.remove_card()
+    next_event(events, "removed")
+    assert not svc.card_present
+    sim.put_card(SYNTHETIC_CARDS[5])
+    assert next_event(events, "inserted")[1] == SYNTHETIC_CARDS[5]
+    for c in (card, SYNTHETIC_CARDS[5]):
+        assert c.id_number not in caplog.text and c.name not in caplog.text
+
+
+def test_card_staying_is_not_reported_removed(sim, service):
+    svc, events = service
+    sim.put_card()
+    next_event(events, "inserted")
+    # several polls with the card still on a no-re-read module: no removed event
+    for _ in range(5):
+        svc.poll_once()
+    assert svc.card_present
+    assert all(ev[0] != "removed" for ev in list(events.queue))
+
+
+def test_recovers_from_unplug(sim, service):
+    svc, events = service
+    next_event(events, "state")
+    sim.put_card()
+    next_event(events, "inserted")
+    sim.unplug()
+    ev = next_event(events, "state", "not_connected")
+    assert ev[2]
+    next_event(events, "removed")
+    assert svc.state == "not_connected" and svc.last_error
+    sim.replug()
+    sim.put_card(SYNTHETIC_CARDS[2])
+    assert next_event(events, "state")[1] == "ready"
+    assert next_event(events, "inserted")[1] == SYNTHETIC_CARDS[2]
+
+
+def test_dead_reader_is_error_then_ready(sim, service):
+    svc, events = service
+    next_event(events, "state", "ready")
+    sim.set_fault("dead")
+    ev = next_event(events, "state")
+    assert ev[1] == "error" and "ReaderTimeout" in ev[2]
+    sim.set_fault(None)
+    assert next_event(events, "state")[1] == "ready"
+
+
+def test_passthroughs_from_another_thread(sim, service):
+    svc, events = service
+    assert svc.sam_id() == "05.01-20240115-0011292549-2147484208"
+    assert svc.self_check() is True
+
+
+def test_callback_exception_does_not_stop_the_service(sim):
+    got = queue.Queue()
+    svc = CardService(lambda: IdCardReader(sim.port, timeout=0.5), poll_interval=0.1)
+    svc.on_inserted(lambda card: 1 / 0)
+    svc.on_inserted(lambda card: got.put(card))
+    svc.start()
+    try:
+        sim.put_card()
+        assert got.get(timeout=WAIT) == SYNTHETIC_CARDS[0]
+        sim.remove_card()
+        sim.put_card(SYNTHETIC_CARDS[3])
+        assert got.get(timeout=WAIT) == SYNTHETIC_CARDS[3]
+    finally:
+        svc.stop()
