@@ -72,6 +72,24 @@ class KioskApp(App):
         self._show("home", {})
         return self.root_widget
 
+    def on_banners(self, *_args) -> None:
+        from screens.widgets import Banner
+
+        box = self.root_widget.ids.banners
+        box.clear_widgets()
+        if self.staff_mode:
+            role = "帮办模式" if self.staff_mode == "helper" else "技术维护模式"
+            box.add_widget(Banner(level="info", text=self.t(role)))
+        for level, msgid in self.banners:
+            box.add_widget(Banner(level=level, text=self.t(msgid)))
+
+    def on_lang(self, *_args) -> None:
+        if getattr(self, "root_widget", None) is not None:
+            self.on_banners()
+
+    def on_staff_mode(self, *_args) -> None:
+        self.on_banners()
+
     def on_start(self):
         Window.bind(on_motion=self._on_input, on_key_down=self._on_input, on_request_close=self._refuse_close,
                     size=self._on_window_size)
@@ -157,6 +175,47 @@ class KioskApp(App):
 
     def capability(self, need: str) -> bool:
         return {"api": self.api_ok, "printer": self.printer_ok, "reader": self.reader_ok}.get(need, True)
+
+    # ---------------------------------------------------------------- service events (UI thread)
+
+    def on_service_event(self, event: str, payload) -> None:
+        if event in ("state", "ready"):
+            self._refresh_device_state()
+        elif event == "card_inserted":
+            self.session.set_identity(payload)
+            self._restart_idle()
+            self._to_screen("on_card_inserted", payload)
+        elif event == "card_removed":
+            self._to_screen("on_card_removed")
+        elif event == "print_job":
+            self._to_screen("on_print_job", *payload)
+        elif event == "delivered":
+            self._to_screen("on_delivered", *payload)
+
+    def _to_screen(self, method: str, *args) -> None:
+        scr = self._screens.get(self.current_screen)
+        handler = getattr(scr, method, None)
+        if handler is not None:
+            handler(*args)
+
+    def _refresh_device_state(self) -> None:
+        svc = self.services
+        if svc is None:
+            return
+        self.api_ok = svc.can("api")
+        self.printer_ok = svc.can("printer")
+        self.reader_ok = svc.can("reader")
+        banners = []
+        if svc.states.get("api") in ("down", "error"):
+            banners.append(("error", "网络暂不可用：办件查询、取号等功能暂停，事项指南等内容可能不是最新。"))
+        printer = svc.states.get("printer")
+        if printer in ("out", "cover_open", "offline", "not_connected", "unknown", "error"):
+            banners.append(("warn", "打印机暂不可用，需要打印的功能暂停，请联系工作人员。"))
+        elif printer == "near_end":
+            banners.append(("warn", "打印纸即将用完，请告知工作人员。"))
+        if svc.states.get("reader") in ("not_connected", "error"):
+            banners.append(("warn", "读卡器暂不可用，可以手动输入身份证号码。"))
+        self.banners = banners
 
     # ---------------------------------------------------------------- navigation
 

@@ -1,5 +1,5 @@
-"""gettext-style catalogs: the source strings are Chinese (zh_CN, the default); assets/i18n/<lang>.po
-holds the translations. A missing translation falls back to the Chinese source and is logged once, so
+"""gettext-style catalogs: the source strings are Chinese (zh_CN, the default); assets/i18n/<lang>/*.po
+hold the translations, one file per screen (so screens are translated and reviewed on their own). A missing translation falls back to the Chinese source and is logged once, so
 a gap shows as Chinese, never as an empty button.
 
 The .po reader handles what our catalogs use (msgctxt-free entries, msgid/msgstr with continuation
@@ -65,13 +65,23 @@ def parse_po(text: str, name: str = "<po>") -> dict[str, str]:
     return entries
 
 
+def load_language(folder: Path) -> dict[str, str]:
+    """All .po files of one language; one msgid translated two ways is an error, not a coin toss."""
+    merged: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for path in sorted(folder.glob("*.po")):
+        for msgid, msgstr in parse_po(path.read_text(encoding="utf-8"), path.name).items():
+            if msgid in merged and merged[msgid] != msgstr:
+                raise CatalogError(f"{path.name}: {msgid!r} is translated differently in {origin[msgid]}")
+            merged[msgid], origin[msgid] = msgstr, path.name
+    return merged
+
+
 class Translations:
     def __init__(self, directory: Path = I18N_DIR):
         self.catalogs: dict[str, dict[str, str]] = {DEFAULT_LANGUAGE: {}}
         for lang in LANGUAGES:
-            path = directory / f"{lang}.po"
-            if path.exists():
-                self.catalogs[lang] = parse_po(path.read_text(encoding="utf-8"), path.name)
+            self.catalogs[lang] = load_language(directory / lang)
         self._missing: set[tuple[str, str]] = set()
 
     def gettext(self, msgid: str, lang: str) -> str:

@@ -1,22 +1,191 @@
-"""The terminal's services behind the UI: devices, the central API, the outbox. Filled in as the
-drivers and the API client land; until then every device reports "not configured"."""
+"""The terminal's services behind the UI: the ID-card reader, the print queue, the central API with
+its outbox and reference cache, the heartbeat; in demo mode the simulators and the demo API as well.
+
+Everything here runs on its own threads. Events reach the UI through `post` (Kivy's Clock in the app),
+so the UI thread never waits on a device or the network. Start-up itself runs on a thread too: the
+first frame does not wait for a serial port or the demo server.
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from kiosk.config import Config
+from kiosk.demo import DemoParts
 
 log = logging.getLogger(__name__)
+
+NOT_CONFIGURED = "not_configured"
+STARTING = "starting"
+HEALTH_INTERVAL = 15.0
 
 
 class Services:
     def __init__(self, cfg: Config):
         self.cfg = cfg
-        self.app = None
+        self.demo = DemoParts(cfg)
+        self.api = None
+        self.outbox = None
+        self.reference = None
+        self.card = None
+        self.printq = None
+        self.heartbeat = None
+        self.states: dict[str, str] = {"api": STARTING, "printer": STARTING, "reader": STARTING}
+        self.details: dict[str, str | None] = {}
+        self._listeners: list[Callable[[str, Any], None]] = []
+        self._post: Callable[[Callable[[], None]], None] = lambda fn: fn()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.ready = threading.Event()
 
-    def start(self, app) -> None:
-        self.app = app
+    # ------------------------------------------------------------------ wiring
+
+    def subscribe(self, listener: Callable[[str, Any], None]) -> None:
+        """listener(event, payload) on the UI thread. Events: state, card_inserted, card_removed,
+        print_job, delivered."""
+        self._listeners.append(listener)
+
+    def _emit(self, event: str, payload: Any = None) -> None:
+        def deliver() -> None:
+            for listener in list(self._listeners):
+                try:
+                    listener(event, payload)
+                except Exception:
+                    log.exception("listener failed on %s", event)
+
+        self._post(deliver)
+
+    def _set_state(self, name: str, state: str, detail: str | None = None) -> None:
+        if self.states.get(name) == state and self.details.get(name) == detail:
+            return
+        self.states[name], self.details[name] = state, detail
+        log.info("%s: %s%s", name, state, f" ({detail})" if detail else "")
+        self._emit("state", (name, state, detail))
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self, app: Any = None, post: Callable[[Callable[[], None]], None] | None = None) -> None:
+        if post is None and app is not None:
+            from kiosk.workers import kivy_post
+
+            post = kivy_post
+        if post is not None:
+            self._post = post
+        if app is not None and hasattr(app, "on_service_event"):
+            self.subscribe(app.on_service_event)
+        self._thread = threading.Thread(target=self._start_all, name="services-start", daemon=True)
+        self._thread.start()
+
+    def _start_all(self) -> None:
+        try:
+            self.cfg = self.demo.start()
+        except Exception as e:
+            log.exception("demo parts failed to start")
+            self._set_state("api", "error", str(e))
+        data = Path(self.cfg.data_dir)
+        data.mkdir(parents=True, exist_ok=True)
+        for name, starter in (("api", self._start_api), ("reader", self._start_reader),
+                              ("printer", self._start_printer)):
+            if self._stop.is_set():
+                return
+            try:
+                starter(data)
+            except Exception as e:
+                log.exception("%s failed to start", name)
+                self._set_state(name, "error", str(e))
+        self.ready.set()
+        self._emit("ready")
+        self._health_loop()
+
+    def _start_api(self, data: Path) -> None:
+        from kiosk.api import ApiClient
+        from kiosk.cache import CachedReference, ReferenceCache
+        from kiosk.outbox import Outbox
+
+        a = self.cfg.api
+        self.api = ApiClient(a.base_url, a.token, self.cfg.terminal.id, connect_timeout=a.connect_timeout,
+                             read_timeout=a.read_timeout, ca_bundle=a.ca_bundle or None)
+        self.reference = CachedReference(self.api, ReferenceCache(data / "cache"))
+        self.outbox = Outbox(data / "outbox.sqlite", self._send_record)
+        self.outbox.on_delivered(lambda kind, key, response: self._emit("delivered", (kind, key, response)))
+        self.outbox.start()
+        self._check_api()
+
+    def _send_record(self, kind: str, payload: dict, key: str):
+        return self.api.send_record(kind, payload, key)
+
+    def _check_api(self) -> None:
+        try:
+            self.api.health()
+            self._set_state("api", "ok")
+        except Exception as e:
+            self._set_state("api", "down", getattr(e, "detail", None) or str(e))
+
+    def _health_loop(self) -> None:
+        while not self._stop.wait(HEALTH_INTERVAL):
+            if self.api is not None:
+                self._check_api()
+
+    def _start_reader(self, _data: Path) -> None:
+        port = self.cfg.reader.port
+        if not port:
+            self._set_state("reader", NOT_CONFIGURED)
+            return
+        from drivers.idcard import IdCardReader
+        from kiosk.card_service import CardService
+
+        baud = self.cfg.reader.baudrate
+        self.card = CardService(lambda: IdCardReader(port, baudrate=baud, timeout=3.0))
+        self.card.on_state(lambda state, detail: self._set_state("reader", state, detail))
+        self.card.on_inserted(lambda card: self._emit("card_inserted", card))
+        self.card.on_removed(lambda: self._emit("card_removed"))
+        self.card.start()
+
+    def _start_printer(self, data: Path) -> None:
+        port = self.cfg.printer.port
+        if not port:
+            self._set_state("printer", NOT_CONFIGURED)
+            return
+        from drivers.printer import ReceiptPrinter
+        from kiosk.print_queue import PrintQueue
+
+        p = self.cfg.printer
+
+        def factory():
+            return ReceiptPrinter(port, baudrate=p.baudrate, profile=p.profile or None,
+                                  paper_width_mm=p.paper_width_mm, flow_control=p.flow_control)
+
+        with factory() as probe:
+            width, native = probe.width_dots, probe.native_qr
+        self.printq = PrintQueue(data / "print_queue.sqlite", factory, width_dots=width, native_qr=native)
+        self.printq.on_state(lambda state, status: self._set_state("printer", state))
+        self.printq.on_job(lambda job_id, status: self._emit("print_job", (job_id, status)))
+        self.printq.start()
 
     def stop(self) -> None:
-        self.app = None
+        self._stop.set()
+        for part in (self.card, self.printq, self.outbox):
+            if part is not None:
+                try:
+                    part.stop()
+                except Exception:
+                    log.exception("stopping %s failed", type(part).__name__)
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=10)
+        self.demo.stop()
+        self._listeners.clear()
+
+    # ------------------------------------------------------------------ questions the UI asks
+
+    def can(self, need: str) -> bool:
+        if need == "api":
+            return self.states.get("api") == "ok"
+        if need == "printer":
+            return self.states.get("printer") in ("ready", "near_end")
+        if need == "reader":
+            return self.states.get("reader") == "ready"
+        return True

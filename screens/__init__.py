@@ -1,6 +1,22 @@
-"""Kivy screens, one module + one .kv each. SCREENS maps a screen name to "module:Class"; screens are
-imported and built on first visit, then kept."""
+"""Kivy screens, one module + one .kv each, named after what the citizen sees.
+
+A screen is found by its file: `screens/<name>.py` beside `screens/<name>.kv` defines `<Name>Screen`
+(cases.py -> CasesScreen, feedback_status.py -> FeedbackStatusScreen). Screens are imported and built
+on their first visit, then kept.
+"""
+
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+_NOT_SCREENS = {"base", "shell", "widgets"}
+
+
+def class_name(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_")) + "Screen"
+
 
 SCREENS: dict[str, str] = {
-    "home": "screens.home:HomeScreen",
+    p.stem: f"screens.{p.stem}:{class_name(p.stem)}"
+    for p in sorted(_HERE.glob("*.py"))
+    if p.stem not in _NOT_SCREENS and not p.stem.startswith("_") and p.with_suffix(".kv").exists()
 }

@@ -7,7 +7,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from kiosk.assets import FONT_PATH
-from kiosk.i18n import I18N_DIR, parse_po
+from kiosk.i18n import I18N_DIR, load_language
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("kiosk", "screens", "drivers")
@@ -30,7 +30,7 @@ def ui_text() -> str:
     # mention characters such as € only to refuse them.)
     files = [*(ROOT / "screens").rglob("*.py"), *(ROOT / "screens").rglob("*.kv")]
     parts = [p.read_text(encoding="utf-8") for p in files]
-    parts += [p.read_text(encoding="utf-8") for p in I18N_DIR.glob("*.po")]
+    parts += [p.read_text(encoding="utf-8") for p in I18N_DIR.rglob("*.po")]
     return "".join(parts)
 
 
@@ -52,7 +52,7 @@ def test_rare_name_characters_are_covered(cmap):
 
 
 def test_every_msgid_used_in_code_has_an_english_translation():
-    en = parse_po((I18N_DIR / "en.po").read_text(encoding="utf-8"))
+    en = load_language(I18N_DIR / "en")
     used = set()
     for p in source_files():
         for m in MSGID_RE.finditer(p.read_text(encoding="utf-8")):
@@ -65,7 +65,7 @@ def test_every_msgid_used_in_code_has_an_english_translation():
 
 
 def test_placeholders_survive_translation():
-    en = parse_po((I18N_DIR / "en.po").read_text(encoding="utf-8"))
+    en = load_language(I18N_DIR / "en")
     for zh, tr in en.items():
         assert set(re.findall(r"\{\w*\}", zh)) == set(re.findall(r"\{\w*\}", tr)), zh
 

@@ -86,14 +86,16 @@ def test_touch_during_countdown_keeps_session(tmp_path):
 
 
 def test_touches_restart_the_idle_timer(tmp_path):
-    app = _idle_app(tmp_path)
+    app = _idle_app(tmp_path, idle=1.0)
     try:
         app.session.touch()
         app._restart_idle()
-        for _ in range(6):
-            run_for(0.1)
+        for _ in range(8):          # 2 s of use, twice the idle time, one touch every 0.25 s
+            run_for(0.25)
             tap(app.root.ids.clock)
         assert app.countdown is None
+        run_for(1.5)                # then nobody touches: the countdown comes
+        assert app.countdown is not None
     finally:
         stop_app(app)
 

@@ -1,0 +1,61 @@
+"""Demo mode: the device simulators on pseudo-terminals and the demo central API on 127.0.0.1, started
+for whatever the config marks "sim" / "demo". Used by the app, `--selftest` and the benchmarks."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from kiosk.config import Config
+
+log = logging.getLogger(__name__)
+
+
+class DemoParts:
+    def __init__(self, cfg: Config):
+        self.cfg = cfg
+        self.printer_sim = None
+        self.reader_sim = None
+        self.api_server = None
+        self._dir: Path | None = None
+
+    def start(self) -> Config:
+        """Start what the config asks for; returns the config with real ports and the API's URL."""
+        cfg = self.cfg
+        need_any = cfg.printer.port == "sim" or cfg.reader.port == "sim" or cfg.api.base_url == "demo"
+        if not need_any:
+            return cfg
+        self._dir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+        printer_port = reader_port = base_url = None
+        if cfg.printer.port == "sim":
+            from drivers.sim.printer import PrinterSimulator
+
+            self.printer_sim = PrinterSimulator(baudrate=cfg.printer.baudrate, link_dir=str(self._dir),
+                                                out_dir=str(self._dir / "printed"))
+            printer_port = self.printer_sim.start()
+            log.info("demo: printer simulator on %s", printer_port)
+        if cfg.reader.port == "sim":
+            from drivers.sim.idcard import IdCardSimulator
+
+            self.reader_sim = IdCardSimulator(baudrate=cfg.reader.baudrate, link_dir=str(self._dir))
+            reader_port = self.reader_sim.start()
+            log.info("demo: ID-card reader simulator on %s", reader_port)
+        if cfg.api.base_url == "demo":
+            from kiosk.demo_api import DemoServer
+
+            self.api_server = DemoServer(host="127.0.0.1", port=0, token=cfg.api.token or "demo-token",
+                                         data_dir=str(self._dir / "api"))
+            base_url = self.api_server.start()
+            log.info("demo: central API on %s", base_url)
+        self.cfg = cfg.with_ports(printer_port, reader_port, base_url)
+        return self.cfg
+
+    def stop(self) -> None:
+        for part in (self.api_server, self.reader_sim, self.printer_sim):
+            if part is not None:
+                try:
+                    part.stop()
+                except Exception:
+                    log.exception("demo: stopping %s failed", type(part).__name__)
+        self.api_server = self.reader_sim = self.printer_sim = None
