@@ -212,7 +212,9 @@ def create_app(state: DemoState, token: str) -> FastAPI:
             now = state.clock()
             tn = body.tracking_no
             if tn is not None and tn in state.feedback:  # the terminal's own number: same record
-                _, at = state.feedback[tn]
+                stored, at = state.feedback[tn]
+                if stored != body:
+                    raise _ProblemError(409, "tracking_no already used by another feedback")
                 return 201, m.FeedbackReceipt(tracking_no=tn, status="已受理", submitted_at=at).model_dump(mode="json")
             if tn is None:
                 day = now.strftime("%Y%m%d")
