@@ -36,7 +36,9 @@ OUTBOX_ROUTES: dict[str, tuple[str, type[BaseModel], type[BaseModel]]] = {
 REFERENCE_PATHS = {"services": "/v1/services", "policies": "/v1/policies", "jobs": "/v1/jobs"}
 
 
-class _MaskFilter(logging.Filter):
+class MaskingFilter(logging.Filter):
+    """Masks ID and mobile numbers in every record of the logger it is attached to."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         msg = record.getMessage()
         masked = mask_text(msg)
@@ -45,11 +47,18 @@ class _MaskFilter(logging.Filter):
         return True
 
 
-_MASK = _MaskFilter()
-for _name in ("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "urllib3.connection"):
-    _lg = logging.getLogger(_name)
-    if _MASK not in _lg.filters:
-        _lg.addFilter(_MASK)
+MASKING_FILTER = MaskingFilter()
+
+
+def mask_loggers(*names: str) -> None:
+    """Attach the masking filter to loggers of libraries that print URLs (idempotent)."""
+    for name in names:
+        lg = logging.getLogger(name)
+        if MASKING_FILTER not in lg.filters:
+            lg.addFilter(MASKING_FILTER)
+
+
+mask_loggers("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "urllib3.connection")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import logging
 
 import uvicorn
 
+from kiosk.api.client import mask_loggers
 from kiosk.demo_api.app import DemoState, create_app
 from kiosk.demo_api.server import Faults, _FaultWrapper
 
@@ -20,6 +21,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--data-dir", default=None, help="folder with services.json / policies.json / jobs.json")
     a = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
+    mask_loggers("uvicorn.access", "uvicorn.error")
     app = _FaultWrapper(create_app(DemoState(reply_delay=a.reply_delay, data_dir=a.data_dir), a.token), Faults())
     # access_log off: GET /v1/cases carries an ID number in its query string.
     uvicorn.run(app, host=a.host, port=a.port, access_log=False)

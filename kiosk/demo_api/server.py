@@ -27,6 +27,7 @@ from typing import Any
 
 import uvicorn
 
+from kiosk.api.client import mask_loggers
 from kiosk.demo_api.app import DemoState, _now_shanghai, create_app
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,10 @@ class DemoServer:
 
     def start(self, timeout: float = 10.0) -> str:
         """Run uvicorn on a daemon thread; return the base URL once it accepts connections."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        mask_loggers("uvicorn.access", "uvicorn.error")  # access lines carry ID numbers in query strings
+        # proto must be IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then (else 40 ms
+        # delayed-ACK stalls on every keep-alive request)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]
