@@ -57,8 +57,9 @@ class ReferenceCache:
         return self.dir / f"{name}.json"
 
     def load(self, name: str) -> Entry | None:
+        path = self._path(name)
         try:
-            raw = json.loads(self._path(name).read_text("utf-8"))
+            raw = json.loads(path.read_text("utf-8"))
             return Entry(list(raw["data"]), raw.get("etag"), float(raw["fetched_at"]))
         except FileNotFoundError:
             return None
@@ -106,7 +107,9 @@ class CachedReference:
             log.info("reference %s from cache (API: %s)", name, type(e).__name__)
             return self._models(cached.data, model), True, cached.fetched_at
         now = time.time()
-        if answer.not_modified and cached is not None:
+        if answer.not_modified:
+            if cached is None:  # 304 to a request without If-None-Match breaks the contract
+                raise NoReferenceData(f"{name}: 304 without a cached copy")
             entry = Entry(cached.data, answer.etag or cached.etag, now)
         else:
             entry = Entry(answer.data, answer.etag, now)
