@@ -129,7 +129,7 @@ def create_app(state: DemoState, token: str) -> FastAPI:
             return Response(status_code=304, headers={"ETag": etag})
         return JSONResponse(state.reference[name], headers={"ETag": etag})
 
-    def idempotent(kind: str, key: str | None, body: Any, create: Callable[[], tuple[int, Any]]) -> JSONResponse:
+    def idempotent(kind: str, key: str | None, body: Any, create: Callable[[], tuple[int, Any, bool]]) -> JSONResponse:
         state.attempts[kind] += 1
         if not key or not 8 <= len(key) <= 128:
             raise _ProblemError(400, "Idempotency-Key header required", "8 to 128 characters")
@@ -140,9 +140,10 @@ def create_app(state: DemoState, token: str) -> FastAPI:
                 if stored[0] != digest:
                     raise _ProblemError(409, "Idempotency-Key reused with a different body")
                 return JSONResponse(stored[2], status_code=stored[1], headers={"Idempotent-Replayed": "true"})
-            status, payload = create()
+            status, payload, new_record = create()
             state.idem[(kind, key)] = (digest, status, payload)
-            state.records[kind].append({**body, "idempotency_key": key})
+            if new_record:
+                state.records[kind].append({**body, "idempotency_key": key})
         return JSONResponse(payload, status_code=status)
 
     secured = [Depends(auth)]
@@ -192,7 +193,7 @@ def create_app(state: DemoState, token: str) -> FastAPI:
         if svc is None:
             raise _ProblemError(404, "No such service item")
 
-        def create() -> tuple[int, Any]:
+        def create() -> tuple[int, Any, bool]:
             now = state.clock()
             day = now.astimezone(seed.SHANGHAI).strftime("%Y%m%d")
             seq = state.ticket_seq.get((svc.ticket_prefix, day), 0) + 1
@@ -201,27 +202,28 @@ def create_app(state: DemoState, token: str) -> FastAPI:
             waiting = max(0, seq - 1 - served)
             t = m.Ticket(number=f"{svc.ticket_prefix}{seq:03d}", service_code=svc.code, service_name=svc.name,
                          waiting=waiting, window=svc.window, issued_at=now)
-            return 201, t.model_dump(mode="json")
+            return 201, t.model_dump(mode="json"), True
 
         return idempotent("tickets", key, body.model_dump(mode="json"), create)
 
     @app.post("/v1/feedback", dependencies=secured, status_code=201)
     async def submit_feedback(body: m.FeedbackCreate,
                               key: str | None = Header(default=None, alias="Idempotency-Key")) -> Any:
-        def create() -> tuple[int, Any]:
+        def create() -> tuple[int, Any, bool]:
             now = state.clock()
             tn = body.tracking_no
             if tn is not None and tn in state.feedback:  # the terminal's own number: same record
                 stored, at = state.feedback[tn]
                 if stored != body:
                     raise _ProblemError(409, "tracking_no already used by another feedback")
-                return 201, m.FeedbackReceipt(tracking_no=tn, status="已受理", submitted_at=at).model_dump(mode="json")
+                receipt = m.FeedbackReceipt(tracking_no=tn, status="已受理", submitted_at=at)
+                return 201, receipt.model_dump(mode="json"), False
             if tn is None:
                 day = now.strftime("%Y%m%d")
                 state.feedback_seq[day] = state.feedback_seq.get(day, 0) + 1
                 tn = f"FK{day}SRV0{state.feedback_seq[day]:04d}"
             state.feedback[tn] = (body, now)
-            return 201, m.FeedbackReceipt(tracking_no=tn, status="已受理", submitted_at=now).model_dump(mode="json")
+            return 201, m.FeedbackReceipt(tracking_no=tn, status="已受理", submitted_at=now).model_dump(mode="json"), True
 
         return idempotent("feedback", key, body.model_dump(mode="json"), create)
 
@@ -244,21 +246,21 @@ def create_app(state: DemoState, token: str) -> FastAPI:
     @app.post("/v1/evaluations", dependencies=secured, status_code=201)
     async def submit_evaluation(body: m.EvaluationCreate,
                                 key: str | None = Header(default=None, alias="Idempotency-Key")) -> Any:
-        def create() -> tuple[int, Any]:
+        def create() -> tuple[int, Any, bool]:
             n = len(state.records["evaluations"]) + 1
-            return 201, m.EvaluationReceipt(id=f"EV{n:06d}", received_at=state.clock()).model_dump(mode="json")
+            return 201, m.EvaluationReceipt(id=f"EV{n:06d}", received_at=state.clock()).model_dump(mode="json"), True
 
         return idempotent("evaluations", key, body.model_dump(mode="json"), create)
 
     @app.post("/v1/help-requests", dependencies=secured, status_code=201)
     async def create_help(body: m.HelpRequestCreate,
                           key: str | None = Header(default=None, alias="Idempotency-Key")) -> Any:
-        def create() -> tuple[int, Any]:
+        def create() -> tuple[int, Any, bool]:
             hid = f"H{len(state.help) + 1:05d}"
             h = m.HelpRequest(id=hid, terminal_id=body.terminal_id, reason=body.reason, screen=body.screen,
                               service_code=body.service_code, status="waiting", created_at=state.clock())
             state.help[hid] = h
-            return 201, h.model_dump(mode="json")
+            return 201, h.model_dump(mode="json"), True
 
         return idempotent("help_requests", key, body.model_dump(mode="json"), create)
 
@@ -273,18 +275,18 @@ def create_app(state: DemoState, token: str) -> FastAPI:
         if h is None:
             raise _ProblemError(404, "No such help request")
 
-        def create() -> tuple[int, Any]:
+        def create() -> tuple[int, Any, bool]:
             done = h.model_copy(update={"status": "handled", "handled_at": state.clock()})
             state.help[id] = done
-            return 200, done.model_dump(mode="json")
+            return 200, done.model_dump(mode="json"), True
 
         return idempotent("help_handled", key, {"handled": id}, create)
 
     @app.post("/v1/terminals/{id}/heartbeat", dependencies=secured)
     async def heartbeat(id: str, body: m.Heartbeat, key: str | None = Header(default=None, alias="Idempotency-Key")
                         ) -> Any:
-        def create() -> tuple[int, Any]:
-            return 200, m.HeartbeatAck(terminal_id=id, received_at=state.clock()).model_dump(mode="json")
+        def create() -> tuple[int, Any, bool]:
+            return 200, m.HeartbeatAck(terminal_id=id, received_at=state.clock()).model_dump(mode="json"), True
 
         return idempotent("heartbeats", key, {"terminal_id": id, **body.model_dump(mode="json")}, create)
 
