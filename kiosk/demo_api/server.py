@@ -86,8 +86,10 @@ async def _send(send: Callable, status: int, body: bytes, ctype: bytes) -> None:
 class DemoServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, token: str = "demo-token",
                  data_dir: str | Path | None = None, reply_delay: float = 30.0,
-                 clock: Callable[[], datetime] = _now_shanghai) -> None:
+                 clock: Callable[[], datetime] = _now_shanghai, ssl_certfile: str | None = None,
+                 ssl_keyfile: str | None = None) -> None:
         self.host, self.port, self.token = host, port, token
+        self.ssl_certfile, self.ssl_keyfile = ssl_certfile, ssl_keyfile
         self.faults = Faults()
         self.state = DemoState(reply_delay=reply_delay, clock=clock, data_dir=data_dir)
         self.app = _FaultWrapper(create_app(self.state, token), self.faults)
@@ -105,7 +107,8 @@ class DemoServer:
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(self.app, log_config=None, access_log=False, lifespan="off",
-                                timeout_graceful_shutdown=1, timeout_keep_alive=5)
+                                timeout_graceful_shutdown=1, timeout_keep_alive=5,
+                                ssl_certfile=self.ssl_certfile, ssl_keyfile=self.ssl_keyfile)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
                                         name=f"demo-api:{self.port}", daemon=True)
@@ -117,7 +120,8 @@ class DemoServer:
                 raise RuntimeError("demo API did not start")
             deadline.wait(0.01)
             waited += 0.01
-        self.base_url = f"http://{self.host}:{self.port}"
+        scheme = "https" if self.ssl_certfile else "http"
+        self.base_url = f"{scheme}://{self.host}:{self.port}"
         log.info("demo API listening on %s", self.base_url)
         return self.base_url
 

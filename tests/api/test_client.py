@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +183,27 @@ def test_id_numbers_never_logged_unmasked(server: DemoServer, client: ApiClient,
     assert "/v1/cases" in caplog.text  # the log lines exist, only masked
     assert WANG.id_number not in text
     assert "3701**********771X" in caplog.text
+
+
+def test_tls_verification_with_custom_ca(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.fail("openssl CLI needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key),
+                    "-out", str(cert)], check=True, capture_output=True)
+    srv = DemoServer(token=TOKEN, ssl_certfile=str(cert), ssl_keyfile=str(key))
+    url = srv.start()
+    try:
+        assert url.startswith("https://")
+        with ApiClient(url, TOKEN, TERMINAL, retries=0) as c:
+            with pytest.raises(Unavailable) as e:  # system CAs do not know our certificate
+                c.health()
+            assert "TLS" in e.value.detail
+        with ApiClient(url, TOKEN, TERMINAL, retries=0, ca_bundle=str(cert)) as c:
+            assert len(c.services()) == 62
+    finally:
+        srv.stop()
