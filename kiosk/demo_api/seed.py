@@ -113,7 +113,7 @@ def build_cases(services: dict[str, ServiceItem], now: datetime) -> dict[str, tu
                                                                          microsecond=0)
         if submitted > now:
             submitted -= timedelta(days=1)
-        case_no = f"370102{submitted:%Y%m%d}{seq:05d}"
+        case_no = f"3701022026{seq:09d}"  # stable across restarts, so demos can type it; 19 digits
         steps = _steps(final, submitted, svc.department)
         out[case_no] = (person.id_number, person.phone, Case(
             case_no=case_no, service_code=code, service_name=svc.name,
