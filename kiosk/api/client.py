@@ -1,0 +1,286 @@
+"""Blocking client of the central API. Run it on a worker thread, never on the Kivy main thread.
+
+Every failure becomes one of the errors in kiosk/api/errors.py. GETs are retried by urllib3 with
+backoff (connect, read and 5xx); POSTs are sent once (the outbox retries them with their
+Idempotency-Key). ID numbers travel in one query string (GET /v1/cases), so urllib3's loggers get a
+masking filter and our errors are raised `from None` (no chained exception carrying the raw URL).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import requests
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from kiosk.api import models as m
+from kiosk.api.errors import ApiError, BadResponse, NotFound, Rejected, Unauthorized, Unavailable
+from kiosk.privacy import mask_text
+
+log = logging.getLogger(__name__)
+T = TypeVar("T", bound=BaseModel)
+
+#: Outbox kinds -> (path template, body model). Heartbeat paths carry the terminal id.
+OUTBOX_ROUTES: dict[str, tuple[str, type[BaseModel], type[BaseModel]]] = {
+    "feedback": ("/v1/feedback", m.FeedbackCreate, m.FeedbackReceipt),
+    "evaluation": ("/v1/evaluations", m.EvaluationCreate, m.EvaluationReceipt),
+    "help_request": ("/v1/help-requests", m.HelpRequestCreate, m.HelpRequest),
+    "heartbeat": ("/v1/terminals/{terminal_id}/heartbeat", m.Heartbeat, m.HeartbeatAck),
+}
+REFERENCE_PATHS = {"services": "/v1/services", "policies": "/v1/policies", "jobs": "/v1/jobs"}
+
+
+class MaskingFilter(logging.Filter):
+    """Masks ID and mobile numbers in every record of the logger it is attached to."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.getMessage()
+        masked = mask_text(msg)
+        if masked != msg:
+            record.msg, record.args = masked, None
+        return True
+
+
+MASKING_FILTER = MaskingFilter()
+
+
+def mask_loggers(*names: str) -> None:
+    """Attach the masking filter to loggers of libraries that print URLs (idempotent)."""
+    for name in names:
+        lg = logging.getLogger(name)
+        if MASKING_FILTER not in lg.filters:
+            lg.addFilter(MASKING_FILTER)
+
+
+mask_loggers("urllib3", "urllib3.connectionpool", "urllib3.util.retry", "urllib3.connection")
+
+
+@dataclass(frozen=True)
+class Conditional:
+    """Answer of a conditional GET: not_modified, or the JSON body with its ETag."""
+
+    not_modified: bool
+    data: Any
+    etag: str | None
+
+
+class ApiClient:
+    def __init__(self, base_url: str, token: str, terminal_id: str, connect_timeout: float = 3.0,
+                 read_timeout: float = 10.0, ca_bundle: str | None = None, retries: int = 2,
+                 backoff_factor: float = 0.3) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.terminal_id = terminal_id
+        self.timeout = (connect_timeout, read_timeout)
+        self.last_latency_ms: float | None = None
+        self.last_error: ApiError | None = None
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json",
+                   "User-Agent": f"kiosk-terminal/{terminal_id}"}
+        retry = Retry(total=retries, connect=retries, read=retries, status=retries, other=0,
+                      backoff_factor=backoff_factor, status_forcelist=(500, 502, 503, 504),
+                      allowed_methods=frozenset({"GET"}), raise_on_status=False, respect_retry_after_header=True)
+        self._get = self._session(headers, retry, ca_bundle)
+        self._post = self._session(headers, Retry(total=0, read=False, redirect=0, raise_on_status=False), ca_bundle)
+
+    @staticmethod
+    def _session(headers: dict[str, str], retry: Retry, ca_bundle: str | None) -> requests.Session:
+        s = requests.Session()
+        s.headers.update(headers)
+        s.verify = ca_bundle if ca_bundle else True
+        s.trust_env = False  # a proxy from the environment must not see citizens' data
+        adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
+        s.mount("https://", adapter)
+        s.mount("http://", adapter)
+        return s
+
+    def close(self) -> None:
+        self._get.close()
+        self._post.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- transport ---------------------------------------------------------------------------------
+
+    def _request(self, method: str, path: str, *, params: dict[str, str] | None = None,
+                 json_body: Any = None, headers: dict[str, str] | None = None) -> requests.Response:
+        session = self._get if method == "GET" else self._post
+        started = time.perf_counter()
+        try:
+            try:
+                resp = session.request(method, self.base_url + path, params=params, json=json_body,
+                                       headers=headers, timeout=self.timeout, allow_redirects=False)
+            except requests.exceptions.SSLError as e:
+                raise Unavailable(f"TLS failure on {method} {path}: {e}") from None
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as e:
+                raise Unavailable(f"{method} {path}: {type(e).__name__}: {e}") from None
+            except requests.exceptions.RequestException as e:
+                raise Unavailable(f"{method} {path}: {type(e).__name__}: {e}") from None
+            self._raise_for_status(method, path, resp)
+        except ApiError as e:
+            self.last_error = e
+            self.last_latency_ms = (time.perf_counter() - started) * 1000
+            log.warning("API %s %s failed: %s", method, mask_text(path), e.detail)
+            raise
+        self.last_latency_ms = (time.perf_counter() - started) * 1000
+        self.last_error = None
+        return resp
+
+    @staticmethod
+    def _raise_for_status(method: str, path: str, resp: requests.Response) -> None:
+        code = resp.status_code
+        if code < 300 or code == 304:
+            return
+        title = ""
+        try:
+            title = str(resp.json().get("title", ""))[:200]
+        except (ValueError, AttributeError):
+            pass
+        detail = f"{method} {path} -> HTTP {code} {title}".strip()
+        if code in (401, 403):
+            raise Unauthorized(detail, code)
+        if code == 404:
+            raise NotFound(detail, code)
+        if code in (408, 429) or code >= 500:
+            raise Unavailable(detail, code)
+        if 400 <= code < 500:
+            raise Rejected(detail, code)
+        raise BadResponse(detail, code)  # 1xx/3xx we did not ask for
+
+    def _json(self, resp: requests.Response, path: str) -> Any:
+        try:
+            return resp.json()
+        except ValueError:
+            err = BadResponse(f"{path}: body is not JSON ({resp.headers.get('content-type', '?')}, "
+                              f"{len(resp.content)} bytes)", resp.status_code)
+            self.last_error = err
+            raise err from None
+
+    def _parse(self, resp: requests.Response, path: str, model: type[T]) -> T:
+        data = self._json(resp, path)
+        try:
+            return model.model_validate(data)
+        except ValidationError as e:
+            err = BadResponse(f"{path}: answer does not match {model.__name__}: {e.error_count()} errors",
+                              resp.status_code)
+            self.last_error = err
+            raise err from None
+
+    def _parse_list(self, resp: requests.Response, path: str, model: type[T]) -> list[T]:
+        data = self._json(resp, path)
+        try:
+            return TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
+        except ValidationError as e:
+            err = BadResponse(f"{path}: answer is not a list of {model.__name__}: {e.error_count()} errors",
+                              resp.status_code)
+            self.last_error = err
+            raise err from None
+
+    def _get_one(self, path: str, model: type[T], params: dict[str, str] | None = None) -> T:
+        return self._parse(self._request("GET", path, params=params), path, model)
+
+    def _get_list(self, path: str, model: type[T], params: dict[str, str] | None = None) -> list[T]:
+        return self._parse_list(self._request("GET", path, params=params), path, model)
+
+    def _post_model(self, path: str, body: BaseModel | None, model: type[T], idempotency_key: str | None) -> T:
+        key = idempotency_key or uuid.uuid4().hex
+        payload = body.model_dump(mode="json", exclude_none=True) if body is not None else None
+        resp = self._request("POST", path, json_body=payload, headers={"Idempotency-Key": key})
+        return self._parse(resp, path, model)
+
+    # ---- reads -------------------------------------------------------------------------------------
+
+    def health(self) -> m.Health:
+        return self._get_one("/v1/health", m.Health)
+
+    def services(self) -> list[m.ServiceItem]:
+        return self._get_list("/v1/services", m.ServiceItem)
+
+    def service(self, id: str) -> m.ServiceItem:
+        return self._get_one(f"/v1/services/{_seg(id)}", m.ServiceItem)
+
+    def cases_by_id_number(self, id_number: str) -> list[m.Case]:
+        """Only after the ID card was read in this session (the terminal vouches for it)."""
+        return self._get_list("/v1/cases", m.Case, params={"id_number": id_number})
+
+    def case_by_number(self, case_no: str, phone_last4: str) -> m.Case:
+        return self._get_one(f"/v1/cases/{_seg(case_no)}", m.Case, params={"phone_last4": phone_last4})
+
+    def enterprise(self, uscc: str) -> m.Enterprise:
+        return self._get_one(f"/v1/enterprises/{_seg(uscc)}", m.Enterprise)
+
+    def feedback_status(self, tracking_no: str) -> m.FeedbackStatus:
+        return self._get_one(f"/v1/feedback/{_seg(tracking_no)}", m.FeedbackStatus)
+
+    def help_requests(self) -> list[m.HelpRequest]:
+        return self._get_list("/v1/help-requests", m.HelpRequest, params={"terminal_id": self.terminal_id})
+
+    def policies(self) -> list[m.Policy]:
+        return self._get_list("/v1/policies", m.Policy)
+
+    def jobs(self) -> list[m.JobPost]:
+        return self._get_list("/v1/jobs", m.JobPost)
+
+    def fetch_reference(self, name: str, etag: str | None = None) -> Conditional:
+        """Conditional GET of services / policies / jobs, validated; 304 when the ETag still holds."""
+        path = REFERENCE_PATHS[name]
+        resp = self._request("GET", path, headers={"If-None-Match": etag} if etag else None)
+        if resp.status_code == 304:
+            return Conditional(True, None, resp.headers.get("ETag", etag))
+        model = {"services": m.ServiceItem, "policies": m.Policy, "jobs": m.JobPost}[name]
+        items = self._parse_list(resp, path, model)
+        return Conditional(False, [i.model_dump(mode="json") for i in items], resp.headers.get("ETag"))
+
+    # ---- writes ------------------------------------------------------------------------------------
+
+    def create_ticket(self, service_code: str, idempotency_key: str | None = None) -> m.Ticket:
+        body = m.TicketCreate(service_code=service_code, terminal_id=self.terminal_id)
+        return self._post_model("/v1/tickets", body, m.Ticket, idempotency_key)
+
+    def submit_feedback(self, feedback: m.FeedbackCreate, idempotency_key: str | None = None
+                        ) -> m.FeedbackReceipt:
+        return self._post_model("/v1/feedback", feedback, m.FeedbackReceipt, idempotency_key)
+
+    def submit_evaluation(self, evaluation: m.EvaluationCreate, idempotency_key: str | None = None
+                          ) -> m.EvaluationReceipt:
+        return self._post_model("/v1/evaluations", evaluation, m.EvaluationReceipt, idempotency_key)
+
+    def create_help_request(self, reason: str = "", screen: str = "", service_code: str | None = None,
+                            idempotency_key: str | None = None) -> m.HelpRequest:
+        body = m.HelpRequestCreate(terminal_id=self.terminal_id, reason=reason, screen=screen,
+                                   service_code=service_code)
+        return self._post_model("/v1/help-requests", body, m.HelpRequest, idempotency_key)
+
+    def mark_help_handled(self, id: str, idempotency_key: str | None = None) -> m.HelpRequest:
+        return self._post_model(f"/v1/help-requests/{_seg(id)}/handled", None, m.HelpRequest, idempotency_key)
+
+    def heartbeat(self, heartbeat: m.Heartbeat, idempotency_key: str | None = None) -> m.HeartbeatAck:
+        return self._post_model(f"/v1/terminals/{_seg(self.terminal_id)}/heartbeat", heartbeat, m.HeartbeatAck,
+                                idempotency_key)
+
+    def send_outbox(self, kind: str, payload: dict[str, Any], idempotency_key: str) -> BaseModel:
+        """The Outbox's `send`: POST a stored payload of `kind` with its stored Idempotency-Key.
+
+        A payload that no longer fits the model raises Rejected (permanent: dead-lettered)."""
+        try:
+            path, body_model, answer = OUTBOX_ROUTES[kind]
+        except KeyError:
+            raise Rejected(f"unknown outbox kind {kind!r}") from None
+        try:
+            body = body_model.model_validate(payload)
+        except ValidationError as e:
+            raise Rejected(f"stored {kind} payload is invalid: {e.error_count()} errors") from None
+        return self._post_model(path.format(terminal_id=_seg(self.terminal_id)), body, answer, idempotency_key)
+
+
+def _seg(s: str) -> str:
+    """One URL path segment: quote everything but unreserved characters."""
+    return requests.utils.quote(s.strip(), safe="")

@@ -1,0 +1,325 @@
+"""Payloads of the central government-service API (/v1), shared by the client and the demo server.
+
+These models are the source of the written contract: `python -m kiosk.api.contract` turns them (and the
+route table in kiosk/api/contract.py) into docs/api/openapi.yaml. Change a model, regenerate the document.
+
+Models the server sends are lenient about extra fields (a newer server may add some); models the
+terminal sends are strict (a typo in a field name is our bug and must fail loudly in tests).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import IntEnum, StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+TRACKING_NO_PATTERN = r"^FK\d{8}[0-9A-Z]{4}\d{4}$"
+_TRACKING_NO = re.compile(TRACKING_NO_PATTERN)
+
+
+class _In(BaseModel):
+    """Sent by the server: tolerate fields we do not know yet."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class _Out(BaseModel):
+    """Sent by the terminal: unknown fields are a bug."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- errors -----------------------------------------------------------------------------------------
+
+
+class Problem(_In):
+    """RFC 9457 problem details (media type application/problem+json)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+
+
+# ---- health -----------------------------------------------------------------------------------------
+
+
+class Health(_In):
+    status: Literal["ok", "degraded"]
+    version: str
+    time: datetime
+
+
+# ---- service catalog (事项) -------------------------------------------------------------------------
+
+
+class MaterialForm(StrEnum):
+    ORIGINAL = "原件"
+    COPY = "复印件"
+    ORIGINAL_AND_COPY = "原件及复印件"
+    ELECTRONIC = "电子材料"
+
+
+class Material(_In):
+    name: str
+    form: MaterialForm
+    copies: int = Field(ge=0, description="Number of copies (份); 0 = shown only, not kept")
+    notes: str = ""
+
+
+class ServiceItem(_In):
+    """One 政务服务事项 handled at the center."""
+
+    id: str = Field(description="Stable id used in URLs (same as code)")
+    code: str = Field(description="事项编码")
+    name: str
+    name_en: str
+    category: str = Field(description="Category shown on the guide, e.g. 市场监管")
+    ticket_prefix: str = Field(pattern=r"^[A-Z]$", description="Queue ticket prefix of the category")
+    department: str
+    window: str
+    legal_days: int = Field(ge=0, description="法定办结时限 (working days); 0 = 即办")
+    promised_days: int = Field(ge=0, description="承诺办结时限 (working days); 0 = 即办")
+    fee: str = Field(description="收费标准; '不收费' when free")
+    conditions: list[str]
+    materials: list[Material]
+    online_url: str | None = None
+    pinyin_initials: str = Field(pattern=r"^[A-Z0-9]*$")
+
+
+# ---- cases (办件) ----------------------------------------------------------------------------------
+
+
+class CaseStatus(StrEnum):
+    SUBMITTED = "已提交"
+    ACCEPTED = "受理"
+    CORRECTION = "补正"
+    REVIEW = "审查"
+    DECISION = "决定"
+    COMPLETED = "办结"
+    REJECTED = "不予受理"
+    WITHDRAWN = "撤回"
+
+
+#: Stable machine codes of CaseStatus, for UI logic and translations.
+CASE_STATUS_CODES: dict[CaseStatus, str] = {
+    CaseStatus.SUBMITTED: "SUBMITTED",
+    CaseStatus.ACCEPTED: "ACCEPTED",
+    CaseStatus.CORRECTION: "CORRECTION",
+    CaseStatus.REVIEW: "REVIEW",
+    CaseStatus.DECISION: "DECISION",
+    CaseStatus.COMPLETED: "COMPLETED",
+    CaseStatus.REJECTED: "REJECTED",
+    CaseStatus.WITHDRAWN: "WITHDRAWN",
+}
+
+
+class CaseStep(_In):
+    time: datetime
+    status: CaseStatus
+    department: str
+    note: str = ""
+
+
+class Delivery(_In):
+    method: Literal["自取", "邮寄"]
+    place: str | None = Field(default=None, description="Window for 自取")
+    carrier: str | None = None
+    tracking_no: str | None = Field(default=None, description="Postal tracking number for 邮寄")
+
+
+class Case(_In):
+    case_no: str
+    service_code: str
+    service_name: str
+    applicant_masked: str = Field(description="Masked name, e.g. 王*")
+    applicant_id_masked: str = Field(description="Masked ID number, e.g. 3701**********771X")
+    submitted_at: datetime
+    status: CaseStatus
+    status_code: str
+    steps: list[CaseStep]
+    delivery: Delivery | None = None
+
+
+# ---- enterprises --------------------------------------------------------------------------------
+
+
+class Enterprise(_In):
+    uscc: str
+    name: str
+    type: str
+    legal_representative: str
+    registered_capital: str
+    established: date
+    status: Literal["存续", "在业", "注销", "吊销", "迁出", "停业"]
+    address: str
+    business_scope: str
+    registration_authority: str
+
+
+# ---- tickets -------------------------------------------------------------------------------------
+
+
+class TicketCreate(_Out):
+    service_code: str
+    terminal_id: str
+
+
+class Ticket(_In):
+    number: str = Field(description="Prefix + 3 digits, per prefix per Asia/Shanghai day, e.g. A023")
+    service_code: str
+    service_name: str
+    waiting: int = Field(ge=0, description="People ahead in the queue")
+    window: str
+    issued_at: datetime
+
+
+# ---- feedback (诉求反馈) ---------------------------------------------------------------------------
+
+
+class FeedbackCreate(_Out):
+    """An enterprise's 诉求. tracking_no is generated by the terminal at enqueue time (see outbox.py),
+    so the citizen gets it on the receipt at once even when offline; the server accepts it as the key
+    of the record (a second POST with the same tracking_no returns the same record)."""
+
+    tracking_no: str | None = Field(default=None, pattern=TRACKING_NO_PATTERN)
+    category: str = Field(min_length=1, max_length=40)
+    content: str = Field(min_length=1, max_length=2000)
+    enterprise_uscc: str | None = None
+    enterprise_name: str | None = None
+    contact_name: str | None = Field(default=None, max_length=40)
+    phone: str | None = Field(default=None, pattern=r"^1[3-9]\d{9}$")
+    terminal_id: str
+
+
+class FeedbackReceipt(_In):
+    tracking_no: str
+    status: str
+    submitted_at: datetime
+
+
+class FeedbackStatus(_In):
+    tracking_no: str
+    status: Literal["已受理", "办理中", "已回复"]
+    submitted_at: datetime
+    department: str | None = None
+    reply: str | None = None
+    replied_at: datetime | None = None
+
+
+# ---- 好差评 ---------------------------------------------------------------------------------------
+
+
+class EvaluationLevel(IntEnum):
+    VERY_DISSATISFIED = 1  # 非常不满意
+    DISSATISFIED = 2  # 不满意
+    BASIC = 3  # 基本满意
+    SATISFIED = 4  # 满意
+    VERY_SATISFIED = 5  # 非常满意
+
+
+EVALUATION_LABELS = {1: "非常不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意"}
+
+
+class EvaluationCreate(_Out):
+    level: Annotated[int, Field(ge=1, le=5, description="1 非常不满意 … 5 非常满意; 1 and 2 are 差评")]
+    reasons: list[str] = Field(default_factory=list, max_length=10)
+    comment: str = Field(default="", max_length=500)
+    phone: str | None = Field(default=None, pattern=r"^1[3-9]\d{9}$")
+    case_no: str | None = None
+    transaction_id: str | None = None
+    service_code: str | None = None
+    channel: Literal["自助终端"] = "自助终端"
+    terminal_id: str
+
+    @model_validator(mode="after")
+    def _bad_needs_reason(self) -> EvaluationCreate:
+        # GB/T 39734: a 差评 must say what was wrong, so it can be verified and rectified.
+        if self.level <= 2 and not self.reasons:
+            raise ValueError("a 差评 (level 1 or 2) needs at least one reason")
+        if not (self.case_no or self.transaction_id):
+            raise ValueError("case_no or transaction_id is required (一次一评)")
+        return self
+
+
+class EvaluationReceipt(_In):
+    id: str
+    received_at: datetime
+
+
+# ---- 帮办 ------------------------------------------------------------------------------------------
+
+
+class HelpRequestCreate(_Out):
+    terminal_id: str
+    reason: str = Field(default="", max_length=200)
+    screen: str = Field(default="", max_length=60, description="Screen the citizen was on")
+    service_code: str | None = None
+
+
+class HelpRequest(_In):
+    id: str
+    terminal_id: str
+    reason: str
+    screen: str
+    service_code: str | None = None
+    status: Literal["waiting", "handled"]
+    created_at: datetime
+    handled_at: datetime | None = None
+
+
+# ---- heartbeat -----------------------------------------------------------------------------------
+
+
+class DeviceState(_In):
+    name: str
+    state: Literal["ok", "warning", "error", "offline", "unknown"]
+    detail: str = ""
+
+
+class Heartbeat(_Out):
+    app_version: str
+    uptime_s: float = Field(ge=0)
+    memory_mb: float | None = None
+    devices: list[DeviceState] = Field(default_factory=list)
+    outbox_depth: int = Field(default=0, ge=0)
+    network: str = ""
+    sent_at: datetime
+
+
+class HeartbeatAck(_In):
+    terminal_id: str
+    received_at: datetime
+
+
+# ---- policies and jobs ---------------------------------------------------------------------------
+
+
+class Policy(_In):
+    id: str
+    title: str
+    department: str
+    summary: str
+    published: date
+    tags: list[str]
+    url: str | None = None
+
+
+class JobPost(_In):
+    id: str
+    title: str
+    employer: str
+    salary: str
+    location: str
+    headcount: int = Field(ge=1)
+    requirements: str
+    contact: str
+    posted: date
+
+
+def is_tracking_no(s: str) -> bool:
+    return bool(_TRACKING_NO.match(s))
