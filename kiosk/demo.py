@@ -12,6 +12,23 @@ from kiosk.config import Config
 log = logging.getLogger(__name__)
 
 
+def demo_cards() -> list:
+    """Cards for the demo reader whose holders have cases at the demo central API."""
+    from datetime import date
+
+    from drivers.idcard import IdentityCard
+    from kiosk.demo_api import DEMO_IDENTITIES
+
+    cards = []
+    for who in DEMO_IDENTITIES:
+        long_term = who.birth.year < 1975
+        cards.append(IdentityCard(
+            card_type="resident", name=who.name, gender=who.sex, nation="汉", birth_date=who.birth,
+            address=who.address, id_number=who.id_number, issuer="济南市公安局历下分局",
+            valid_from=date(2018, 6, 1), valid_until=None if long_term else date(2038, 6, 1)))
+    return cards
+
+
 class DemoParts:
     def __init__(self, cfg: Config):
         self.cfg = cfg
@@ -19,6 +36,7 @@ class DemoParts:
         self.reader_sim = None
         self.api_server = None
         self._dir: Path | None = None
+        self._next_card = 0
 
     def start(self) -> Config:
         """Start what the config asks for; returns the config with real ports and the API's URL."""
@@ -50,6 +68,20 @@ class DemoParts:
             log.info("demo: central API on %s", base_url)
         self.cfg = cfg.with_ports(printer_port, reader_port, base_url)
         return self.cfg
+
+    def toggle_card(self) -> str:
+        """The demo's "put a card on the reader" / "take it away". Returns what it did."""
+        sim = self.reader_sim
+        if sim is None:
+            return "no reader simulator"
+        if getattr(sim, "card", None) is not None:
+            sim.remove_card()
+            return "removed"
+        cards = demo_cards()
+        card = cards[self._next_card % len(cards)]
+        self._next_card += 1
+        sim.put_card(card)
+        return "put"
 
     def stop(self) -> None:
         for part in (self.api_server, self.reader_sim, self.printer_sim):

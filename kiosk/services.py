@@ -109,14 +109,14 @@ class Services:
         a = self.cfg.api
         self.api = ApiClient(a.base_url, a.token, self.cfg.terminal.id, connect_timeout=a.connect_timeout,
                              read_timeout=a.read_timeout, ca_bundle=a.ca_bundle or None)
-        self.reference = CachedReference(self.api, ReferenceCache(data / "cache"))
+        self.reference = CachedReference(self.api, ReferenceCache(data / "reference"))
         self.outbox = Outbox(data / "outbox.sqlite", self._send_record)
         self.outbox.on_delivered(lambda kind, key, response: self._emit("delivered", (kind, key, response)))
         self.outbox.start()
         self._check_api()
 
     def _send_record(self, kind: str, payload: dict, key: str):
-        return self.api.send_record(kind, payload, key)
+        return self.api.send_outbox(kind, payload, key)
 
     def _check_api(self) -> None:
         try:

@@ -64,6 +64,9 @@ class _FaultWrapper:
             if transport is not None:
                 transport.abort()  # RST, like a crashed proxy; uvicorn sees a lost connection
                 return
+            # No transport reachable through this send (another server implementation): fail the
+            # request without an answer body, which uvicorn turns into a bare 500.
+            raise ConnectionAbortedError("demo fault: connection dropped")
         if f.error_rate > 0 and random.random() < f.error_rate:
             await _send(send, 503, b'{"type":"about:blank","title":"Service unavailable","status":503}',
                         b"application/problem+json")
