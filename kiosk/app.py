@@ -55,6 +55,8 @@ class KioskApp(App):
         self._countdown = None
         self._countdown_ev = None
         self._clock_ev = None
+        self._job_watchers: dict = {}
+        self._job_status: dict = {}
         self.lang = self.cfg.ui.language
         self.elder = self.cfg.ui.elder_mode
         self.sz = theme.sizes(self.elder)
@@ -176,6 +178,69 @@ class KioskApp(App):
     def capability(self, need: str) -> bool:
         return {"api": self.api_ok, "printer": self.printer_ok, "reader": self.reader_ok}.get(need, True)
 
+    # ---------------------------------------------------------------- helpers for screens
+
+    def call(self, fn, on_result, on_error=None) -> None:
+        """Run fn (an API or device call) off the UI thread; the callbacks run on it."""
+        self.worker.submit(fn, on_result, on_error or self.show_error)
+
+    def error_text(self, error: BaseException) -> str:
+        """Words for people: the named API/device errors carry them; anything else is generic."""
+        text = getattr(error, "message_zh" if self.lang == "zh_CN" else "message_en", None)
+        if text is None and self.lang == "zh_CN":
+            text = getattr(error, "message", None)
+        return text or self.t("出现了问题，请稍后再试，或呼叫帮办。")
+
+    def show_error(self, error: BaseException | str, title: str = "") -> None:
+        from screens.widgets import show_dialog
+
+        if not isinstance(error, str):
+            log.warning("shown to the citizen: %s: %s", type(error).__name__, getattr(error, "detail", error))
+            error = self.error_text(error)
+        show_dialog(title or self.t("抱歉"), error, self.t("知道了"),
+                    cancel_text=self.t("呼叫帮办"), on_cancel=self.call_helper)
+
+    def print_receipt(self, receipt, kind: str, summary: str, on_queued=None) -> None:
+        """Queue a receipt; the print dialog follows the job until it printed or waits for the printer."""
+        svc = self.services
+        if svc is None or svc.printq is None:
+            self.show_error(self.t("本机暂时不能打印，请联系工作人员。"))
+            return
+
+        def queued(job_id: int) -> None:
+            from screens.dialogs.print_dialog import PrintDialog
+
+            PrintDialog.follow(self, job_id)
+            if on_queued:
+                on_queued(job_id)
+
+        self.call(lambda: svc.printq.submit(receipt, kind, summary), queued)
+
+    def finish_transaction(self, kind: str, reference: str, service_code: str = "",
+                           service_name: str = "") -> None:
+        """A transaction is done: record it and open 好差评 (one evaluation per transaction)."""
+        from kiosk.session import Transaction
+        from screens import SCREENS
+
+        tx = Transaction(kind=kind, reference=reference, service_code=service_code, service_name=service_name)
+        self.session.add_transaction(tx)
+        if "evaluation" in SCREENS:
+            self.go("evaluation", tx=tx)
+
+    def watch_job(self, job_id: int, cb) -> None:
+        """cb(job_id, status) for each status of a print job ("printed" | "waiting" | "failed")."""
+        self._job_watchers.setdefault(job_id, []).append(cb)
+        if job_id in self._job_status:
+            cb(job_id, self._job_status[job_id])
+
+    def unwatch_job(self, job_id: int) -> None:
+        self._job_watchers.pop(job_id, None)
+
+    def demo_toggle_card(self) -> None:
+        svc = self.services
+        if svc is not None and svc.demo.reader_sim is not None:
+            self.worker.submit(svc.demo.toggle_card)
+
     # ---------------------------------------------------------------- service events (UI thread)
 
     def on_service_event(self, event: str, payload) -> None:
@@ -188,6 +253,12 @@ class KioskApp(App):
         elif event == "card_removed":
             self._to_screen("on_card_removed")
         elif event == "print_job":
+            job_id, status = payload
+            self._job_status[job_id] = status
+            if len(self._job_status) > 200:
+                self._job_status.pop(next(iter(self._job_status)))
+            for cb in list(self._job_watchers.get(job_id, ())):
+                cb(job_id, status)
             self._to_screen("on_print_job", *payload)
         elif event == "delivered":
             self._to_screen("on_delivered", *payload)

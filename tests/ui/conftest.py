@@ -35,3 +35,21 @@ def kiosk_app(tmp_path):
         yield app
     finally:
         stop_app(app)
+
+
+@pytest.fixture
+def demo_app(tmp_path):
+    """The real app in demo mode: printer and reader simulators on ptys, the demo API on 127.0.0.1."""
+    from kivyhelp import wait_until
+
+    from kiosk.config import Config
+    from kiosk.services import Services
+
+    services = Services(Config.demo(str(tmp_path)))
+    app = make_app(services.cfg, services)
+    try:
+        wait_until(lambda: services.ready.is_set(), 20, "services to start")
+        wait_until(lambda: app.api_ok and app.printer_ok and app.reader_ok, 10, "devices ready")
+        yield app
+    finally:
+        stop_app(app)
