@@ -168,7 +168,8 @@ def edit_text(text: str, section: str, key: str, value: Value) -> str:
         idx = last + 1
 
     # Key missing: after the section's last entry (comments just above the next header belong to it).
-    at = (last_entry + 1) if last_entry is not None else start
+    # With no entry yet: right after the header; top-level keys go just before the first header.
+    at = (last_entry + 1) if last_entry is not None else (end if section == "" else start)
     if at > 0 and at <= len(lines) and not lines[at - 1].endswith(("\n", "\r")):
         lines[at - 1] += nl
     lines.insert(at, f"{key} = {rendered}{nl}")
