@@ -90,8 +90,14 @@ class Watchdog:
             self.enabled = False
 
     def _send(self, message: str) -> None:
-        if self.enabled and self._notifier is not None:
-            self._notifier.notify(message)
+        # Not SystemdNotifier.notify(): it encodes as Latin-1 and silently drops anything else, so a
+        # Chinese STATUS= would never arrive. systemd reads the datagram as UTF-8.
+        if not self.enabled or self._notifier is None or self._notifier.socket is None:
+            return
+        try:
+            self._notifier.socket.sendall(message.encode("utf-8"))
+        except OSError as e:  # systemd restarting, socket gone: the next ping tries again
+            log.debug("sd_notify %s failed: %s", message.split("=", 1)[0], e)
 
     def ready(self) -> None:
         self._send("READY=1")
