@@ -151,6 +151,7 @@ class HeartbeatScheduler:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.sent = 0
+        self.withheld = 0  # watchdog pings not sent because alive() said no
         self.last_error: str | None = None
 
     def beat(self) -> bool:
@@ -175,6 +176,7 @@ class HeartbeatScheduler:
         if healthy:
             self.watchdog.ping()
         else:
+            self.withheld += 1
             log.warning("app not alive: watchdog ping withheld")
         return healthy
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.config_writer import atomic_write
 from kiosk.logging_setup import audit
 
 log = logging.getLogger(__name__)
@@ -136,8 +137,6 @@ class PinGate:
         return max(0, failures), until
 
     def _save(self) -> None:
-        from kiosk.config_writer import atomic_write
-
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"failures": self._failures, "locked_until": self._locked_until}).encode()
         atomic_write(self.state_path, data)

@@ -116,9 +116,12 @@ def test_scheduler_pings_only_while_alive(notify_socket):
         assert notify_socket.recv(64) == b"WATCHDOG=1"
         assert notify_socket.recv(64) == b"WATCHDOG=1"
         alive.clear()  # the UI froze: systemd must stop hearing from us
-        time.sleep(0.05)
+        deadline = time.monotonic() + 5
+        while sched.withheld == 0 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert sched.withheld >= 1
         notify_socket.settimeout(0)
-        while True:  # drain what was sent before the change was seen
+        while True:  # drain what was sent before the thread saw the change
             try:
                 notify_socket.recv(64)
             except BlockingIOError:
