@@ -18,6 +18,7 @@ from kivy.properties import (
 )
 from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.widget import Widget
@@ -97,6 +98,28 @@ class Keypad(GridLayout):
 
 class KeypadKey(KButton):
     key = StringProperty("")     # what the key types; its label is translated for 删除 / 清空
+
+
+class QRCode(Image):
+    """A QR code drawn from `data` (for a phone to scan): black on white, with its quiet zone."""
+
+    data = StringProperty("")
+
+    def on_data(self, _instance, value: str) -> None:
+        if not value:
+            self.texture = None
+            return
+        import io
+
+        import qrcode
+        from kivy.core.image import Image as CoreImage
+
+        img = qrcode.make(value, box_size=8, border=4).convert("RGB")
+        buf = io.BytesIO()
+        img.save(buf, format="png")
+        buf.seek(0)
+        self.texture = CoreImage(buf, ext="png").texture
+        self.texture.mag_filter = "nearest"
 
 
 class Banner(KLabel):

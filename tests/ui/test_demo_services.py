@@ -10,9 +10,9 @@ def test_print_dialog_follows_a_job_to_the_printed_receipt(demo_app):
     sim = demo_app.services.demo.printer_sim
     demo_app.print_receipt(templates.test_page(terminal_id="T-1", version="0.1.0"), "test", "test page")
     wait_until(lambda: len(sim.jobs) == 1, 20, "the simulator to print")
-    from screens.dialogs.print_dialog import PrintDialog
-
     from kivy.core.window import Window
+
+    from screens.dialogs.print_dialog import PrintDialog
 
     wait_until(lambda: any(isinstance(w, PrintDialog) and w.status == "printed" for w in Window.children),
                10, "dialog to say printed")
