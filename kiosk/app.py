@@ -56,6 +56,7 @@ class KioskApp(App):
         self._countdown_ev = None
         self._clock_ev = None
         self._job_watchers: dict = {}
+        self._last_tick = _time.monotonic()
         self._job_status: dict = {}
         self.lang = self.cfg.ui.language
         self.elder = self.cfg.ui.elder_mode
@@ -130,7 +131,12 @@ class KioskApp(App):
 
     # ---------------------------------------------------------------- display state
 
+    def ui_alive(self) -> bool:
+        """Called from the heartbeat thread: has the UI clock ticked in the last 10 s?"""
+        return _time.monotonic() - self._last_tick < 10.0
+
     def _tick_clock(self, _dt):
+        self._last_tick = _time.monotonic()
         now = datetime.now(TZ)
         if self.lang == "zh_CN":
             week = "一二三四五六日"[now.weekday()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,13 @@ from kiosk.demo import DemoParts
 log = logging.getLogger(__name__)
 
 NOT_CONFIGURED = "not_configured"
+HEARTBEAT_INTERVAL = 60.0
+# Our device states in the contract's words (DeviceState.state).
+_CONTRACT_STATE = {
+    "ok": "ok", "ready": "ok", "near_end": "warning", "out": "error", "cover_open": "error",
+    "error": "error", "down": "offline", "offline": "offline", "not_connected": "offline",
+    NOT_CONFIGURED: "unknown", "starting": "unknown", "unknown": "unknown",
+}
 STARTING = "starting"
 HEALTH_INTERVAL = 15.0
 
@@ -41,6 +49,9 @@ class Services:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()
+        self.started_at = time.monotonic()
+        self.watchdog = None
+        self.ui_alive: Callable[[], bool] = lambda: True
 
     # ------------------------------------------------------------------ wiring
 
@@ -77,6 +88,8 @@ class Services:
             self._post = post
         if app is not None and hasattr(app, "on_service_event"):
             self.subscribe(app.on_service_event)
+        if app is not None and hasattr(app, "ui_alive"):
+            self.ui_alive = app.ui_alive
         self._thread = threading.Thread(target=self._start_all, name="services-start", daemon=True)
         self._thread.start()
 
@@ -97,6 +110,7 @@ class Services:
             except Exception as e:
                 log.exception("%s failed to start", name)
                 self._set_state(name, "error", str(e))
+        self._start_heartbeat(data)
         self.ready.set()
         self._emit("ready")
         self._health_loop()
@@ -129,6 +143,42 @@ class Services:
         while not self._stop.wait(HEALTH_INTERVAL):
             if self.api is not None:
                 self._check_api()
+
+    def _start_heartbeat(self, data: Path) -> None:
+        from kiosk.heartbeat import HeartbeatScheduler, Watchdog
+
+        self.watchdog = Watchdog()
+        enqueue = self.outbox.enqueue if self.outbox is not None else (lambda kind, payload: None)
+        self.heartbeat = HeartbeatScheduler(interval=HEARTBEAT_INTERVAL, build=self.heartbeat_payload,
+                                            enqueue=enqueue, watchdog=self.watchdog, alive=self.alive)
+        self.heartbeat.start()
+        self.watchdog.ready()
+
+    def heartbeat_payload(self) -> dict:
+        """The heartbeat in the contract's shape (kiosk.api.models.Heartbeat)."""
+        from kiosk import __version__
+        from kiosk.heartbeat import build_heartbeat
+
+        hb = build_heartbeat(self.cfg.terminal.id, __version__, self.started_at, dict(self.states),
+                             self.outbox.depth() if self.outbox is not None else None,
+                             self.last_error(), data_dir=self.cfg.data_dir)
+        return {
+            "app_version": hb["version"], "uptime_s": hb["uptime_s"], "memory_mb": hb["memory_rss_mb"],
+            "devices": [{"name": name, "state": _CONTRACT_STATE.get(state, "unknown"),
+                         "detail": (self.details.get(name) or state)[:200]} for name, state in self.states.items()],
+            "outbox_depth": hb["outbox_depth"] or 0, "network": self.states.get("api", ""),
+            "sent_at": hb["timestamp"], "cpu_percent": hb["cpu_percent"],
+            "disk_free_mb": hb["disk_free_mb"], "last_error": hb["last_error"],
+        }
+
+    def last_error(self) -> str | None:
+        errors = [f"{name}: {self.details[name]}" for name, state in self.states.items()
+                  if self.details.get(name) and state not in ("ok", "ready")]
+        return "; ".join(errors) or None
+
+    def alive(self) -> bool:
+        """The UI thread ticked recently: a frozen screen must stop the systemd watchdog pings."""
+        return self.ui_alive()
 
     def _start_reader(self, _data: Path) -> None:
         port = self.cfg.reader.port
@@ -168,7 +218,9 @@ class Services:
 
     def stop(self) -> None:
         self._stop.set()
-        for part in (self.card, self.printq, self.outbox):
+        if self.watchdog is not None:
+            self.watchdog.stopping()
+        for part in (self.heartbeat, self.card, self.printq, self.outbox):
             if part is not None:
                 try:
                     part.stop()

@@ -289,6 +289,9 @@ class Heartbeat(_Out):
     outbox_depth: int = Field(default=0, ge=0)
     network: str = ""
     sent_at: datetime
+    cpu_percent: float | None = None
+    disk_free_mb: float | None = None
+    last_error: str | None = Field(default=None, max_length=500)
 
 
 class HeartbeatAck(_In):
