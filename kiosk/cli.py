@@ -149,6 +149,13 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         print(f"kiosk: config error: {e}", file=sys.stderr)
         return EXIT_CONFIG
+    from kiosk.permissions import check_secret_permissions, config_has_secrets
+
+    if cfg.path:
+        problem = check_secret_permissions(cfg.path, config_has_secrets(cfg))
+        if problem:
+            print(f"kiosk: {problem}", file=sys.stderr)
+            return EXIT_CONFIG
     if args.set_pin:
         from kiosk.security import set_pin_interactive
 

@@ -19,6 +19,7 @@ def config_file(tmp_path):
     text = p.read_text(encoding="utf-8").replace('data_dir = "/var/lib/kiosk"',
                                                   f'data_dir = "{tmp_path / "data"}"')
     p.write_text(text, encoding="utf-8")
+    p.chmod(0o640)      # it holds the API token: the kiosk refuses a world-readable one
     return p
 
 

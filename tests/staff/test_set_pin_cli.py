@@ -63,3 +63,10 @@ def test_bad_pin_writes_nothing(config_file):
 def test_demo_mode_needs_a_config_file():
     r = run_set_pin(["--set-pin", "helper"], "2468\n2468\n")
     assert r.returncode == 2 and "--config" in r.stderr
+
+
+def test_world_readable_config_with_secrets_is_refused(config_file):
+    config_file.chmod(0o644)
+    r = run_set_pin(["--config", str(config_file), "--selftest"], "")
+    assert r.returncode == 2
+    assert "readable by others" in r.stderr and "chmod 640" in r.stderr
