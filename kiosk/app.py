@@ -57,6 +57,8 @@ class KioskApp(App):
         self._clock_ev = None
         self._job_watchers: dict = {}
         self._last_tick = _time.monotonic()
+        self.pin_gate = None
+        self.staff_session = None
         self._job_status: dict = {}
         self.lang = self.cfg.ui.language
         self.elder = self.cfg.ui.elder_mode
@@ -104,6 +106,9 @@ class KioskApp(App):
         log.info("kiosk started: terminal %s, %s", self.cfg.terminal.id, "demo mode" if self.cfg.is_demo else "")
 
     def on_stop(self):
+        current = self._screens.get(self.current_screen)
+        if current is not None:
+            current.dispatch("on_deactivate")     # screens stop their own timers
         for ev in (self._idle_ev, self._countdown_ev, self._clock_ev):
             if ev is not None:
                 ev.cancel()
@@ -160,8 +165,8 @@ class KioskApp(App):
         if lang == self.lang:
             return
         self.session.touch()
+        tr.switch(lang)         # first: Python code bound to `lang` must already translate to the new one
         self.lang = lang
-        tr.switch(lang)
         self._update_center_name()
         self._tick_clock(0)
         log.info("language switched to %s", lang)
@@ -357,10 +362,35 @@ class KioskApp(App):
             self.go("help")
 
     def request_staff_mode(self) -> None:
+        """The hidden gesture (3 s on the emblem): the PIN pad, or the staff panel if already in."""
+        from kiosk.security import PinGate
         from screens import SCREENS
 
+        if self.staff_mode:
+            self.go("staff" if self.staff_mode == "helper" else "diagnostics")
+            return
         if "pin" in SCREENS:
+            if self.pin_gate is None:
+                self.pin_gate = PinGate.for_data_dir(self.cfg.data_dir)
             self.go("pin")
+
+    def enter_staff_mode(self, role: str) -> None:
+        from kiosk.security import StaffSession
+
+        self.staff_session = StaffSession.enter(role)
+        self.staff_mode = role
+        self.go("staff" if role == "helper" else "diagnostics")
+
+    def staff_action(self, what: str, detail: str = "") -> None:
+        if self.staff_session is not None:
+            self.staff_session.action(what, detail)
+
+    def leave_staff_mode(self, reason: str = "leave") -> None:
+        if self.staff_session is not None:
+            self.staff_session.exit(reason)
+        self.staff_session = None
+        self.staff_mode = ""
+        self.end_session(f"staff mode ended ({reason})")
 
     # ---------------------------------------------------------------- idle timeout
 
@@ -375,6 +405,8 @@ class KioskApp(App):
     def _on_input(self, *args):
         if self._countdown is not None:
             return
+        if self.staff_session is not None:
+            self.staff_session.touch()
         self._last_input = _time.monotonic()
         if not self.session.active and self.current_screen == "home":
             self.session.touch()
@@ -392,6 +424,10 @@ class KioskApp(App):
     def _idle_expired(self, _dt) -> None:
         self._idle_ev = None
         if self._countdown is not None:
+            return
+        if self.staff_mode:
+            log.info("staff mode idle: leaving")
+            self.leave_staff_mode("idle")
             return
         from screens.widgets import CountdownDialog
 

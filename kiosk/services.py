@@ -216,6 +216,29 @@ class Services:
         self.printq.on_job(lambda job_id, status: self._emit("print_job", (job_id, status)))
         self.printq.start()
 
+    def reassign_port(self, device: str, port: str) -> None:
+        """Point the printer or the reader at another port, without a restart (technician screen).
+        Blocking: call it off the UI thread. The config file is written by the caller."""
+        from dataclasses import replace
+
+        if device == "printer":
+            if self.printq is not None:
+                self.printq.close()
+                self.printq = None
+            self.cfg = replace(self.cfg, printer=replace(self.cfg.printer, port=port))
+            self._set_state("printer", STARTING)
+            self._start_printer(Path(self.cfg.data_dir))
+        elif device == "reader":
+            if self.card is not None:
+                self.card.stop()
+                self.card = None
+            self.cfg = replace(self.cfg, reader=replace(self.cfg.reader, port=port))
+            self._set_state("reader", STARTING)
+            self._start_reader(Path(self.cfg.data_dir))
+        else:
+            raise ValueError(f"no device {device!r}")
+        log.info("%s reassigned to %s", device, port or "(none)")
+
     def stop(self) -> None:
         self._stop.set()
         if self.watchdog is not None:
@@ -223,7 +246,7 @@ class Services:
         for part in (self.heartbeat, self.card, self.printq, self.outbox):
             if part is not None:
                 try:
-                    part.stop()
+                    (part.close if part is self.printq else part.stop)()
                 except Exception:
                     log.exception("stopping %s failed", type(part).__name__)
         if self._thread is not None and self._thread is not threading.current_thread():

@@ -34,9 +34,15 @@ def wait_until(predicate, timeout: float = 5.0, message: str = "condition") -> N
 def tap(widget, hold: float = 0.0) -> None:
     from kivy.tests.common import UnitTestTouch
 
-    assert widget.get_root_window() is not None, f"{widget!r} is not on screen"
+    if widget.get_root_window() is None:
+        chain, w = [], widget
+        while w is not None and len(chain) < 15:
+            chain.append(type(w).__name__)
+            w = w.parent
+        raise AssertionError(f"{getattr(widget, 'text', widget)!r} is not on screen (parents: {chain})")
     assert not getattr(widget, "disabled", False), f"{getattr(widget, 'text', widget)!r} is disabled"
     x, y = widget.to_window(*widget.center)
+    assert widget.width > 1 and widget.height > 1, f"{getattr(widget, 'text', widget)!r} is not laid out yet"
     t = UnitTestTouch(x, y)
     t.touch_down()
     advance_frames(1)

@@ -1,0 +1,166 @@
+"""Helper mode and technician diagnostics, driven through the real app in demo mode."""
+
+from dataclasses import replace
+
+import pytest
+from kivyhelp import advance_frames, make_app, run_for, screenshot, stop_app, tap, wait_until
+
+from kiosk.config import SecuritySection, load_config
+from kiosk.security import PinGate, hash_pin
+from kiosk.services import Services
+from screens.widgets import find_overflows
+
+HELPER_PIN, TECH_PIN = "2468", "13579"
+
+
+@pytest.fixture
+def staff_app(tmp_path):
+    """Demo mode with a real config file (so port reassignment is written) and staff PINs set."""
+    cfg_path = tmp_path / "kiosk.toml"
+    cfg_path.write_text(
+        f'data_dir = "{tmp_path / "data"}"\n[api]\nbase_url = "demo"\n[printer]\nport = "sim"\n'
+        f'[reader]\nport = "sim"\n[security]\nhelper_pin_hash = "{hash_pin(HELPER_PIN)}"\n'
+        f'technician_pin_hash = "{hash_pin(TECH_PIN)}"\n', encoding="utf-8")
+    cfg_path.chmod(0o640)
+    services = Services(load_config(cfg_path))
+    app = make_app(services.cfg, services)
+    try:
+        wait_until(lambda: services.ready.is_set() and app.printer_ok and app.reader_ok, 20, "services")
+        yield app
+    finally:
+        stop_app(app)
+
+
+def enter_pin(app, role: str, pin: str) -> None:
+    wait_until(lambda: app.sm.current_screen is app.screen("pin") and app.screen("pin").parent is not None, 3,
+               "the PIN pad on screen")
+    advance_frames(3)          # let the new screen lay out before touching it
+    pin_screen = app.screen("pin")
+    tap(pin_screen.ids.helper_button if role == "helper" else pin_screen.ids.technician_button)
+    assert app.current_screen == "pin" and pin_screen.parent is not None, (app.current_screen, app.sm.current)
+    for digit in pin:
+        tap(pin_screen.ids.pad.key_widget(digit))
+    tap(pin_screen.ids.ok_button)
+
+
+def test_emblem_hold_opens_the_pin_pad_and_helper_pin_enters_helper_mode(staff_app):
+    app = staff_app
+    emblem = app.root.ids.emblem
+    tap(emblem)                                    # a short tap does nothing
+    assert app.current_screen == "home"
+    tap(emblem, hold=3.2)                          # the hidden gesture: 3 s on the emblem
+    assert app.current_screen == "pin"
+    enter_pin(app, "helper", HELPER_PIN)
+    assert app.staff_mode == "helper" and app.current_screen == "staff"
+    assert any("帮办模式" in w.text for w in app.root.ids.banners.children)
+    assert find_overflows(app.root) == []
+    screenshot("staff-helper-mode")
+    tap(app.screen("staff").ids.leave_button)
+    assert app.staff_mode == "" and app.current_screen == "home"
+
+
+def test_five_wrong_pins_lock_the_pad_even_after_restart(staff_app):
+    app = staff_app
+    app.request_staff_mode()
+    for _ in range(5):
+        enter_pin(app, "technician", "0000")
+    assert app.staff_mode == ""
+    assert "分钟后再试" in app.screen("pin").message
+    assert app.current_screen == "pin", app.current_screen
+    enter_pin(app, "technician", TECH_PIN)           # even the right PIN is refused while locked
+    assert app.staff_mode == ""
+    restarted = PinGate.for_data_dir(app.cfg.data_dir)
+    assert restarted.seconds_locked() > 250
+
+
+def test_helper_reprints_a_receipt_and_handles_a_help_request(staff_app):
+    from kiosk.receipts import templates
+
+    app = staff_app
+    sim = app.services.demo.printer_sim
+    app.print_receipt(templates.test_page(terminal_id="T", version="1"), "test", "test page")
+    wait_until(lambda: len(sim.jobs) == 1, 20, "first print")
+    app.call(lambda: app.services.api.create_help_request(reason="需要帮助", screen="home"), lambda r: None)
+    from kivy.core.window import Window
+
+    from screens.dialogs.print_dialog import PrintDialog
+
+    wait_until(lambda: any(isinstance(w, PrintDialog) and w.status == "printed" for w in Window.children), 10,
+               "printed")
+    for w in list(Window.children):
+        if isinstance(w, PrintDialog):
+            tap(w.ids.close_button)
+    app.request_staff_mode()
+    enter_pin(app, "helper", HELPER_PIN)
+    staff = app.screen("staff")
+    wait_until(lambda: any("补打" in getattr(w, "text", "") for w in staff.ids.jobs.children), 10, "jobs")
+    wait_until(lambda: any("标记已处理" in getattr(w, "text", "") for w in staff.ids.requests.children), 10,
+               "help request")
+    reprint = next(w for w in staff.ids.jobs.children if "补打" in w.text)
+    tap(reprint)
+    wait_until(lambda: len(sim.jobs) == 2, 20, "reprint")
+    wait_until(lambda: any(isinstance(w, PrintDialog) and w.status == "printed" for w in Window.children), 10,
+               "reprint dialog")
+    for w in list(Window.children):
+        if isinstance(w, PrintDialog):
+            tap(w.ids.close_button)
+    run_for(0.2)
+    tap(next(w for w in staff.ids.requests.children if "标记已处理" in w.text))
+    wait_until(lambda: any("没有待处理" in getattr(w, "text", "") for w in staff.ids.requests.children), 10,
+               "handled")
+
+
+def test_diagnostics_show_a_printer_fault_and_reader_unplug_within_2_s(staff_app):
+    app = staff_app
+    app.request_staff_mode()
+    enter_pin(app, "technician", TECH_PIN)
+    assert app.current_screen == "diagnostics"
+    diag = app.screen("diagnostics")
+    wait_until(lambda: "打印机" in diag.status_text, 5, "status")
+    app.services.demo.printer_sim.set_paper("out")
+    wait_until(lambda: "缺纸" in diag.status_text, 2.5, "paper out shown")
+    app.services.demo.reader_sim.unplug()
+    wait_until(lambda: "读卡器" in diag.status_text and ("未连接" in diag.status_text or "断开" in diag.status_text
+                                                          or "not_connected" in diag.status_text),
+               2.5, "reader unplug shown")
+    screenshot("diagnostics-faults")
+    app.services.demo.reader_sim.replug()
+    app.services.demo.printer_sim.set_paper("ok")
+
+
+def test_port_reassignment_is_written_and_takes_effect(staff_app, tmp_path):
+    from drivers.sim.printer import PrinterSimulator
+
+    app = staff_app
+    second = PrinterSimulator(baudrate=19200, link_dir=str(tmp_path / "second"), out_dir=str(tmp_path / "jobs2"))
+    (tmp_path / "second").mkdir(exist_ok=True)
+    port = second.start()
+    try:
+        app.request_staff_mode()
+        enter_pin(app, "technician", TECH_PIN)
+        diag = app.screen("diagnostics")
+        diag.reassign("printer", port)
+        wait_until(lambda: "已写入配置文件" in diag.note, 10, "reassigned")
+        assert load_config(app.cfg.path if app.cfg.path else app.services.cfg.path).printer.port == port
+        wait_until(lambda: app.printer_ok, 10, "new printer ready")
+        tap(diag.ids.test_print_button)
+        assert second.wait_for_jobs(1, 20)
+        diag.reassign("reader", "/dev/definitely-not-here")
+        wait_until(lambda: "没有改成" in diag.note or "不存在" in diag.note or "找不到" in diag.note, 10,
+                   "bad port refused")
+    finally:
+        second.stop()
+
+
+def test_staff_mode_leaves_by_itself_when_idle(staff_app):
+    app = staff_app
+    app.cfg = replace(app.cfg, session=replace(app.cfg.session, staff_idle_seconds=3.0))
+    app.request_staff_mode()
+    enter_pin(app, "helper", HELPER_PIN)
+    assert app.staff_mode == "helper"
+    run_for(4.5)
+    assert app.staff_mode == "" and app.current_screen == "home"
+
+
+def test_config_keeps_security_section_type():
+    assert SecuritySection().helper_pin_hash == ""
