@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.metrics import dp
@@ -105,21 +106,18 @@ class GuideScreen(BaseScreen):
         self._detail_from = "categories"
         self._printed_code = ""
         self._search_panel = self.ids.search.__self__   # ids are weak; the panel is detached in detail
-        self._active = False
-        self.app.bind(lang=self._render, elder=self._render, orientation=self._render,
+        # After a language switch tr changes only after app.lang: draw on the next frame.
+        self._redraw = Clock.create_trigger(self._render)
+        self.app.bind(lang=self._redraw, elder=self._render, orientation=self._render,
                       printer_ok=self._render, api_ok=self._render)
 
     # ---------------------------------------------------------------- lifecycle
 
     def on_activate(self, **params):
-        self._active = True
         if not self._items:
             self.state = "loading"
         self._render()
         self._load()
-
-    def on_deactivate(self):
-        self._active = False
 
     def wipe(self) -> None:
         # Nothing personal here; the next citizen starts at the categories with an empty keypad.
@@ -193,7 +191,8 @@ class GuideScreen(BaseScreen):
     # ---------------------------------------------------------------- drawing
 
     def _render(self, *_args) -> None:
-        if not getattr(self, "_active", False) and self.app.current_screen != self.name:
+        app = self.app
+        if app is None or app.current_screen != self.name:     # None: a redraw after the app stopped
             return
         rows, actions, notes = self.ids.rows, self.ids.actions, self.ids.notes
         rows.clear_widgets()

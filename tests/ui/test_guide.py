@@ -130,10 +130,12 @@ def test_pinyin_search_print_checklist_and_finish(demo_app):
 def test_english_shows_english_names(demo_app):
     scr = open_guide(demo_app)
     wait_until(lambda: scr.state == "categories", 15, "catalogue loaded")
-    demo_app.set_language("en")
     type_letters(scr, "GTGSHSLDJ")
-    tap(button(scr, "Registration of an individual business"))
+    tap(button(scr, "个体工商户设立登记"))
+    demo_app.set_language("en")           # switched while the detail is on screen
+    run_for(0.05)
     shown = texts(scr)
+    assert "Registration of an individual business" in shown
     assert "Documents to bring" in shown and "个体工商户设立登记" in shown
     assert button(scr, "Print the list of documents")
 
