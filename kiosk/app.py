@@ -59,6 +59,7 @@ class KioskApp(App):
         self._last_tick = _time.monotonic()
         self.pin_gate = None
         self.staff_session = None
+        self._services_started = False
         self._job_status: dict = {}
         self.lang = self.cfg.ui.language
         self.elder = self.cfg.ui.elder_mode
@@ -102,10 +103,18 @@ class KioskApp(App):
         self._tick_clock(0)
         self._clock_ev = Clock.schedule_interval(self._tick_clock, 1.0)
         if self.services is not None:
-            self.services.start(self)
+            # After the first frame: the demo server and device threads would otherwise compete with it.
+            Window.bind(on_flip=self._start_services)
         log.info("kiosk started: terminal %s, %s", self.cfg.terminal.id, "demo mode" if self.cfg.is_demo else "")
 
+    def _start_services(self, *_args) -> None:
+        Window.unbind(on_flip=self._start_services)
+        if self.services is not None and not self._services_started:
+            self._services_started = True
+            self.services.start(self)
+
     def on_stop(self):
+        Window.unbind(on_flip=self._start_services)
         current = self._screens.get(self.current_screen)
         if current is not None:
             current.dispatch("on_deactivate")     # screens stop their own timers
@@ -335,6 +344,10 @@ class KioskApp(App):
         self._show(name, params)
 
     def back(self) -> None:
+        scr = self._screens.get(self.current_screen)
+        # A screen with levels (list -> detail) goes up one level first.
+        if scr is not None and hasattr(scr, "on_back") and scr.on_back():
+            return
         if not self._history:
             return
         name, params = self._history.pop()

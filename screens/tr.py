@@ -39,8 +39,13 @@ class Translator(Observable):
         if lang == self.lang:
             return
         self.lang = lang
-        for func, largs, _kwargs in list(self._observers):
-            func(*largs, None, None)
+        for entry in list(self._observers):
+            func, largs, _kwargs = entry
+            try:
+                func(*largs, None, None)
+            except ReferenceError:
+                # The widget of that kv rule is gone (a rebuilt keypad key, a closed dialog).
+                self._observers.remove(entry)
 
     def forget_observers(self) -> None:
         """Drop the kv observers of a finished app (tests build many apps in one process)."""

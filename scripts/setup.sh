@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(xvfb xauth xdotool x11-apps libmtdev1 libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri
+APT_PACKAGES=(python3-venv xvfb xauth xdotool x11-apps libmtdev1 libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri
               libglx-mesa0 zbar-tools openssl systemd shellcheck)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -89,6 +89,7 @@ def stop_app(app) -> None:
     from kivy.app import App
     from kivy.core.window import Window
 
+    advance_frames(2)        # let pending label updates run while the app still exists
     app.dispatch("on_stop")
     for child in Window.children[:]:
         Window.remove_widget(child)

@@ -1,0 +1,65 @@
+"""Run every benchmark and write one Markdown report (bench/RESULTS.md) with their figures and ratios.
+
+Each benchmark measures its own baseline in the same run and prints its figures; this collects what
+they print. Not part of the test suite.
+
+    python bench/run_all.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHES = [
+    ("startup", ["startup.py", "-n", "5"], ["startup.py", "-n", "2"],
+     "first frame of the home screen vs a bare Kivy Label app (target ratio <= 1.5)"),
+    ("idle", ["idle.py", "--seconds", "15"], ["idle.py", "--seconds", "5"],
+     "idle CPU and RSS on the home screen (targets <= 2 % of a core, <= 250 MB)"),
+    ("idcard", ["idcard.py"], ["idcard.py", "--rounds", "5"],
+     "card read vs serial wire-time floor at 115200 (target <= 1.10), record decode (<= 1 ms)"),
+    ("printer", ["printer.py"], ["printer.py"],
+     "bytes and serial seconds per receipt at 9600/115200, native vs image QR (ticket <= 1 KB)"),
+    ("api", ["api.py"], ["api.py", "-n", "100"], "case lookup p50/p95 over loopback vs /v1/health"),
+    ("soak", ["soak.py", "--sessions", "1000"], ["soak.py", "--sessions", "100"],
+     "scripted citizen sessions in one process: RSS growth, fds, threads"),
+]
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
+    args = p.parse_args()
+    rows = []
+    for name, full, quick, what in BENCHES:
+        script = HERE / (quick if args.quick else full)[0]
+        if not script.exists():
+            rows.append((name, what, "not available in this checkout", 0.0))
+            continue
+        cmd = [sys.executable, str(HERE / (quick if args.quick else full)[0]), *(quick if args.quick else full)[1:]]
+        started = time.perf_counter()
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+        took = time.perf_counter() - started
+        out = r.stdout.strip() or r.stderr.strip()[-500:]
+        if r.returncode != 0:
+            out = f"FAILED (exit {r.returncode}): {out}"
+        rows.append((name, what, out, took))
+        print(f"== {name} ({took:.0f} s)\n{out}\n", flush=True)
+    lines = [f"# Benchmark results\n",
+             f"{datetime.now():%Y-%m-%d %H:%M}, {platform.node()}, Python {platform.python_version()}, "
+             f"{'quick' if args.quick else 'full'} run. Each figure's baseline was measured in the same run.\n"]
+    for name, what, out, took in rows:
+        lines.append(f"## {name}\n\n{what} ({took:.0f} s)\n\n```\n{out}\n```\n")
+    (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {HERE / 'RESULTS.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
