@@ -61,6 +61,7 @@ class EvaluationScreen(BaseScreen):
 
     def on_kv_post(self, base_widget):
         self.app.bind(lang=self.render, elder=self.render, orientation=self.render)
+        self.ids.body.bind(width=self._fit_keypad)
         self.render()
 
     # ------------------------------------------------------------------ flow
@@ -225,8 +226,7 @@ class EvaluationScreen(BaseScreen):
             text = (tr._("联系电话：{phone}　修改").format(phone=mask_phone(self.phone)) if self.phone
                     else tr._("输入联系电话"))
             phone_btn = self._button("phone", text, self.enter_phone, "secondary", "body")
-            phone_btn.size_hint_x = None
-            phone_btn.width = min(dp(640) * (1.4 if self.app.elder else 1), body.width or dp(640))
+            phone_btn.size_hint_x = 0.5 if self._landscape() else 1
             body.add_widget(phone_btn)
 
     def _render_phone(self, body) -> None:
@@ -242,10 +242,14 @@ class EvaluationScreen(BaseScreen):
             pad.value = self.phone
         if pad.parent is not None:
             pad.parent.remove_widget(pad)
-        pad.width = min(body.width or dp(720), dp(720) * (1.3 if self.app.elder else 1))
         body.add_widget(pad)
         self.keypad = pad
+        self._fit_keypad()
         self._on_pad_value(pad, pad.value)
+
+    def _fit_keypad(self, *_args) -> None:
+        if self.keypad is not None:
+            self.keypad.width = min(self.ids.body.width, dp(720) * (1.3 if self.app.elder else 1))
 
     def _on_pad_value(self, pad, v: str) -> None:
         if self._display is None or pad is not self.keypad:
@@ -272,7 +276,7 @@ class EvaluationScreen(BaseScreen):
             submit.disabled = not (self.keypad is not None and is_valid_mobile(self.keypad.value))
         else:
             submit.text, submit.disabled = tr._("完成"), False
-            skip.opacity, skip.size_hint_x, skip.disabled = 0, 0.001, True
+            skip.opacity, skip.size_hint_x, skip.disabled, skip.text = 0, 0.001, True, ""
         self.ids.hint.text = (tr._("请至少选择一项不满意的原因") if self.step == "choose" and 0 < self.level <= BAD
                               and not self.reasons else "")
 

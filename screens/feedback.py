@@ -66,11 +66,13 @@ class FeedbackScreen(BaseScreen):
         self._pads: dict[str, Keypad] = {}
         self._display: KLabel | None = None
         self._display_fmt = str
+        self._pad_limit = dp(720)
         self._finished = False
         super().__init__(**kwargs)
 
     def on_kv_post(self, base_widget):
         self.app.bind(lang=self.render, elder=self.render, orientation=self.render)
+        self.ids.body.bind(width=self._fit_keypad)
         self.render()
 
     # ------------------------------------------------------------------ navigation between steps
@@ -262,7 +264,9 @@ class FeedbackScreen(BaseScreen):
         if pad.parent is not None:
             pad.parent.remove_widget(pad)
         pad.cols = cols
-        pad.width = min(body.width or width, width)
+        self.keypad = pad
+        self._pad_limit = width
+        self._fit_keypad()
         if value and not pad.value:
             pad.value = value
         self._display = KLabel(role="huge", halign="center")
@@ -274,6 +278,10 @@ class FeedbackScreen(BaseScreen):
         self.keypad = pad
         self._on_pad_value(pad, pad.value)
         return pad
+
+    def _fit_keypad(self, *_args) -> None:
+        if self.keypad is not None:
+            self.keypad.width = min(self.ids.body.width, self._pad_limit)
 
     def _on_pad_value(self, pad, value: str) -> None:
         if pad is not self.keypad or self._display is None:
@@ -337,15 +345,17 @@ class FeedbackScreen(BaseScreen):
         show_prev = self.step not in ("category", "done") and not self.busy
         show_skip = self.step == "uscc"
         show_next = self.step not in ("category", "type")
-        for b, shown in ((prev, show_prev), (skip, show_skip), (nxt, show_next)):
-            # Hidden buttons give their room to the others (a wide 完成 is easier to hit).
-            b.opacity, b.size_hint_x = (1, 1) if shown else (0, 0.001)
+        texts = {"review": "确认提交", "done": "完成"}
+        next_text = tr._("正在提交，请稍候…") if self.busy else tr._(texts.get(self.step, "下一步"))
+        for b, shown, text in ((prev, show_prev, tr._("上一步")), (skip, show_skip, tr._("跳过")),
+                               (nxt, show_next, next_text)):
+            # Hidden buttons give their room to the others (a wide 完成 is easier to hit); without
+            # text, so a sliver of a button does not wrap its words into a tall column.
+            b.opacity, b.size_hint_x, b.text = (1, 1, text) if shown else (0, 0.001, "")
             if not shown:
                 b.disabled = True
         prev.disabled = not show_prev
         skip.disabled = not show_skip
-        texts = {"review": "确认提交", "done": "完成"}
-        nxt.text = tr._("正在提交，请稍候…") if self.busy else tr._(texts.get(self.step, "下一步"))
         if not show_next or self.busy:
             nxt.disabled = True
         elif self.step == "phrases":

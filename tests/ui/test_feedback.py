@@ -198,3 +198,99 @@ def test_screenshots(kiosk_app):
                     if state in ("uscc", "done") or (lang == "zh_CN" and not elder):
                         screenshot(f"feedback-{state}-{orient}-{lang}{'-elder' if elder else ''}")
     set_window((1920, 1080))
+
+
+# ---------------------------------------------------------------- 查询反馈 (feedback_status)
+
+
+def _stored_feedback(app) -> str:
+    """A feedback submitted on this terminal, delivered to the demo API through the outbox."""
+    payload = {"category": "政务服务", "content": "问题类型：审批时间长。情况：希望加快审批进度。",
+               "phone": PHONE, "terminal_id": app.cfg.terminal.id}
+    _key, tn = app.services.outbox.enqueue_feedback(payload, app.cfg.terminal.id)
+    api = app.services.demo.api_server
+    wait_until(lambda: any(r["tracking_no"] == tn for r in api.received("feedback")), 10, "delivery")
+    return tn
+
+
+def test_feedback_status_shows_the_reply(demo_app):
+    app = demo_app
+    app.services.demo.api_server.state.reply_delay = 0     # the demo API replies at once
+    tn = _stored_feedback(app)
+    app.go("feedback_status")
+    scr = app.screen("feedback_status")
+    advance_frames(2)
+    assert scr.keypad.value == "FK" and scr.ids.query_button.disabled
+    for ch in tn[2:]:
+        press(scr.keypad.key_widget(ch))
+    assert scr.number.text == tn and not scr.ids.query_button.disabled
+    press(scr.ids.query_button)
+    wait_until(lambda: scr.step == "result", 10, "the answer")
+    texts = [w.text for w in scr.ids.body.children]
+    assert any(t == "办理状态：已回复" for t in texts)
+    assert "已转交相关部门核实处理" in scr.hint.text
+    press(scr.ids.again_button)
+    assert scr.step == "enter" and scr.keypad.value == "FK"
+    app.home()
+    advance_frames(2)
+
+
+def test_feedback_status_before_the_reply_and_unknown_and_network_error(demo_app):
+    app = demo_app
+    api = app.services.demo.api_server
+    api.state.reply_delay = 3600
+    tn = _stored_feedback(app)
+    app.go("feedback_status", tracking_no=tn)
+    scr = app.screen("feedback_status")
+    advance_frames(2)
+    press(scr.ids.query_button)
+    wait_until(lambda: scr.step == "result", 10, "the answer")
+    assert scr.hint.text == "正在办理，请耐心等待"
+    press(scr.ids.again_button)
+    unknown = tn[:-4] + ("9999" if not tn.endswith("9999") else "9998")
+    type_on(scr, unknown[2:], touch=False)
+    press(scr.ids.query_button)
+    wait_until(lambda: scr.error == "not_found", 10, "not found")
+    assert scr.hint.text.startswith("未查询到该受理编号")
+    api.faults.error_rate = 1.0
+    press(scr.ids.query_button)
+    wait_until(lambda: scr.error == "unavailable", 15, "network error")
+    assert scr.hint.text.startswith("网络异常") and "未查询到" not in scr.hint.text
+    api.faults.reset()
+    app.home()
+    advance_frames(2)
+    assert scr.keypad.value == "FK"          # wiped
+
+
+def test_feedback_status_screenshots(kiosk_app):
+    from datetime import datetime
+
+    from kiosk.api.models import FeedbackStatus
+
+    app = kiosk_app
+    app.go("feedback_status")
+    scr = app.screen("feedback_status")
+    reply = FeedbackStatus(tracking_no="FK20261126JT010007", status="已回复",
+                           submitted_at=datetime(2026, 11, 26, 9, 30), department="道德街街道经济发展办公室",
+                           reply="您反映的“融资信贷”问题已转交相关部门核实处理，网格员将与您联系。感谢您的反馈。",
+                           replied_at=datetime(2026, 11, 27, 10, 0))
+    for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
+        set_window(size)
+        for lang in ("zh_CN", "en"):
+            app.set_language(lang)
+            for elder in (False, True):
+                app.set_elder(elder)
+                suffix = f"{orient}-{lang}{'-elder' if elder else ''}"
+                scr.step, scr.result, scr.error = "enter", None, "not_found"
+                scr.keypad.value = "FK20261126JT010007"
+                scr._queried = scr.keypad.value
+                scr.render()
+                advance_frames(3)
+                assert find_overflows(app.root) == [], ("enter", suffix)
+                screenshot(f"feedback_status-enter-{suffix}")
+                scr.step, scr.result, scr.error = "result", reply, ""
+                scr.render()
+                advance_frames(3)
+                assert find_overflows(app.root) == [], ("result", suffix)
+                screenshot(f"feedback_status-result-{suffix}")
+    set_window((1920, 1080))
