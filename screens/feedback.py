@@ -318,6 +318,7 @@ class FeedbackScreen(BaseScreen):
                      dp(1400) * (1.2 if self.app.elder else 1), lambda v: v)
 
     def _render_review(self, body) -> None:
+        colon = "：" if self.app.lang == "zh_CN" else ": "
         rows = [
             ("诉求类别", tr._(self.category)),
             ("具体问题", tr._(self.problem)),
@@ -327,7 +328,7 @@ class FeedbackScreen(BaseScreen):
             ("企业信用代码", self.uscc or tr._("未填写")),
         ]
         for label, value in rows:
-            body.add_widget(KLabel(text=f"{tr._(label)}：{value}"))
+            body.add_widget(KLabel(text=f"{tr._(label)}{colon}{value}"))
         body.add_widget(KLabel(role="small", text=tr._("提交后会马上给您受理编号和回执凭条。网络不通时也能提交，系统会在恢复后自动送达。")))
 
     def _render_done(self, body) -> None:

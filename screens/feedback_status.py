@@ -166,8 +166,9 @@ class FeedbackStatusScreen(BaseScreen):
         ]
         if r.department:
             rows.append((tr._("承办部门"), r.department))
+        colon = "：" if self.app.lang == "zh_CN" else ": "
         for label, value in rows:
-            body.add_widget(KLabel(text=f"{label}：{value}"))
+            body.add_widget(KLabel(text=f"{label}{colon}{value}"))
         body.add_widget(KLabel(role="title", text=tr._("答复")))
         reply = KLabel(role="body", text=r.reply if r.reply else tr._("正在办理，请耐心等待"))
         body.add_widget(reply)
