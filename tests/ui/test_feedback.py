@@ -1,0 +1,296 @@
+"""诉求反馈 end to end against the demo API and the simulated printer: the tracking number is on the
+screen and on the receipt at once, the record reaches the API with the same number (also after an
+outage), the outbox failing is said plainly, and 完成 leads to 好差评."""
+
+from __future__ import annotations
+
+from kivy.core.window import Window
+from kivyhelp import advance_frames, run_for, screenshot, set_window, tap, wait_until
+
+from kiosk.api.models import is_tracking_no
+from kiosk.demo_api.seed import ENTERPRISES
+from kiosk.outbox import OutboxUnavailable
+from screens.widgets import find_overflows
+
+PHONE = "13912345678"
+
+
+def press(widget) -> None:
+    """Tap a widget the way a citizen would: scroll it into view first if it sits in a scroll view."""
+    p = widget.parent
+    while p is not None and p is not p.parent:
+        if type(p).__name__ == "ScrollView":
+            if p.viewport_size[1] > p.height:
+                p.scroll_to(widget, padding=10, animate=False)
+                advance_frames(1)
+            break
+        p = p.parent
+    tap(widget)
+
+
+def type_on(scr, text: str, touch: bool = True) -> None:
+    """Type on the screen's keypad; touch=False calls the key's own handler (what its on_release does),
+    to keep the slower software-GL frames for the one test that types everything by touch."""
+    for ch in text:
+        if touch:
+            press(scr.keypad.key_widget(ch))
+        else:
+            scr.keypad.press(ch)
+    advance_frames(1)
+
+
+def print_dialog():
+    from screens.dialogs.print_dialog import PrintDialog
+
+    return next((w for w in Window.children if isinstance(w, PrintDialog)), None)
+
+
+def fill_until_review(app, uscc: str | None = None, touch: bool = True):
+    app.go("feedback")
+    scr = app.screen("feedback")
+    advance_frames(3)
+    press(scr.buttons["融资信贷"])
+    press(scr.buttons["贷款难"])
+    assert not scr.ids.next_button.opacity == 0 and scr.ids.next_button.disabled   # nothing ticked yet
+    press(scr.buttons["缺少抵押担保"])
+    press(scr.buttons["情况比较紧急"])
+    assert scr.buttons["缺少抵押担保"].text.startswith("√")
+    press(scr.ids.next_button)
+    assert scr.step == "phone"
+    type_on(scr, PHONE[:-1], touch)
+    assert scr.ids.next_button.disabled
+    type_on(scr, PHONE[-1], touch)
+    press(scr.ids.next_button)
+    assert scr.step == "uscc"
+    if uscc:
+        type_on(scr, uscc, touch)
+        press(scr.ids.next_button)
+    else:
+        press(scr.ids.skip_button)
+    assert scr.step == "review"
+    return scr
+
+
+def submit(scr):
+    press(scr.ids.next_button)
+    wait_until(lambda: scr.step == "done", 10, "the tracking number")
+    return scr.tracking_no
+
+
+def close_print_dialog(sim, jobs_before: int):
+    wait_until(lambda: len(sim.jobs) > jobs_before, 20, "the receipt to print")
+    wait_until(lambda: print_dialog() is not None and print_dialog().status == "printed", 10, "dialog printed")
+    tap(print_dialog().ids.close_button)
+
+
+def test_feedback_end_to_end(demo_app):
+    app = demo_app
+    api = app.services.demo.api_server
+    sim = app.services.demo.printer_sim
+    uscc = ENTERPRISES[1].uscc
+    scr = fill_until_review(app, uscc)
+    texts = [w.text for w in scr.ids.body.children]
+    assert any("139****5678" in t for t in texts)            # masked on the review
+    assert not any(PHONE in t for t in texts)
+    jobs = len(sim.jobs)
+    tn = submit(scr)
+    assert is_tracking_no(tn)
+    assert scr.buttons["tracking_no"].text == tn              # shown large
+    assert scr.buttons["tracking_no"].font_size == app.sz.huge
+    close_print_dialog(sim, jobs)
+    transcript = sim.jobs[-1].transcript
+    assert tn in transcript and "诉求受理回执" in transcript and "融资信贷" in transcript
+    assert PHONE not in transcript
+    wait_until(lambda: any(r["tracking_no"] == tn for r in api.received("feedback")), 10, "delivery")
+    rec = next(r for r in api.received("feedback") if r["tracking_no"] == tn)
+    assert rec["category"] == "融资信贷"
+    assert rec["content"] == "问题类型：贷款难。情况：缺少抵押担保；情况比较紧急。"
+    assert rec["phone"] == PHONE and rec["enterprise_uscc"] == uscc
+    assert rec["terminal_id"] == app.cfg.terminal.id
+    press(scr.ids.next_button)                                # 完成 -> 好差评
+    assert app.current_screen == "evaluation"
+    tx = app.session.transactions[-1]
+    assert (tx.kind, tx.reference, tx.service_name) == ("feedback", tn, "诉求反馈")
+    app.home()
+    advance_frames(2)
+    assert scr.step == "category" and scr.phone == "" and scr.tracking_no == ""
+
+
+def test_feedback_while_the_api_is_down_arrives_after_recovery(demo_app):
+    app = demo_app
+    api = app.services.demo.api_server
+    api.faults.error_rate = 1.0
+    scr = fill_until_review(app, touch=False)
+    tn = submit(scr)
+    assert is_tracking_no(tn)
+    run_for(0.5)
+    assert not any(r.get("tracking_no") == tn for r in api.received("feedback"))
+    api.faults.reset()
+    app.services.outbox.retry_now()
+    wait_until(lambda: any(r["tracking_no"] == tn for r in api.received("feedback")), 15, "late delivery")
+    rec = next(r for r in api.received("feedback") if r["tracking_no"] == tn)
+    assert "enterprise_uscc" not in rec or rec["enterprise_uscc"] is None
+
+
+def test_outbox_unavailable_is_said_and_the_form_stays(demo_app, monkeypatch):
+    app = demo_app
+
+    def broken(*_a, **_k):
+        raise OutboxUnavailable("disk full")
+
+    monkeypatch.setattr(app.services.outbox, "enqueue_feedback", broken)
+    scr = fill_until_review(app, touch=False)
+    press(scr.ids.next_button)
+    from screens.widgets import Dialog
+
+    wait_until(lambda: any(isinstance(w, Dialog) for w in Window.children), 10, "error dialog")
+    dialog = next(w for w in Window.children if isinstance(w, Dialog))
+    assert "暂时无法保存" in dialog.message and dialog.cancel_text == "呼叫帮办"
+    assert scr.step == "review" and scr.phone == PHONE and scr.phrases   # nothing lost
+    tap(dialog.ids.cancel)
+    assert app.current_screen == "help"
+    app.back()
+    assert app.current_screen == "feedback" and scr.step == "review"
+
+
+def test_bad_phone_and_uscc_are_refused(kiosk_app):
+    app = kiosk_app
+    app.go("feedback")
+    scr = app.screen("feedback")
+    advance_frames(3)
+    press(scr.buttons["其他"])
+    press(scr.buttons["其他问题"])
+    press(scr.buttons["希望工作人员联系我"])
+    press(scr.ids.next_button)
+    type_on(scr, "12345678901", touch=False)
+    assert scr.ids.next_button.disabled and "有误" in scr.hint.text
+    press(scr.keypad.key_widget("清空"))
+    assert scr.keypad.value == ""
+    type_on(scr, PHONE, touch=False)
+    press(scr.ids.next_button)
+    good = ENTERPRISES[0].uscc
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    type_on(scr, bad, touch=False)
+    assert scr.ids.next_button.disabled and "有误" in scr.hint.text
+    press(scr.ids.prev_button)
+    assert scr.step == "phone" and scr.keypad.value == PHONE
+
+
+STATES = ("category", "type", "phrases", "phone", "uscc", "review", "done")
+
+
+def test_screenshots(kiosk_app):
+    app = kiosk_app
+    app.go("feedback")
+    scr = app.screen("feedback")
+    scr.category, scr.problem, scr.phrases = "水电气暖", "停水停电", ["经常停水停电", "影响正常经营"]
+    scr.phone, scr.uscc, scr.tracking_no = PHONE, ENTERPRISES[0].uscc, "FK20261126JT010007"
+    for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
+        set_window(size)
+        for lang in ("zh_CN", "en"):
+            app.set_language(lang)
+            for elder in (False, True):
+                app.set_elder(elder)
+                for state in STATES:
+                    scr.go_step(state)
+                    advance_frames(3)
+                    assert find_overflows(app.root) == [], (state, orient, lang, elder)
+                    if state in ("uscc", "done") or (lang == "zh_CN" and not elder):
+                        screenshot(f"feedback-{state}-{orient}-{lang}{'-elder' if elder else ''}")
+    set_window((1920, 1080))
+
+
+# ---------------------------------------------------------------- 查询反馈 (feedback_status)
+
+
+def _stored_feedback(app) -> str:
+    """A feedback submitted on this terminal, delivered to the demo API through the outbox."""
+    payload = {"category": "政务服务", "content": "问题类型：审批时间长。情况：希望加快审批进度。",
+               "phone": PHONE, "terminal_id": app.cfg.terminal.id}
+    _key, tn = app.services.outbox.enqueue_feedback(payload, app.cfg.terminal.id)
+    api = app.services.demo.api_server
+    wait_until(lambda: any(r["tracking_no"] == tn for r in api.received("feedback")), 10, "delivery")
+    return tn
+
+
+def test_feedback_status_shows_the_reply(demo_app):
+    app = demo_app
+    app.services.demo.api_server.state.reply_delay = 0     # the demo API replies at once
+    tn = _stored_feedback(app)
+    app.go("feedback_status")
+    scr = app.screen("feedback_status")
+    advance_frames(2)
+    assert scr.keypad.value == "FK" and scr.ids.query_button.disabled
+    for ch in tn[2:]:
+        press(scr.keypad.key_widget(ch))
+    assert scr.number.text == tn and not scr.ids.query_button.disabled
+    press(scr.ids.query_button)
+    wait_until(lambda: scr.step == "result", 10, "the answer")
+    texts = [w.text for w in scr.ids.body.children]
+    assert any(t == "办理状态：已回复" for t in texts)
+    assert "已转交相关部门核实处理" in scr.hint.text
+    press(scr.ids.again_button)
+    assert scr.step == "enter" and scr.keypad.value == "FK"
+    app.home()
+    advance_frames(2)
+
+
+def test_feedback_status_before_the_reply_and_unknown_and_network_error(demo_app):
+    app = demo_app
+    api = app.services.demo.api_server
+    api.state.reply_delay = 3600
+    tn = _stored_feedback(app)
+    app.go("feedback_status", tracking_no=tn)
+    scr = app.screen("feedback_status")
+    advance_frames(2)
+    press(scr.ids.query_button)
+    wait_until(lambda: scr.step == "result", 10, "the answer")
+    assert scr.hint.text == "正在办理，请耐心等待"
+    press(scr.ids.again_button)
+    unknown = tn[:-4] + ("9999" if not tn.endswith("9999") else "9998")
+    type_on(scr, unknown[2:], touch=False)
+    press(scr.ids.query_button)
+    wait_until(lambda: scr.error == "not_found", 10, "not found")
+    assert scr.hint.text.startswith("未查询到该受理编号")
+    api.faults.error_rate = 1.0
+    press(scr.ids.query_button)
+    wait_until(lambda: scr.error == "unavailable", 15, "network error")
+    assert scr.hint.text.startswith("网络异常") and "未查询到" not in scr.hint.text
+    api.faults.reset()
+    app.home()
+    advance_frames(2)
+    assert scr.keypad.value == "FK"          # wiped
+
+
+def test_feedback_status_screenshots(kiosk_app):
+    from datetime import datetime
+
+    from kiosk.api.models import FeedbackStatus
+
+    app = kiosk_app
+    app.go("feedback_status")
+    scr = app.screen("feedback_status")
+    reply = FeedbackStatus(tracking_no="FK20261126JT010007", status="已回复",
+                           submitted_at=datetime(2026, 11, 26, 9, 30), department="道德街街道经济发展办公室",
+                           reply="您反映的“融资信贷”问题已转交相关部门核实处理，网格员将与您联系。感谢您的反馈。",
+                           replied_at=datetime(2026, 11, 27, 10, 0))
+    for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
+        set_window(size)
+        for lang in ("zh_CN", "en"):
+            app.set_language(lang)
+            for elder in (False, True):
+                app.set_elder(elder)
+                suffix = f"{orient}-{lang}{'-elder' if elder else ''}"
+                scr.step, scr.result, scr.error = "enter", None, "not_found"
+                scr.keypad.value = "FK20261126JT010007"
+                scr._queried = scr.keypad.value
+                scr.render()
+                advance_frames(3)
+                assert find_overflows(app.root) == [], ("enter", suffix)
+                screenshot(f"feedback_status-enter-{suffix}")
+                scr.step, scr.result, scr.error = "result", reply, ""
+                scr.render()
+                advance_frames(3)
+                assert find_overflows(app.root) == [], ("result", suffix)
+                screenshot(f"feedback_status-result-{suffix}")
+    set_window((1920, 1080))
