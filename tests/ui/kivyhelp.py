@@ -34,6 +34,7 @@ def wait_until(predicate, timeout: float = 5.0, message: str = "condition") -> N
 def tap(widget, hold: float = 0.0) -> None:
     from kivy.tests.common import UnitTestTouch
 
+    advance_frames(1)            # pending layouts settle first, or the touch lands where a widget was
     if widget.get_root_window() is None:
         chain, w = [], widget
         while w is not None and len(chain) < 15:
