@@ -1,6 +1,7 @@
 """企业信息查询 end to end against the demo API: typed on the USCC keypad, checked live, card shown and
 printed; a mistyped code, an unknown enterprise and a dead network each get their own plain message."""
 
+import pytest
 from kivyhelp import run_for, screenshot, set_window, tap, wait_until
 
 from kiosk.demo_api.seed import make_uscc
@@ -27,6 +28,13 @@ def type_code(scr, code):
 def clear(scr):
     tap(scr.ids.keypad.key_widget("清空"))
     assert scr.code == ""
+
+
+@pytest.fixture(autouse=True)
+def _settle(demo_app):
+    # Let pending label updates (from the last language switch) run while the app still exists.
+    yield
+    run_for(0.1)
 
 
 def shoot_all(app, name):
@@ -69,6 +77,7 @@ def test_lookup_show_and_print(demo_app):
     from kivy.core.window import Window
 
     from screens.dialogs.print_dialog import PrintDialog
+    wait_until(lambda: any(isinstance(w, PrintDialog) for w in Window.children), 10, "print dialog")
     dialog = next(w for w in Window.children if isinstance(w, PrintDialog))
     wait_until(lambda: dialog.status == "printed", 10, "print dialog")
     tap(dialog.ids.close_button)
