@@ -59,7 +59,7 @@ def test_lookup_show_and_print(demo_app):
     assert scr.ids.message.text == "还差 7 位"
     shoot_all(demo_app, "typing")
     type_code(scr, JIANGUO[11:])
-    wait_until(lambda: scr.stage == "result", 15, "enterprise card")
+    wait_until(lambda: scr.stage == "result" and not scr.ids.stages.transition.is_active, 15, "enterprise card")
     assert scr.ids.name.text == "济南市历下区建国小吃店"
     values = {r.ids.k.text: r.ids.v.text for r in scr.ids.rows.children}
     assert values["法定代表人"] == "王**"           # masked on screen
@@ -116,13 +116,13 @@ def test_network_down_says_so_and_retry_works(demo_app):
     assert scr.stage == "input"
     faults.reset()
     tap(scr.ids.search_button)                     # the way forward: try again
-    wait_until(lambda: scr.stage == "result", 15, "enterprise card")
+    wait_until(lambda: scr.stage == "result" and not scr.ids.stages.transition.is_active, 15, "enterprise card")
 
 
 def test_printer_out_disables_print(demo_app):
     scr = open_screen(demo_app)
     type_code(scr, JIANGUO)
-    wait_until(lambda: scr.stage == "result", 15, "enterprise card")
+    wait_until(lambda: scr.stage == "result" and not scr.ids.stages.transition.is_active, 15, "enterprise card")
     demo_app.services.demo.printer_sim.set_paper("out")
     wait_until(lambda: not demo_app.printer_ok, 10, "printer state")
     assert scr.ids.print_button.disabled
@@ -132,7 +132,7 @@ def test_printer_out_disables_print(demo_app):
 def test_wipe_forgets_the_code_and_card(demo_app):
     scr = open_screen(demo_app)
     type_code(scr, JIANGUO)
-    wait_until(lambda: scr.stage == "result", 15, "enterprise card")
+    wait_until(lambda: scr.stage == "result" and not scr.ids.stages.transition.is_active, 15, "enterprise card")
     demo_app.end_session("test")
     assert scr.code == "" and scr.enterprise is None and scr.stage == "input"
     assert scr.ids.keypad.value == "" and not scr.ids.rows.children

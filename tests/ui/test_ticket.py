@@ -70,7 +70,7 @@ def test_choose_confirm_take_print_finish(demo_app, open_now):
     sim = demo_app.services.demo.printer_sim
     tap(scr.ids.take_button)
     scr.take_number()                       # a second tap while the first is on its way: ignored
-    wait_until(lambda: scr.stage == "ticket", 15, "ticket")
+    wait_until(lambda: scr.stage == "ticket" and not scr.ids.stages.transition.is_active, 15, "ticket")
     number = scr.ids.number.text
     assert re.fullmatch(r"A\d{3}", number)
     assert scr.ids.ticket_window.text == "办理窗口：A区 1-3号窗口"
@@ -98,7 +98,7 @@ def test_choose_confirm_take_print_finish(demo_app, open_now):
 def test_from_the_guide_with_a_service_code(demo_app, open_now):
     demo_app.go("ticket", service_code="370102-MZJ-005")
     scr = demo_app.screen("ticket")
-    wait_until(lambda: scr.stage == "confirm", 15, "confirm")
+    wait_until(lambda: scr.stage == "confirm" and not scr.ids.stages.transition.is_active, 15, "confirm")
     assert scr.service.code == "370102-MZJ-005"
     assert scr.ids.confirm_service.text == scr.service.name
     demo_app.set_language("en")
@@ -136,7 +136,7 @@ def test_network_down_then_retry_gives_one_number(demo_app, open_now):
     shoot_all(demo_app, "network-down")
     faults.reset()
     tap(scr.ids.take_button)                # retry with the same key
-    wait_until(lambda: scr.stage == "ticket", 15, "ticket")
+    wait_until(lambda: scr.stage == "ticket" and not scr.ids.stages.transition.is_active, 15, "ticket")
     assert scr.idempotency_key == key
     assert scr.ids.number.text.startswith("C")
 
@@ -148,6 +148,6 @@ def test_printer_out_stops_ticketing(demo_app, open_now):
     assert tile.disabled and "打印机暂不可用" in tile.text
     demo_app.go("ticket", service_code="370102-SCJG-001")
     scr = demo_app.screen("ticket")
-    wait_until(lambda: scr.stage == "confirm", 15, "confirm")
+    wait_until(lambda: scr.stage == "confirm" and not scr.ids.stages.transition.is_active, 15, "confirm")
     assert scr.ids.notice.text == "打印机暂不可用，暂时不能取号，请联系工作人员。"
     assert scr.ids.take_button.disabled
