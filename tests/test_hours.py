@@ -1,0 +1,67 @@
+"""Business hours: open/closed at the edges of periods and days, next opening across lunch, evenings,
+weekends and time zones."""
+
+from datetime import UTC, datetime, time
+
+from kiosk import hours
+from kiosk.config import HoursSection
+
+TZ = hours.TZ
+DEFAULT = HoursSection()           # Mon-Fri 9:00-12:00, 13:00-17:00
+# 2026-06-01 is a Monday.
+
+
+def at(day: int, hh: int, mm: int = 0) -> datetime:
+    return datetime(2026, 6, day, hh, mm, tzinfo=TZ)
+
+
+def test_open_inside_periods_closed_outside():
+    assert hours.is_open(DEFAULT, at(1, 9, 0))           # start inclusive
+    assert hours.is_open(DEFAULT, at(1, 11, 59))
+    assert not hours.is_open(DEFAULT, at(1, 12, 0))      # end exclusive: lunch break
+    assert not hours.is_open(DEFAULT, at(1, 12, 30))
+    assert hours.is_open(DEFAULT, at(1, 13, 0))
+    assert not hours.is_open(DEFAULT, at(1, 17, 0))
+    assert not hours.is_open(DEFAULT, at(1, 8, 59))
+
+
+def test_weekend_is_closed():
+    assert not hours.is_open(DEFAULT, at(6, 10))          # Saturday
+    assert not hours.is_open(DEFAULT, at(7, 10))          # Sunday
+    assert hours.is_open(DEFAULT, at(5, 10))              # Friday
+
+
+def test_other_time_zones_are_read_as_shanghai_time():
+    # 02:00 UTC on Monday is 10:00 in Jinan: open; 10:00 UTC is 18:00 there: closed.
+    assert hours.is_open(DEFAULT, datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
+    assert not hours.is_open(DEFAULT, datetime(2026, 6, 1, 10, 0, tzinfo=UTC))
+    # Naive times mean Shanghai local time.
+    assert hours.is_open(DEFAULT, datetime(2026, 6, 1, 10, 0))
+
+
+def test_next_opening():
+    assert hours.next_opening(DEFAULT, at(1, 10)) == at(1, 10)          # already open
+    assert hours.next_opening(DEFAULT, at(1, 7, 30)) == at(1, 9)        # early morning
+    assert hours.next_opening(DEFAULT, at(1, 12, 10)) == at(1, 13)      # lunch
+    assert hours.next_opening(DEFAULT, at(1, 18)) == at(2, 9)           # evening
+    assert hours.next_opening(DEFAULT, at(5, 17)) == at(8, 9)           # Friday evening -> Monday
+    assert hours.next_opening(DEFAULT, at(6, 10)) == at(8, 9)           # Saturday
+
+
+def test_next_opening_with_unusual_hours():
+    saturday_only = HoursSection(weekdays=(6,), periods=((time(14, 0), time(16, 0)),))
+    assert hours.next_opening(saturday_only, at(6, 16)) == at(13, 14)   # a week later
+    assert hours.next_opening(HoursSection(weekdays=(), periods=DEFAULT.periods), at(1, 10)) is None
+    assert hours.next_opening(HoursSection(weekdays=(1,), periods=()), at(1, 10)) is None
+
+
+def test_describe_in_both_languages():
+    assert hours.describe(DEFAULT) == "周一至周五 9:00-12:00，13:00-17:00"
+    assert hours.describe(DEFAULT, "en") == "Mon-Fri 9:00-12:00, 13:00-17:00"
+    odd = HoursSection(weekdays=(2, 4), periods=((time(8, 30), time(11, 0)),))
+    assert hours.describe(odd) == "周二、周四 8:30-11:00"
+
+
+def test_now_is_aware_shanghai_time():
+    n = hours.now()
+    assert n.tzinfo is not None and n.utcoffset().total_seconds() == 8 * 3600

@@ -1,0 +1,226 @@
+"""办件查询 end to end against the demo API, the ID-card reader simulator and the printer simulator:
+by card, by typed ID number when the reader is gone, by case number + phone digits; card removal and
+session end leave nothing personal behind."""
+
+import pytest
+from kivyhelp import run_for, screenshot, set_window, tap, wait_until
+
+from kiosk.demo_api import DEMO_IDENTITIES
+from screens.widgets import find_overflows
+
+WANG = DEMO_IDENTITIES[0]                       # 王建国, 37010219900307771X, phone ...1234
+CASE_1 = "3701022026000000001"                  # his completed 个体工商户设立登记, 自取
+
+
+@pytest.fixture(autouse=True)
+def _settle(demo_app):
+    # Let pending label updates (from the last language switch) run while the app still exists.
+    yield
+    run_for(0.1)
+
+
+def shoot_all(app, name):
+    for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
+        set_window(size)
+        for lang in ("zh_CN", "en"):
+            app.set_language(lang)
+            for elder in (False, True):
+                app.set_elder(elder)
+                run_for(0.05)
+                assert find_overflows(app.root) == [], (name, orient, lang, elder)
+                screenshot(f"cases-{name}-{orient}-{lang}{'-elder' if elder else ''}")
+    app.set_language("zh_CN")
+    app.set_elder(False)
+    set_window((1920, 1080))
+
+
+def open_screen(app):
+    tile = next(t for t in app.screen("home").ids.tiles.children if t.target == "cases")
+    tap(tile)
+    assert app.sm.current == "cases"
+    scr = app.screen("cases")
+    assert scr.stage == "start"
+    return scr
+
+
+def type_on(pad, text):
+    for ch in text:
+        tap(pad.key_widget(ch))
+
+
+def all_text(scr):
+    """Every text the screen holds, on every stage (not only the one on show)."""
+    texts = [scr.greeting, scr.message, scr.id_display, scr.case_no_display, scr.last4_display]
+    for stage in scr.ids.stages.screens:
+        for w in stage.walk():
+            texts.append(str(getattr(w, "text", "")))
+            texts.append(str(getattr(w, "value", "")))
+    return "\n".join(texts)
+
+
+def settled(scr, stage):
+    """At `stage`, with no query running and the stage switch finished (the screen manager ignores
+    touches during a switch; a person is never that fast, a test is)."""
+    return scr.stage == stage and not scr.busy and not scr.ids.stages.transition.is_active
+
+
+def tap_case(scr, case_no):
+    btn = next(b for b in scr.ids.case_list.children if case_no in b.text)
+    scr.ids.case_list.parent.scroll_to(btn, padding=0, animate=False)
+    run_for(0.05)
+    tap(btn)
+    assert scr.stage == "detail"
+
+
+def insert_card(app, scr):
+    tap(scr.ids.demo_button)
+    wait_until(lambda: settled(scr, "list"), 15, "the case list")
+
+
+def test_card_list_detail_print_finish(demo_app):
+    scr = open_screen(demo_app)
+    assert scr.ids.reader_state.text == "请将身份证放在读卡区"
+    shoot_all(demo_app, "start")
+    insert_card(demo_app, scr)
+    assert scr.ids.greeting.text == "您好，王**"
+    rows = scr.ids.case_list.children
+    assert len(rows) == 4
+    assert all("办件编号 370102" in b.text for b in rows)
+    shoot_all(demo_app, "list")
+
+    tap_case(scr, CASE_1)
+    values = {r.ids.k.text: r.ids.v.text for r in scr.ids.case_rows.children}
+    assert values["办件编号"] == CASE_1
+    assert values["当前状态"] == "已办结"
+    assert values["申请人"] == "王**" and values["证件号码"] == "3701**********771X"
+    assert values["领取方式"] == "窗口自取：A区 1-3号窗口"
+    assert len(scr.ids.timeline.children) == 5               # 已提交 → 办结
+    assert not scr.ids.qr_box.children                      # the API gives no URL: no QR
+    shoot_all(demo_app, "detail")
+
+    sim = demo_app.services.demo.printer_sim
+    tap(scr.ids.print_button)
+    wait_until(lambda: len(sim.jobs) == 1, 20, "the slip to print")
+    transcript = sim.jobs[-1].transcript
+    assert CASE_1 in transcript and "办件进度查询单" in transcript
+    assert WANG.id_number not in transcript and WANG.name not in transcript
+
+    from kivy.core.window import Window
+
+    from screens.dialogs.print_dialog import PrintDialog
+    wait_until(lambda: any(isinstance(w, PrintDialog) for w in Window.children), 10, "print dialog")
+    dialog = next(w for w in Window.children if isinstance(w, PrintDialog))
+    wait_until(lambda: dialog.status == "printed", 10, "printed")
+    tap(dialog.ids.close_button)
+
+    tap(scr.ids.done_button)
+    tx = demo_app.session.transactions[-1]
+    assert (tx.kind, tx.reference, tx.service_code) == ("case", CASE_1, "370102-SCJG-001")
+    assert scr.case is None and CASE_1 not in all_text(scr)
+
+
+def test_mailed_case_shows_tracking_number(demo_app):
+    scr = open_screen(demo_app)
+    insert_card(demo_app, scr)
+    tap_case(scr, "3701022026000000004")
+    values = {r.ids.k.text: r.ids.v.text for r in scr.ids.case_rows.children}
+    assert values["领取方式"] == "邮寄：中国邮政EMS，运单号 1189654320107"
+    tap(scr.ids.back_to_list)
+    assert scr.stage == "list" and len(scr.ids.case_list.children) == 4
+
+
+def test_card_removed_clears_the_view(demo_app):
+    scr = open_screen(demo_app)
+    insert_card(demo_app, scr)
+    tap_case(scr, CASE_1)
+    demo_app.demo_toggle_card()                              # take the card away
+    wait_until(lambda: scr.stage == "start", 15, "the place-card state")
+    assert scr.ids.note.text == "身份证已取走，查询结果已清除。"
+    assert demo_app.session.identity is None
+    text = all_text(scr)
+    assert "王" not in text and "3701022026" not in text
+
+
+def test_by_case_number_and_phone_digits(demo_app):
+    scr = open_screen(demo_app)
+    tap(scr.ids.case_no_button)
+    assert scr.stage == "case_no" and scr.ids.case_next.disabled
+    type_on(scr.ids.case_keypad, CASE_1)
+    shoot_all(demo_app, "case-number")
+    tap(scr.ids.case_next)
+    assert scr.stage == "last4"
+    type_on(scr.ids.last4_keypad, "9999")                   # wrong phone digits
+    wait_until(lambda: not scr.busy, 15, "the lookup")
+    assert scr.ids.message.text == "未查询到办件，请核对办件编号和手机号后四位"
+    assert scr.stage == "last4" and scr.ids.last4_keypad.value == ""
+    shoot_all(demo_app, "last4")
+    type_on(scr.ids.last4_keypad, WANG.phone[-4:])
+    wait_until(lambda: settled(scr, "detail"), 15, "the case")
+    assert scr.case.case_no == CASE_1
+    assert scr.ids.back_to_list.disabled                     # no list on this path
+
+
+def test_reader_gone_manual_id_entry(demo_app):
+    scr = open_screen(demo_app)
+    demo_app.services.demo.reader_sim.unplug()
+    wait_until(lambda: not demo_app.reader_ok, 15, "reader state")
+    assert scr.ids.reader_state.text == "读卡器暂不可用，请手动输入身份证号码"
+    assert "demo_button" not in [k for k, w in scr.ids.items() if w.parent is not None]
+    tap(scr.ids.manual_button)
+    assert scr.stage == "manual_id"
+    pad = scr.ids.id_keypad
+    type_on(pad, WANG.id_number[:17] + "2")                 # wrong check character
+    assert scr.ids.message.text == "号码有误，请核对"
+    assert scr.stage == "manual_id"
+    shoot_all(demo_app, "manual-id")
+    tap(pad.key_widget("删除"))
+    type_on(pad, "X")
+    wait_until(lambda: settled(scr, "list"), 15, "the case list")
+    assert scr.ids.greeting.text == "身份证号 3701**********771X 的办件"
+    assert len(scr.ids.case_list.children) == 4
+    assert demo_app.session.manual_id_number == WANG.id_number
+
+
+def test_no_cases_and_network_down_are_told_apart(demo_app):
+    from kiosk.validators import id_check_char
+
+    scr = open_screen(demo_app)
+    demo_app.services.demo.reader_sim.unplug()
+    wait_until(lambda: not demo_app.reader_ok, 15, "reader state")
+    tap(scr.ids.manual_button)
+    nobody = "37010219800101123"
+    type_on(scr.ids.id_keypad, nobody + id_check_char(nobody))
+    wait_until(lambda: settled(scr, "list"), 15, "the answer")
+    assert scr.ids.message.text == "未查询到办件"
+    assert not scr.ids.case_list.children
+
+    faults = demo_app.services.demo.api_server.faults
+    faults.error_rate = 1.0
+    tap(scr.ids.list_retry)
+    wait_until(lambda: not scr.busy, 20, "the failure")
+    assert scr.ids.message.text == "网络异常，请稍后再试"
+    shoot_all(demo_app, "network-down")
+    faults.reset()
+
+
+def test_unreadable_card_asks_to_place_it_again(demo_app):
+    scr = open_screen(demo_app)
+    sim = demo_app.services.demo.reader_sim
+    sim.set_fault("read_error")
+    demo_app.demo_toggle_card()
+    wait_until(lambda: scr.ids.note.text == "没有读出身份证信息，请重新放置身份证", 15, "the read error")
+    assert scr.stage == "start"
+
+
+def test_after_wipe_no_identity_data_is_reachable(demo_app):
+    scr = open_screen(demo_app)
+    insert_card(demo_app, scr)
+    tap_case(scr, CASE_1)
+    demo_app.end_session("test")
+    assert demo_app.sm.current == "home"
+    assert demo_app.session.identity is None and demo_app.session.id_number is None
+    assert scr.case is None and scr._cases == [] and scr._holder_name == "" and scr._query == ()
+    text = all_text(scr)
+    for secret in ("王", WANG.id_number, WANG.id_number[-4:], "3701022026", "3701**"):
+        assert secret not in text, secret
+    assert scr.stage == "start"

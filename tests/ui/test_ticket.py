@@ -1,0 +1,153 @@
+"""排队取号 end to end against the demo API and the simulated printer. The clock is always replaced
+(kiosk.hours.now), so the tests do not depend on the day or hour they run."""
+
+import re
+from datetime import datetime
+
+import pytest
+from kivyhelp import run_for, screenshot, set_window, tap, wait_until
+
+from kiosk import hours
+from screens.widgets import find_overflows
+
+OPEN = datetime(2026, 6, 1, 10, 0, tzinfo=hours.TZ)        # a Monday morning
+CLOSED = datetime(2026, 6, 6, 10, 0, tzinfo=hours.TZ)      # a Saturday
+
+
+@pytest.fixture
+def open_now(monkeypatch):
+    monkeypatch.setattr(hours, "now", lambda: OPEN)
+
+
+@pytest.fixture(autouse=True)
+def _settle(demo_app):
+    # Let pending label updates (from the last language switch) run while the app still exists.
+    yield
+    run_for(0.1)
+
+
+def shoot_all(app, name):
+    for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
+        set_window(size)
+        for lang in ("zh_CN", "en"):
+            app.set_language(lang)
+            for elder in (False, True):
+                app.set_elder(elder)
+                run_for(0.05)
+                assert find_overflows(app.root) == [], (name, orient, lang, elder)
+                screenshot(f"ticket-{name}-{orient}-{lang}{'-elder' if elder else ''}")
+    app.set_language("zh_CN")
+    app.set_elder(False)
+    set_window((1920, 1080))
+
+
+def open_screen(app):
+    tile = next(t for t in app.screen("home").ids.tiles.children if t.target == "ticket")
+    tap(tile)
+    assert app.sm.current == "ticket"
+    scr = app.screen("ticket")
+    wait_until(lambda: scr.ids.category_grid.children, 15, "categories")
+    return scr
+
+
+def button(grid, text):
+    return next(b for b in grid.children if b.text.startswith(text))
+
+
+def test_choose_confirm_take_print_finish(demo_app, open_now):
+    scr = open_screen(demo_app)
+    assert len(scr.ids.category_grid.children) == 9
+    shoot_all(demo_app, "categories")
+    tap(button(scr.ids.category_grid, "市场监管"))
+    assert scr.stage == "items"
+    shoot_all(demo_app, "items")
+    tap(button(scr.ids.item_grid, "个体工商户设立登记"))
+    assert scr.stage == "confirm"
+    assert scr.ids.confirm_window.text == "办理窗口：A区 1-3号窗口"
+    key = scr.idempotency_key
+    shoot_all(demo_app, "confirm")
+
+    sim = demo_app.services.demo.printer_sim
+    tap(scr.ids.take_button)
+    scr.take_number()                       # a second tap while the first is on its way: ignored
+    wait_until(lambda: scr.stage == "ticket" and not scr.ids.stages.transition.is_active, 15, "ticket")
+    number = scr.ids.number.text
+    assert re.fullmatch(r"A\d{3}", number)
+    assert scr.ids.ticket_window.text == "办理窗口：A区 1-3号窗口"
+    assert scr.ids.ticket_waiting.text.startswith("前面还有 ")
+    # The same confirm screen's key asks the server again: the same number, not a second one.
+    again = demo_app.services.api.create_ticket(scr.service.code, idempotency_key=key)
+    assert again.number == number
+    wait_until(lambda: len(sim.jobs) == 1, 20, "the ticket to print")     # printed without asking
+    assert number in sim.jobs[-1].transcript and "个体工商户设立登记" in sim.jobs[-1].transcript
+    from kivy.core.window import Window
+
+    from screens.dialogs.print_dialog import PrintDialog
+    wait_until(lambda: any(isinstance(w, PrintDialog) for w in Window.children), 10, "print dialog")
+    dialog = next(w for w in Window.children if isinstance(w, PrintDialog))
+    wait_until(lambda: dialog.status == "printed", 10, "print dialog")
+    tap(dialog.ids.close_button)
+    shoot_all(demo_app, "number")
+
+    tap(scr.ids.done_button)
+    tx = demo_app.session.transactions[-1]
+    assert (tx.kind, tx.reference, tx.service_code) == ("ticket", number, "370102-SCJG-001")
+    assert scr.ticket is None and scr.stage == "categories"
+
+
+def test_from_the_guide_with_a_service_code(demo_app, open_now):
+    demo_app.go("ticket", service_code="370102-MZJ-005")
+    scr = demo_app.screen("ticket")
+    wait_until(lambda: scr.stage == "confirm" and not scr.ids.stages.transition.is_active, 15, "confirm")
+    assert scr.service.code == "370102-MZJ-005"
+    assert scr.ids.confirm_service.text == scr.service.name
+    demo_app.set_language("en")
+    run_for(0.05)
+    assert scr.ids.confirm_service.text == scr.service.name_en
+    assert scr.ids.take_button.text == "Take a number"
+    demo_app.set_language("zh_CN")
+
+
+def test_outside_business_hours_says_when(demo_app, monkeypatch):
+    monkeypatch.setattr(hours, "now", lambda: CLOSED)
+    demo_app.go("ticket")
+    scr = demo_app.screen("ticket")
+    assert scr.stage == "closed"
+    assert scr.ids.closed_label.text == "现在不是取号时间。取号时间：周一至周五 9:00-12:00，13:00-17:00"
+    shoot_all(demo_app, "closed")
+    demo_app.set_language("en")
+    assert scr.ids.closed_label.text == "Queue numbers are not given out now. Opening hours: Mon-Fri 9:00-12:00, 13:00-17:00"
+    demo_app.set_language("zh_CN")
+    tap(scr.ids.closed_home)
+    assert demo_app.sm.current == "home"
+
+
+def test_network_down_then_retry_gives_one_number(demo_app, open_now):
+    scr = open_screen(demo_app)
+    tap(button(scr.ids.category_grid, "民政"))
+    tap(scr.ids.item_grid.children[-1])
+    key = scr.idempotency_key
+    faults = demo_app.services.demo.api_server.faults
+    faults.error_rate = 1.0
+    tap(scr.ids.take_button)
+    wait_until(lambda: not scr.busy, 20, "the request to fail")
+    assert scr.stage == "confirm"
+    assert scr.ids.message.text == "网络异常，没有取到号，请稍后再试"
+    shoot_all(demo_app, "network-down")
+    faults.reset()
+    tap(scr.ids.take_button)                # retry with the same key
+    wait_until(lambda: scr.stage == "ticket" and not scr.ids.stages.transition.is_active, 15, "ticket")
+    assert scr.idempotency_key == key
+    assert scr.ids.number.text.startswith("C")
+
+
+def test_printer_out_stops_ticketing(demo_app, open_now):
+    demo_app.services.demo.printer_sim.set_paper("out")
+    wait_until(lambda: not demo_app.printer_ok, 10, "printer state")
+    tile = next(t for t in demo_app.screen("home").ids.tiles.children if t.target == "ticket")
+    assert tile.disabled and "打印机暂不可用" in tile.text
+    demo_app.go("ticket", service_code="370102-SCJG-001")
+    scr = demo_app.screen("ticket")
+    wait_until(lambda: scr.stage == "confirm" and not scr.ids.stages.transition.is_active, 15, "confirm")
+    assert scr.ids.notice.text == "打印机暂不可用，暂时不能取号，请联系工作人员。"
+    assert scr.ids.take_button.disabled
