@@ -51,7 +51,7 @@ def main() -> int:
             out = f"FAILED (exit {r.returncode}): {out}"
         rows.append((name, what, out, took))
         print(f"== {name} ({took:.0f} s)\n{out}\n", flush=True)
-    lines = [f"# Benchmark results\n",
+    lines = ["# Benchmark results\n",
              f"{datetime.now():%Y-%m-%d %H:%M}, {platform.node()}, Python {platform.python_version()}, "
              f"{'quick' if args.quick else 'full'} run. Each figure's baseline was measured in the same run.\n"]
     for name, what, out, took in rows:

@@ -135,9 +135,12 @@ class GuideScreen(BaseScreen):
 
     def _loaded(self, answer) -> None:
         items, stale, fetched_at = answer
+        unchanged = list(items) == self._items and stale == self._stale
         self._items, self._stale, self._fetched_at = list(items), stale, fetched_at
         if self.state in ("loading", "error"):
             self.state = "search" if self.query else "categories"
+        elif unchanged:
+            return          # same catalogue: don't rebuild the buttons under the citizen's finger
         self._render()
 
     def _failed(self, exc: BaseException) -> None:
