@@ -1,25 +1,9 @@
 """政策与补贴 driven by touch against the demo API and the simulated printer: list → detail → QR → print,
 offline from the cache, and the printer-out state."""
 
-from kivyhelp import run_for, screenshot, set_window, tap, wait_until
+from kivyhelp import shoot_all, tap, wait_until
 
-from screens.widgets import KButton, KLabel, find_overflows
-
-
-def shoot_all(app, name: str) -> None:
-    """Every orientation × language × elder mode: nothing overflows; a screenshot of each."""
-    for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
-        set_window(size)
-        for lang in ("zh_CN", "en"):
-            app.set_language(lang)
-            for elder in (False, True):
-                app.set_elder(elder)
-                run_for(0.05)
-                assert find_overflows(app.root) == [], (name, orient, lang, elder)
-                screenshot(f"{name}-{orient}-{lang}{'-elder' if elder else ''}")
-    app.set_language("zh_CN")
-    app.set_elder(False)
-    set_window((1920, 1080))
+from screens.widgets import KButton, KLabel
 
 
 def button(scr, contains: str):
