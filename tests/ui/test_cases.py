@@ -127,6 +127,9 @@ def test_mailed_case_shows_tracking_number(demo_app):
     tap_case(scr, "3701022026000000004")
     values = {r.ids.k.text: r.ids.v.text for r in scr.ids.case_rows.children}
     assert values["领取方式"] == "邮寄：中国邮政EMS，运单号 1189654320107"
+    demo_app.services.demo.printer_sim.set_paper("out")
+    wait_until(lambda: not demo_app.printer_ok, 10, "printer state")
+    assert scr.ids.print_button.disabled and scr.ids.print_button.text == "打印机暂不可用"
     tap(scr.ids.back_to_list)
     assert scr.stage == "list" and len(scr.ids.case_list.children) == 4
 
@@ -159,7 +162,8 @@ def test_by_case_number_and_phone_digits(demo_app):
     type_on(scr.ids.last4_keypad, WANG.phone[-4:])
     wait_until(lambda: settled(scr, "detail"), 15, "the case")
     assert scr.case.case_no == CASE_1
-    assert scr.ids.back_to_list.disabled                     # no list on this path
+    assert scr.ids.back_to_list.parent is None               # no list on this path
+    shoot_all(demo_app, "detail-by-number")
 
 
 def test_reader_gone_manual_id_entry(demo_app):
