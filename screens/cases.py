@@ -98,9 +98,18 @@ class CasesScreen(BaseScreen):
     def on_kv_post(self, base_widget):
         self.app.bind(lang=self._relang, reader_ok=self._update_start_buttons)
         self._back_button = self.ids.back_to_list.__self__   # ids are weak: it may leave its row
-        svc = self.app.services
-        self.demo = bool(svc is not None and getattr(svc.demo, "reader_sim", None) is not None)
+        if self.app.services is not None:
+            # The card may leave the reader while another screen (好差评, the print dialog…) is on
+            # show: the app only tells the current screen, so listen for it here as well.
+            self.app.services.subscribe(self._on_service_event)
         self._update_start_buttons()
+
+    def _on_service_event(self, event: str, _payload) -> None:
+        if event == "card_removed" and self.app is not None and self.app.current_screen != self.name:
+            if self._by_card or self.app.session.identity is not None:
+                self.app.session.clear_identity()
+                self._clear_results()
+                self.stage = "start"
 
     def on_stage(self, _instance, stage: str) -> None:
         self.ids.stages.current = stage
@@ -157,6 +166,8 @@ class CasesScreen(BaseScreen):
         if box is None:
             return
         box.clear_widgets()
+        svc = self.app.services
+        self.demo = bool(svc is not None and getattr(svc.demo, "reader_sim", None) is not None)
         if self.demo and self.app.reader_ok:
             btn = KButton(kind="secondary", text=self._t("演示：放置身份证"))
             btn.bind(on_release=lambda *_: self.app.demo_toggle_card())

@@ -146,6 +146,18 @@ def test_card_removed_clears_the_view(demo_app):
     assert "王" not in text and "3701022026" not in text
 
 
+def test_card_removed_while_another_screen_shows_clears_too(demo_app):
+    scr = open_screen(demo_app)
+    insert_card(demo_app, scr)
+    demo_app.go("enterprise")                               # the session goes on elsewhere
+    demo_app.demo_toggle_card()
+    wait_until(lambda: demo_app.session.identity is None, 15, "the card to leave")
+    assert scr._cases == [] and "3701022026" not in all_text(scr)
+    demo_app.back()
+    assert demo_app.sm.current == "cases" and scr.stage == "start"
+    assert scr.ids.reader_state.text == "请将身份证放在读卡区"
+
+
 def test_by_case_number_and_phone_digits(demo_app):
     scr = open_screen(demo_app)
     tap(scr.ids.case_no_button)
