@@ -127,6 +127,14 @@ def test_mailed_case_shows_tracking_number(demo_app):
     tap_case(scr, "3701022026000000004")
     values = {r.ids.k.text: r.ids.v.text for r in scr.ids.case_rows.children}
     assert values["领取方式"] == "邮寄：中国邮政EMS，运单号 1189654320107"
+    # The contract's Case has no URL yet; when the API gives one, the detail shows a QR for it.
+    from screens.widgets import QRCode
+    url = "https://zwfw.example.gov.cn/case/3701022026000000004"
+    with_url = scr.case.model_copy(update={"url": url})
+    scr.case = None              # pydantic compares fields only: Kivy would keep the "equal" old case
+    scr.open_case(with_url, from_list=True)
+    qrs = [w for w in scr.ids.qr_box.children if isinstance(w, QRCode)]
+    assert [q.data for q in qrs] == [url] and scr.slip()["url"] == url
     demo_app.services.demo.printer_sim.set_paper("out")
     wait_until(lambda: not demo_app.printer_ok, 10, "printer state")
     assert scr.ids.print_button.disabled and scr.ids.print_button.text == "打印机暂不可用"
