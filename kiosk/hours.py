@@ -76,3 +76,11 @@ def describe(hours: HoursSection, lang: str = "zh_CN") -> str:
     periods = [f"{s.hour}:{s.minute:02d}-{e.hour}:{e.minute:02d}" for s, e in sorted(hours.periods)]
     sep = "，" if lang == "zh_CN" else ", "
     return f"{_days_text(hours.weekdays, lang)} {sep.join(periods)}"
+
+
+def describe_moment(when: datetime, lang: str = "zh_CN") -> str:
+    """6月8日 周一 9:00 / Mon 8 Jun 9:00: when the queue opens next, in the citizen's words."""
+    t = _local(when)
+    if lang == "zh_CN":
+        return f"{t.month}月{t.day}日 周{_WEEKDAY_ZH[t.weekday()]} {t.hour}:{t.minute:02d}"
+    return f"{_WEEKDAY_EN[t.weekday()]} {t.day} {t:%b} {t.hour}:{t.minute:02d}"

@@ -97,9 +97,19 @@ class CasesScreen(BaseScreen):
 
     def on_kv_post(self, base_widget):
         self.app.bind(lang=self._relang, reader_ok=self._update_start_buttons)
-        svc = self.app.services
-        self.demo = bool(svc is not None and getattr(svc.demo, "reader_sim", None) is not None)
+        self._back_button = self.ids.back_to_list.__self__   # ids are weak: it may leave its row
+        if self.app.services is not None:
+            # The card may leave the reader while another screen (好差评, the print dialog…) is on
+            # show: the app only tells the current screen, so listen for it here as well.
+            self.app.services.subscribe(self._on_service_event)
         self._update_start_buttons()
+
+    def _on_service_event(self, event: str, _payload) -> None:
+        if event == "card_removed" and self.app is not None and self.app.current_screen != self.name:
+            if self._by_card or self.app.session.identity is not None:
+                self.app.session.clear_identity()
+                self._clear_results()
+                self.stage = "start"
 
     def on_stage(self, _instance, stage: str) -> None:
         self.ids.stages.current = stage
@@ -156,6 +166,8 @@ class CasesScreen(BaseScreen):
         if box is None:
             return
         box.clear_widgets()
+        svc = self.app.services
+        self.demo = bool(svc is not None and getattr(svc.demo, "reader_sim", None) is not None)
         if self.demo and self.app.reader_ok:
             btn = KButton(kind="secondary", text=self._t("演示：放置身份证"))
             btn.bind(on_release=lambda *_: self.app.demo_toggle_card())
@@ -362,8 +374,8 @@ class CasesScreen(BaseScreen):
                 self.stage = "list"
             return
         words = "网络异常，请稍后再试" if isinstance(exc, Unavailable) else "查询没有成功，请稍后再试或呼叫帮办"
-        if self._query[:1] == ("id",) and self.stage != "manual_id":
-            # After a card read the list stage carries the retry button.
+        if self._query[:1] == ("id",):
+            # The list stage carries the retry button (card read or typed number alike).
             self._cases = []
             self._update_greeting()
             self._build_list()
@@ -384,8 +396,13 @@ class CasesScreen(BaseScreen):
         self.case = case
         self._from_list = from_list
         self._build_detail()
-        self.ids.back_to_list.disabled = not from_list
-        self.ids.back_to_list.opacity = 1 if from_list else 0
+        # No list on the case-number path: the button leaves the row (a squeezed button would wrap
+        # its text into a tall column and push the case off the screen).
+        row, back = self.ids.detail_buttons, self._back_button
+        if from_list and back.parent is None:
+            row.add_widget(back, index=len(row.children))
+        elif not from_list and back.parent is not None:
+            row.remove_widget(back)
         self.stage = "detail"
 
     def _build_detail(self) -> None:

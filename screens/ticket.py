@@ -86,10 +86,9 @@ class TicketScreen(BaseScreen):
             return
         self._say("")
         self.stage = "items" if self.category and not service_code else "categories"
-        if not self._services or service_code:
-            self._load()
-        else:
-            self._rebuild_lists()
+        # Fetch on every visit (a conditional GET): the list shown meanwhile is the last one.
+        self._rebuild_lists()
+        self._load()
 
     def _check_open(self) -> bool:
         if hours.is_open(self.app.cfg.hours, hours.now()):
@@ -99,8 +98,12 @@ class TicketScreen(BaseScreen):
         return False
 
     def _update_closed_text(self) -> None:
-        self.closed_text = self._t("现在不是取号时间。取号时间：{hours}").format(
+        text = self._t("现在不是取号时间。取号时间：{hours}").format(
             hours=hours.describe(self.app.cfg.hours, self.app.lang))
+        opening = hours.next_opening(self.app.cfg.hours, hours.now())
+        if opening is not None:
+            text += "\n" + self._t("下次可以取号：{when}").format(when=hours.describe_moment(opening, self.app.lang))
+        self.closed_text = text
 
     def _load(self) -> None:
         ref = getattr(self.app.services, "reference", None)

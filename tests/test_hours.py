@@ -65,3 +65,10 @@ def test_describe_in_both_languages():
 def test_now_is_aware_shanghai_time():
     n = hours.now()
     assert n.tzinfo is not None and n.utcoffset().total_seconds() == 8 * 3600
+
+
+def test_describe_moment_for_the_next_opening():
+    monday_nine = hours.next_opening(DEFAULT, at(6, 10))
+    assert hours.describe_moment(monday_nine) == "6月8日 周一 9:00"
+    assert hours.describe_moment(monday_nine, "en") == "Mon 8 Jun 9:00"
+    assert hours.describe_moment(at(1, 13, 5)) == "6月1日 周一 13:05"

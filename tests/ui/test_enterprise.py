@@ -136,3 +136,14 @@ def test_wipe_forgets_the_code_and_card(demo_app):
     demo_app.end_session("test")
     assert scr.code == "" and scr.enterprise is None and scr.stage == "input"
     assert scr.ids.keypad.value == "" and not scr.ids.rows.children
+
+
+def test_slow_network_shows_please_wait_not_a_frozen_screen(demo_app):
+    scr = open_screen(demo_app)
+    demo_app.services.demo.api_server.faults.latency = 1.0
+    type_code(scr, JIANGUO)
+    assert scr.busy and scr.ids.message.text == "正在查询，请稍候…"
+    assert scr.ids.keypad.disabled and scr.ids.search_button.disabled
+    screenshot("enterprise-waiting")
+    wait_until(lambda: scr.stage == "result", 15, "enterprise card")
+    demo_app.services.demo.api_server.faults.reset()

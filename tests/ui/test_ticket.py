@@ -113,10 +113,13 @@ def test_outside_business_hours_says_when(demo_app, monkeypatch):
     demo_app.go("ticket")
     scr = demo_app.screen("ticket")
     assert scr.stage == "closed"
-    assert scr.ids.closed_label.text == "现在不是取号时间。取号时间：周一至周五 9:00-12:00，13:00-17:00"
+    assert scr.ids.closed_label.text == ("现在不是取号时间。取号时间：周一至周五 9:00-12:00，13:00-17:00\n"
+                                         "下次可以取号：6月8日 周一 9:00")
     shoot_all(demo_app, "closed")
     demo_app.set_language("en")
-    assert scr.ids.closed_label.text == "Queue numbers are not given out now. Opening hours: Mon-Fri 9:00-12:00, 13:00-17:00"
+    assert scr.ids.closed_label.text.startswith(
+        "Queue numbers are not given out now. Opening hours: Mon-Fri 9:00-12:00, 13:00-17:00\n")
+    assert scr.ids.closed_label.text.endswith("Mon 8 Jun 9:00")
     demo_app.set_language("zh_CN")
     tap(scr.ids.closed_home)
     assert demo_app.sm.current == "home"
@@ -151,3 +154,33 @@ def test_printer_out_stops_ticketing(demo_app, open_now):
     wait_until(lambda: scr.stage == "confirm" and not scr.ids.stages.transition.is_active, 15, "confirm")
     assert scr.ids.notice.text == "打印机暂不可用，暂时不能取号，请联系工作人员。"
     assert scr.ids.take_button.disabled
+
+
+def test_api_down_uses_the_cached_list_and_says_it_may_be_old(demo_app, open_now):
+    scr = open_screen(demo_app)                 # the list is fetched (and cached) once
+    tap(scr.ids.category_grid.children[-1])
+    demo_app.home()
+    faults = demo_app.services.demo.api_server.faults
+    faults.error_rate = 1.0
+    demo_app.go("ticket")
+    wait_until(lambda: not scr.busy and scr.ids.category_grid.children, 20, "the list from the cache")
+    assert scr.stage == "categories"
+    assert scr.ids.stale_note.text == "事项列表可能不是最新"
+    faults.reset()
+
+
+def test_api_down_without_a_cached_list(demo_app, open_now):
+    faults = demo_app.services.demo.api_server.faults
+    faults.error_rate = 1.0
+    cache_dir = demo_app.services.reference.cache
+    for name in ("services",):
+        path = cache_dir._path(name)
+        if path.exists():
+            path.unlink()
+    demo_app.go("ticket")
+    scr = demo_app.screen("ticket")
+    wait_until(lambda: not scr.busy, 20, "the list to fail")
+    assert scr.ids.message.text == "网络异常，暂时不能取号，请稍后再试"
+    assert not scr.ids.category_grid.children
+    shoot_all(demo_app, "no-list")
+    faults.reset()
