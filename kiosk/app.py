@@ -271,6 +271,8 @@ class KioskApp(App):
             self._restart_idle()
             self._to_screen("on_card_inserted", payload)
         elif event == "card_removed":
+            # Identity-bound data leaves with the card, whatever screen is showing.
+            self.session.clear_identity()
             self._to_screen("on_card_removed")
         elif event == "print_job":
             job_id, status = payload

@@ -173,13 +173,20 @@ class CasesScreen(BaseScreen):
             btn.bind(on_release=lambda *_: self.app.demo_toggle_card())
             self.ids["demo_button"] = btn
             box.add_widget(btn)
-        if not self.app.reader_ok:
+        # A typed ID number lists that person's cases: only a helper, who has checked the person's
+        # document, may type one (the API trusts the terminal that the holder is present).
+        manual_allowed = self.app.staff_mode == "helper"
+        if not self.app.reader_ok and manual_allowed:
             btn = KButton(kind="primary", text=self._t("手动输入身份证号码"))
             btn.bind(on_release=lambda *_: self.open_manual_id())
             self.ids["manual_button"] = btn
             box.add_widget(btn)
-        self.ids.reader_state.text = (self._t("请将身份证放在读卡区") if self.app.reader_ok
-                                      else self._t("读卡器暂不可用，请手动输入身份证号码"))
+        if self.app.reader_ok:
+            self.ids.reader_state.text = self._t("请将身份证放在读卡区")
+        elif manual_allowed:
+            self.ids.reader_state.text = self._t("读卡器暂不可用，请手动输入身份证号码")
+        else:
+            self.ids.reader_state.text = self._t("读卡器暂不可用，请用办件编号查询，或呼叫帮办")
 
     def _start_waiting(self) -> None:
         if self._anim is None:

@@ -186,7 +186,16 @@ def test_by_case_number_and_phone_digits(demo_app):
     shoot_all(demo_app, "detail-by-number")
 
 
-def test_reader_gone_manual_id_entry(demo_app):
+def test_reader_gone_citizen_is_sent_to_case_number_not_id_entry(demo_app):
+    scr = open_screen(demo_app)
+    demo_app.services.demo.reader_sim.unplug()
+    wait_until(lambda: not demo_app.reader_ok, 15, "reader state")
+    assert scr.ids.reader_state.text == "读卡器暂不可用，请用办件编号查询，或呼叫帮办"
+    assert "manual_button" not in [k for k, w in scr.ids.items() if w.parent is not None]
+
+
+def test_reader_gone_manual_id_entry_by_a_helper(demo_app):
+    demo_app.staff_mode = "helper"          # a helper has checked the person's document
     scr = open_screen(demo_app)
     demo_app.services.demo.reader_sim.unplug()
     wait_until(lambda: not demo_app.reader_ok, 15, "reader state")
@@ -210,6 +219,7 @@ def test_reader_gone_manual_id_entry(demo_app):
 def test_no_cases_and_network_down_are_told_apart(demo_app):
     from kiosk.validators import id_check_char
 
+    demo_app.staff_mode = "helper"
     scr = open_screen(demo_app)
     demo_app.services.demo.reader_sim.unplug()
     wait_until(lambda: not demo_app.reader_ok, 15, "reader state")
