@@ -27,7 +27,7 @@ BENCHES = [
     ("printer", ["printer.py"], ["printer.py"],
      "bytes and serial seconds per receipt at 9600/115200, native vs image QR (ticket <= 1 KB)"),
     ("api", ["api.py"], ["api.py", "-n", "100"], "case lookup p50/p95 over loopback vs /v1/health"),
-    ("soak", ["soak.py", "--sessions", "1000"], ["soak.py", "--sessions", "100"],
+    ("soak", ["soak.py", "--sessions", "1000"], ["soak.py", "--sessions", "30", "--warmup", "5"],
      "scripted citizen sessions in one process: RSS growth, fds, threads"),
 ]
 
