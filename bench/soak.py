@@ -74,6 +74,8 @@ def main() -> int:
         advance_frames(2)
         if i == args.warmup or (i > args.warmup and (i - args.warmup) % 100 == 0):
             samples.append((i - args.warmup, proc.memory_info().rss / 2**20, proc.num_fds(), proc.num_threads()))
+    if samples[-1][0] != args.sessions:
+        samples.append((args.sessions, proc.memory_info().rss / 2**20, proc.num_fds(), proc.num_threads()))
     took = time.perf_counter() - started
     stop_app(app)
     first, last = samples[0], samples[-1]
