@@ -2,11 +2,11 @@
 by card, by typed ID number when the reader is gone, by case number + phone digits; card removal and
 session end leave nothing personal behind."""
 
+import kivyhelp
 import pytest
-from kivyhelp import run_for, screenshot, set_window, tap, wait_until
+from kivyhelp import run_for, tap, wait_until
 
 from kiosk.demo_api import DEMO_IDENTITIES
-from screens.widgets import find_overflows
 
 WANG = DEMO_IDENTITIES[0]                       # 王建国, 37010219900307771X, phone ...1234
 CASE_1 = "3701022026000000001"                  # his completed 个体工商户设立登记, 自取
@@ -22,18 +22,7 @@ def _settle(request):
 
 
 def shoot_all(app, name):
-    for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
-        set_window(size)
-        for lang in ("zh_CN", "en"):
-            app.set_language(lang)
-            for elder in (False, True):
-                app.set_elder(elder)
-                run_for(0.05)
-                assert find_overflows(app.root) == [], (name, orient, lang, elder)
-                screenshot(f"cases-{name}-{orient}-{lang}{'-elder' if elder else ''}")
-    app.set_language("zh_CN")
-    app.set_elder(False)
-    set_window((1920, 1080))
+    kivyhelp.shoot_all(app, f"cases-{name}")
 
 
 def open_screen(app):

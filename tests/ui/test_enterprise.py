@@ -1,11 +1,11 @@
 """企业信息查询 end to end against the demo API: typed on the USCC keypad, checked live, card shown and
 printed; a mistyped code, an unknown enterprise and a dead network each get their own plain message."""
 
+import kivyhelp
 import pytest
-from kivyhelp import run_for, screenshot, set_window, tap, wait_until
+from kivyhelp import run_for, screenshot, tap, wait_until
 
 from kiosk.demo_api.seed import make_uscc
-from screens.widgets import find_overflows
 
 JIANGUO = "92370102MA3C8K1N6E"          # 济南市历下区建国小吃店 in the demo data
 
@@ -38,18 +38,7 @@ def _settle(demo_app):
 
 
 def shoot_all(app, name):
-    for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
-        set_window(size)
-        for lang in ("zh_CN", "en"):
-            app.set_language(lang)
-            for elder in (False, True):
-                app.set_elder(elder)
-                run_for(0.05)
-                assert find_overflows(app.root) == [], (name, orient, lang, elder)
-                screenshot(f"enterprise-{name}-{orient}-{lang}{'-elder' if elder else ''}")
-    app.set_language("zh_CN")
-    app.set_elder(False)
-    set_window((1920, 1080))
+    kivyhelp.shoot_all(app, f"enterprise-{name}")
 
 
 def test_lookup_show_and_print(demo_app):

@@ -4,11 +4,11 @@
 import re
 from datetime import datetime
 
+import kivyhelp
 import pytest
-from kivyhelp import run_for, screenshot, set_window, tap, wait_until
+from kivyhelp import run_for, tap, wait_until
 
 from kiosk import hours
-from screens.widgets import find_overflows
 
 OPEN = datetime(2026, 6, 1, 10, 0, tzinfo=hours.TZ)        # a Monday morning
 CLOSED = datetime(2026, 6, 6, 10, 0, tzinfo=hours.TZ)      # a Saturday
@@ -27,18 +27,7 @@ def _settle(demo_app):
 
 
 def shoot_all(app, name):
-    for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
-        set_window(size)
-        for lang in ("zh_CN", "en"):
-            app.set_language(lang)
-            for elder in (False, True):
-                app.set_elder(elder)
-                run_for(0.05)
-                assert find_overflows(app.root) == [], (name, orient, lang, elder)
-                screenshot(f"ticket-{name}-{orient}-{lang}{'-elder' if elder else ''}")
-    app.set_language("zh_CN")
-    app.set_elder(False)
-    set_window((1920, 1080))
+    kivyhelp.shoot_all(app, f"ticket-{name}")
 
 
 def open_screen(app):
