@@ -91,6 +91,23 @@ def heading(text: str) -> KLabel:
     return KLabel(text=text, role="title", bold=True)
 
 
+
+def draw_loading(rows) -> None:
+    rows.add_widget(KLabel(text=tr._("正在加载…"), role="title"))
+
+
+def draw_error(rows, actions, error_text: str, on_retry, on_help) -> None:
+    """The API failed and nothing is cached: say so, and offer 重试 and 呼叫帮办."""
+    rows.add_widget(KLabel(text=error_text, role="title"))
+    rows.add_widget(KLabel(text=tr._("您可以稍后再试，或请工作人员帮您查询。")))
+    retry = KButton(kind="secondary", text=tr._("重试"))
+    retry.bind(on_release=lambda _b: on_retry())
+    helper = KButton(text=tr._("呼叫帮办"))
+    helper.bind(on_release=lambda _b: on_help())
+    actions.add_widget(retry)
+    actions.add_widget(helper)
+
+
 class GuideScreen(BaseScreen):
     query = StringProperty("")
     # loading | error | categories | items | search | detail
@@ -213,17 +230,10 @@ class GuideScreen(BaseScreen):
         self.ids.scroll.scroll_y = 1
 
     def _draw_loading(self, rows, _actions) -> None:
-        rows.add_widget(KLabel(text=tr._("正在加载…"), role="title"))
+        draw_loading(rows)
 
     def _draw_error(self, rows, actions) -> None:
-        rows.add_widget(KLabel(text=self._error, role="title"))
-        rows.add_widget(KLabel(text=tr._("您可以稍后再试，或请工作人员帮您查询。")))
-        retry = KButton(kind="secondary", text=tr._("重试"))
-        retry.bind(on_release=lambda _b: self._retry())
-        helper = KButton(text=tr._("呼叫帮办"))
-        helper.bind(on_release=lambda _b: self.app.call_helper())
-        actions.add_widget(retry)
-        actions.add_widget(helper)
+        draw_error(rows, actions, self._error, self._retry, self.app.call_helper)
 
     def _retry(self) -> None:
         self.state = "loading"

@@ -17,7 +17,7 @@ from kivy.properties import StringProperty
 
 from kiosk.receipts.model import Receipt
 from screens.base import BaseScreen
-from screens.guide import heading, list_button, qr_row, stale_banner
+from screens.guide import draw_error, draw_loading, heading, list_button, qr_row, stale_banner
 from screens.tr import tr
 from screens.widgets import KButton, KLabel
 
@@ -123,17 +123,10 @@ class InfoListScreen(BaseScreen):
         self.ids.scroll.scroll_y = 1
 
     def _draw_loading(self, rows, _actions) -> None:
-        rows.add_widget(KLabel(text=tr._("正在加载…"), role="title"))
+        draw_loading(rows)
 
     def _draw_error(self, rows, actions) -> None:
-        rows.add_widget(KLabel(text=self._error, role="title"))
-        rows.add_widget(KLabel(text=tr._("您可以稍后再试，或请工作人员帮您查询。")))
-        retry = KButton(kind="secondary", text=tr._("重试"))
-        retry.bind(on_release=lambda _b: self.on_activate())
-        helper = KButton(text=tr._("呼叫帮办"))
-        helper.bind(on_release=lambda _b: self.app.call_helper())
-        actions.add_widget(retry)
-        actions.add_widget(helper)
+        draw_error(rows, actions, self._error, self.on_activate, self.app.call_helper)
 
     def _draw_list(self, rows, _actions) -> None:
         if not self._entries:
