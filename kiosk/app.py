@@ -187,8 +187,8 @@ class KioskApp(App):
         if on == self.elder:
             return
         self.session.touch()
+        self.sz = theme.sizes(on)      # first: code bound to `elder` must already see the new sizes
         self.elder = on
-        self.sz = theme.sizes(on)
         self._restart_idle()
         log.info("elder mode %s", "on" if on else "off")
 
