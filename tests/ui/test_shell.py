@@ -8,6 +8,14 @@ from kiosk.config import Config, SessionSection
 from screens.widgets import find_overflows
 
 
+def name_width(label) -> float:
+    from kivy.core.text import Label as CoreLabel
+
+    core = CoreLabel(text=label.text, font_size=label.font_size, bold=label.bold)
+    core.refresh()
+    return core.texture.size[0]
+
+
 def test_home_renders_with_tiles_and_header(kiosk_app):
     root = kiosk_app.root
     assert kiosk_app.sm.current == "home"
@@ -38,6 +46,9 @@ def test_elder_mode_scales_text_and_targets(kiosk_app):
     assert root.ids.help_button.font_size >= body_before * 1.5
     assert root.ids.help_button.height >= 60
     assert root.ids.elder_button.text == "退出长辈模式"
+    tile = kiosk_app.screen("home").ids.tiles.children[0] if kiosk_app.screen("home").ids.tiles.children else None
+    if tile is not None:    # home tiles are rebuilt with the elder sizes, subtitles included
+        assert f"[size={int(kiosk_app.sz.body)}]" in tile.text
     assert find_overflows(root) == []
 
 
@@ -119,6 +130,9 @@ def test_screenshots_both_orientations_and_languages(kiosk_app):
                 kiosk_app.set_elder(elder)
                 run_for(0.05)
                 assert find_overflows(kiosk_app.root) == [], (orient, lang, elder)
+                if lang == "zh_CN":         # the center's name is never cut to "…"
+                    assert name_width(kiosk_app.root.ids.center_name) <= kiosk_app.root.ids.center_name.width, \
+                        (orient, elder)
                 path = screenshot(f"home-{orient}-{lang}{'-elder' if elder else ''}")
                 assert path.stat().st_size > 10_000
     set_window((1920, 1080))
