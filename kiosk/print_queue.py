@@ -246,18 +246,25 @@ class PrintQueue:
                     log.exception("on_state callback failed")
 
     def _poll(self) -> PrinterStatus | None:
+        status = self._query()
+        if state_of(status) == "unknown" and self._state in PRINTABLE:
+            # One missed reply from a printer that was fine is more often a busy host than a broken
+            # printer; ask again before every screen greys out its print buttons.
+            log.info("printer status unanswered; asking again")
+            status = self._query()
+        self._set_state(state_of(status), status)
+        return status
+
+    def _query(self) -> PrinterStatus | None:
         try:
             if self._printer is None:
                 self._printer = self._factory()
-            status = self._printer.status()
+            return self._printer.status()
         except NotConnected as e:
             log.debug("printer not connected: %s", e)
-            status = None
         except PrinterError as e:
             log.warning("printer status failed: %s", e)
-            status = None
-        self._set_state(state_of(status), status)
-        return status
+        return None
 
     def _next_job(self) -> tuple[int, bytes, int] | None:
         with self._lock:

@@ -53,19 +53,30 @@ class HomeScreen(BaseScreen):
         self.refresh()
 
     def refresh(self, *_args) -> None:
+        """Update the tiles in place: state changes (API or printer coming and going) arrive at any
+        moment, and a tile rebuilt under a finger would swallow the touch."""
         from screens import SCREENS
 
         grid = self.ids.tiles
-        grid.clear_widgets()
         grid.cols = 4 if self.app.orientation == "landscape" else 2
+        if not hasattr(self, "_tiles"):
+            self._tiles: dict[str, Tile] = {}
+            for spec in TILES:
+                if spec.target not in SCREENS:
+                    continue
+                tile = Tile(target=spec.target)
+                tile.bind(on_release=lambda t: self.app.go(t.target))
+                self._tiles[spec.target] = tile
+                grid.add_widget(tile)
+        size = int(self.app.sz.body)
         for spec in TILES:
-            if spec.target not in SCREENS:
+            tile = self._tiles.get(spec.target)
+            if tile is None:
                 continue
             missing = [n for n in spec.needs if not self.app.capability(n)]
-            sub = tr._(REASONS[missing[0]]) if missing else tr._(spec.subtitle)
-            size = int(self.app.sz.body)
-            tile = Tile(text=f"[b]{tr._(spec.title)}[/b]\n[size={size}]{sub}[/size]", target=spec.target,
-                        disabled=bool(missing), disabled_reason=tr._(REASONS[missing[0]]) if missing else "")
-            tile.bind(on_release=lambda t: self.app.go(t.target))
-            grid.add_widget(tile)
+            reason = tr._(REASONS[missing[0]]) if missing else ""
+            sub = reason or tr._(spec.subtitle)
+            tile.text = f"[b]{tr._(spec.title)}[/b]\n[size={size}]{sub}[/size]"
+            tile.disabled = bool(missing)
+            tile.disabled_reason = reason
         grid.height = grid.minimum_height or dp(10)

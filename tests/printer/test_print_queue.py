@@ -107,6 +107,24 @@ def test_state_follows_the_printer(sim, make_queue, setup, state):
     assert q.state == state
 
 
+def test_one_lost_status_reply_does_not_grey_out_the_printer(sim, make_queue):
+    """A busy host can miss one reply; the queue asks again before calling a good printer unknown.
+    Two lost in a row is a real silence and is reported."""
+    q = make_queue()
+    rec = Recorder(q)
+    q.start()
+    rec.wait_state("ready")
+    sim.drop_replies(1)
+    try:
+        changed = rec.states.get(timeout=1.0)
+    except queue.Empty:
+        changed = None
+    assert changed is None, f"state went to {changed} after one lost reply"
+    assert sim._drop_replies == 0, "the queue did not poll in the meantime"
+    sim.set_mute(True)
+    rec.wait_state("unknown")
+
+
 def test_crash_after_write_before_confirm_prints_none_twice(sim, make_queue):
     q = make_queue()
 

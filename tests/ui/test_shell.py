@@ -46,10 +46,26 @@ def test_elder_mode_scales_text_and_targets(kiosk_app):
     assert root.ids.help_button.font_size >= body_before * 1.5
     assert root.ids.help_button.height >= 60
     assert root.ids.elder_button.text == "退出长辈模式"
-    tile = kiosk_app.screen("home").ids.tiles.children[0] if kiosk_app.screen("home").ids.tiles.children else None
-    if tile is not None:    # home tiles are rebuilt with the elder sizes, subtitles included
-        assert f"[size={int(kiosk_app.sz.body)}]" in tile.text
+    tiles = kiosk_app.screen("home").ids.tiles.children
+    assert tiles, "home shows no tiles"
+    assert all(f"[size={int(kiosk_app.sz.body)}]" in t.text for t in tiles)   # subtitles follow elder sizes
     assert find_overflows(root) == []
+
+
+def test_tiles_follow_service_state_in_place(kiosk_app):
+    """The API or printer may come and go while a finger is on a tile: the tile the citizen sees stays
+    the same widget, changes its words and enabled state, and still works when tapped."""
+    home = kiosk_app.screen("home")
+    tile = next(t for t in home.ids.tiles.children if t.target == "enterprise")
+    kiosk_app.api_ok = False
+    run_for(0.05)
+    assert tile.disabled and "网络暂不可用" in tile.text
+    assert tile.get_root_window() is not None
+    kiosk_app.api_ok = True
+    run_for(0.05)
+    assert not tile.disabled and "按统一社会信用代码查询" in tile.text
+    tap(tile)
+    assert kiosk_app.sm.current == "enterprise"
 
 
 def _idle_app(tmp_path, idle=0.3):

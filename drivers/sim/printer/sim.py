@@ -56,6 +56,7 @@ class PrinterSimulator:
         self._cover_open = False
         self._offline = False
         self._mute = False
+        self._drop_replies = 0
         self._stalled = False
         self._paper_out_after: int | None = None
         self._master: int | None = None
@@ -106,6 +107,11 @@ class PrinterSimulator:
     def set_mute(self, mute: bool) -> None:
         with self._lock:
             self._mute = bool(mute)
+
+    def drop_replies(self, n: int) -> None:
+        """Test hook: leave the next `n` status queries unanswered (a reply lost on a busy line)."""
+        with self._lock:
+            self._drop_replies = n
 
     def set_stalled(self, stalled: bool) -> None:
         """Test hook: stop reading, like a printer holding flow control (busy) forever."""
@@ -213,6 +219,9 @@ class PrinterSimulator:
             if ev.name == "status_query":
                 with self._lock:
                     mute, byte = self._mute, self._status_byte(ev.args["n"])
+                    if not mute and self._drop_replies > 0:
+                        self._drop_replies -= 1
+                        mute = True
                 if not mute:
                     try:
                         os.write(master, bytes([byte]))
