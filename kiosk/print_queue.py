@@ -306,11 +306,7 @@ class PrintQueue:
         self._set_job(job_id, "written")
         if self._fault:
             self._fault("after_write", job_id, data, printer)
-        try:
-            after = printer.status(0.3 + printer.transmit_seconds(len(data)))
-        except PrinterError as e:
-            log.warning("print job %d: no after-status: %s", job_id, e)
-            after = None
+        after = self._after_status(job_id, printer, len(data))
         self._set_state(state_of(after), after)
         if after is not None and after.ready:
             self._set_job(job_id, "printed")
@@ -319,6 +315,22 @@ class PrintQueue:
         else:
             log.warning("print job %d not confirmed (%s); kept for printing again", job_id, self._state)
             self._requeue(job_id, attempts + 1)
+
+    def _after_status(self, job_id: int, printer: ReceiptPrinter, nbytes: int) -> PrinterStatus | None:
+        """The status that confirms a job. Asked twice when unanswered: printing again on one lost
+        reply would hand the citizen a second ticket."""
+        after = None
+        for attempt in (1, 2):
+            try:
+                after = printer.status(0.3 + printer.transmit_seconds(nbytes))
+            except PrinterError as e:
+                log.warning("print job %d: no after-status (try %d): %s", job_id, attempt, e)
+                after = None
+                continue
+            if after.answered:
+                break
+            log.info("print job %d: after-status unanswered (try %d)", job_id, attempt)
+        return after
 
     def _requeue(self, job_id: int, attempts: int) -> None:
         if attempts >= MAX_ATTEMPTS:

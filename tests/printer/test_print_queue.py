@@ -125,6 +125,21 @@ def test_one_lost_status_reply_does_not_grey_out_the_printer(sim, make_queue):
     rec.wait_state("unknown")
 
 
+def test_one_lost_reply_after_a_job_does_not_print_it_twice(sim, make_queue):
+    q = make_queue()
+    rec = Recorder(q)
+
+    def lose_the_next_reply(stage, job_id, data, printer):
+        if stage == "after_write":
+            sim.drop_replies(1)
+
+    q._fault = lose_the_next_reply
+    q.start()
+    job_id = q.submit(samples()["queue_ticket"], "queue_ticket", "A024")
+    assert rec.job(timeout=10) == (job_id, "printed")
+    assert not sim.wait_for_jobs(2, 0.5), "printed twice after one lost status reply"
+
+
 def test_crash_after_write_before_confirm_prints_none_twice(sim, make_queue):
     q = make_queue()
 
