@@ -1,6 +1,7 @@
 """诉求反馈 (the economic grid's 一事一记、一事一馈): step by step with big buttons, no typing.
 
 category -> problem type -> preset phrases -> contact phone (keypad) -> enterprise USCC (optional) ->
+[helper mode only: free text typed by the 帮办专员 — details, contact name, enterprise name] ->
 review -> submit through the outbox. The tracking number is made at enqueue time, so the citizen gets
 it on screen and on the receipt at once, even when the network is down; the outbox delivers later.
 """
@@ -14,29 +15,38 @@ from zoneinfo import ZoneInfo
 
 from kivy.lang import Builder
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, ListProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk import feedback_presets as presets
+from kiosk.free_text import FreeTextError, clean_free_text
 from kiosk.outbox import OutboxError, OutboxUnavailable
-from kiosk.privacy import mask_phone
+from kiosk.privacy import mask_name, mask_phone, mask_text
 from kiosk.receipts import templates
 from kiosk.validators import is_valid_mobile, is_valid_uscc
 from screens.base import BaseScreen
 from screens.tr import tr
-from screens.widgets import DIGITS, USCC_KEYS, KButton, Keypad, KLabel
+from screens.widgets import DIGITS, USCC_KEYS, KButton, Keypad, KLabel, KTextInput
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 log = logging.getLogger(__name__)
 TZ = ZoneInfo("Asia/Shanghai")
 
-STEPS = ("category", "type", "phrases", "phone", "uscc", "review", "done")
+STEPS = ("category", "type", "phrases", "phone", "uscc", "extra", "review", "done")
+HELPER_ONLY = ("extra",)
+# Free-text fields of the helper step: (name, label, max length, lines). Lengths fit FeedbackCreate.
+EXTRA_FIELDS = (
+    ("details", "补充说明", 500, 4),
+    ("contact_name", "联系人姓名", 40, 1),
+    ("enterprise_name", "企业名称", 100, 1),
+)
 PROMPTS = {
     "category": "请选择诉求类别",
     "type": "请选择具体问题",
     "phrases": "请选择符合您情况的描述（可多选）",
     "phone": "请输入联系电话，方便工作人员回复您",
     "uscc": "如为企业诉求，请输入统一社会信用代码（可跳过）",
+    "extra": "帮办专员代为填写（均可不填）",
     "review": "请核对以下内容，确认后提交",
     "done": "您的诉求已受理",
 }
@@ -58,6 +68,7 @@ class FeedbackScreen(BaseScreen):
     uscc = StringProperty("")
     tracking_no = StringProperty("")
     busy = BooleanProperty(False)
+    extra = ObjectProperty(None, allownone=True)   # {field: cleaned text} from the helper step
 
     def __init__(self, **kwargs):
         self.buttons: dict[str, KButton] = {}   # by msgid, for the current step (tests tap them)
@@ -68,6 +79,8 @@ class FeedbackScreen(BaseScreen):
         self._display_fmt = str
         self._pad_limit = dp(720)
         self._finished = False
+        self.inputs: dict[str, KTextInput] = {}
+        self.extra_errors: dict[str, str] = {}
         super().__init__(**kwargs)
 
     def on_kv_post(self, base_widget):
@@ -82,16 +95,26 @@ class FeedbackScreen(BaseScreen):
             self.reset()
         self.render()
 
+    def steps(self) -> tuple[str, ...]:
+        """The steps this person goes through: the free-text step only while a helper assists."""
+        helper = self.app.staff_mode == "helper"
+        return tuple(s for s in STEPS if helper or s not in HELPER_ONLY)
+
     def go_step(self, step: str) -> None:
         self.step = step
         self.render()
 
+    def _after(self, step: str) -> str:
+        steps = self.steps()
+        return steps[steps.index(step) + 1]
+
     def previous(self) -> None:
-        i = STEPS.index(self.step)
+        steps = self.steps()
+        i = steps.index(self.step) if self.step in steps else 0
         if self.step == "phrases":
             self.phrases = []
         if i > 0 and self.step != "done":
-            self.go_step(STEPS[i - 1])
+            self.go_step(steps[i - 1])
 
     def next(self) -> None:
         if self.busy:
@@ -103,6 +126,8 @@ class FeedbackScreen(BaseScreen):
             self.go_step("uscc")
         elif self.step == "uscc" and self.keypad and is_valid_uscc(self.keypad.value):
             self.uscc = self.keypad.value
+            self.go_step(self._after("uscc"))
+        elif self.step == "extra" and self._take_extra():
             self.go_step("review")
         elif self.step == "review":
             self.submit()
@@ -111,7 +136,23 @@ class FeedbackScreen(BaseScreen):
 
     def skip_uscc(self) -> None:
         self.uscc = ""
-        self.go_step("review")
+        self.go_step(self._after("uscc"))
+
+    def _take_extra(self) -> bool:
+        """Check the helper's free text; keep it (cleaned) when every field can be sent and printed."""
+        cleaned, errors = {}, {}
+        for name, _label, limit, lines in EXTRA_FIELDS:
+            box = self.inputs.get(name)
+            try:
+                cleaned[name] = clean_free_text(box.text if box else "", limit, multiline=lines > 1)
+            except FreeTextError as e:
+                errors[name] = e.message_zh if self.app.lang == "zh_CN" else e.message_en
+        self.extra_errors = errors
+        if errors:
+            self.render()
+            return False
+        self.extra = {k: v for k, v in cleaned.items() if v} or None
+        return True
 
     def choose_category(self, name: str) -> None:
         self.category, self.problem, self.phrases = name, "", []
@@ -133,14 +174,21 @@ class FeedbackScreen(BaseScreen):
     def payload(self) -> dict:
         """A FeedbackCreate body (the outbox adds tracking_no)."""
         offered = presets.phrases_for(self.category, self.problem)
+        content = presets.compose_content(self.problem, [p for p in offered if p in self.phrases])
+        extra = self.extra or {}
+        if extra.get("details"):
+            content += f"补充说明（帮办专员代填）：{extra['details']}"
         body = {
             "category": self.category,
-            "content": presets.compose_content(self.problem, [p for p in offered if p in self.phrases]),
+            "content": content,
             "phone": self.phone,
             "terminal_id": self.app.cfg.terminal.id,
         }
         if self.uscc:
             body["enterprise_uscc"] = self.uscc
+        for name in ("contact_name", "enterprise_name"):
+            if extra.get(name):
+                body[name] = extra[name]
         return body
 
     def submit(self) -> None:
@@ -166,7 +214,8 @@ class FeedbackScreen(BaseScreen):
         receipt = templates.feedback_receipt({
             "tracking_number": tracking_no,
             "category": self.category,
-            "summary": self.payload()["content"],
+            # Free text may hold a phone or an ID number the helper typed; the slip leaves the hall.
+            "summary": mask_text(self.payload()["content"]),
             "time": datetime.now(TZ).strftime("%Y-%m-%d %H:%M"),
             "center_name": self.app.cfg.terminal.center_name,
         })
@@ -194,6 +243,10 @@ class FeedbackScreen(BaseScreen):
         self.phone = self.uscc = self.tracking_no = ""
         self.busy = False
         self._finished = False
+        self.extra = None
+        self.extra_errors = {}
+        for box in self.inputs.values():
+            box.text = ""
         for pad in self._pads.values():
             pad.value = ""
 
@@ -212,8 +265,11 @@ class FeedbackScreen(BaseScreen):
         self.keypad = None
         self.hint = None
         self._display = None
-        i = STEPS.index(self.step)
-        self.ids.step_label.text = (tr._("第 {n} 步，共 {total} 步").format(n=i + 1, total=len(STEPS) - 1)
+        steps = self.steps()
+        if self.step not in steps:          # helper mode ended while on its own step
+            self.step = "review"
+        i = steps.index(self.step)
+        self.ids.step_label.text = (tr._("第 {n} 步，共 {total} 步").format(n=i + 1, total=len(steps) - 1)
                                     if self.step != "done" else "")
         self.ids.prompt.text = tr._(PROMPTS[self.step])
         getattr(self, f"_render_{self.step}")(body)
@@ -317,8 +373,25 @@ class FeedbackScreen(BaseScreen):
         self._keypad(body, "uscc", USCC_KEYS, 18, self.uscc, self._cols(11, 7),
                      dp(1400) * (1.2 if self.app.elder else 1), lambda v: v)
 
+    def _render_extra(self, body) -> None:
+        # Inputs are kept across renders (a language switch must not lose what the helper typed).
+        for name, label, limit, lines in EXTRA_FIELDS:
+            body.add_widget(KLabel(text=tr._(label)))
+            box = self.inputs.get(name)
+            if box is None:
+                box = KTextInput(max_length=limit, lines=lines, multiline=lines > 1)
+                self.inputs[name] = box
+            elif box.parent is not None:
+                box.parent.remove_widget(box)
+            body.add_widget(box)
+            if name in self.extra_errors:
+                body.add_widget(KLabel(role="small", text=self.extra_errors[name], color=(0.7, 0.1, 0.1, 1)))
+        body.add_widget(KLabel(role="small", text=tr._(
+            "可用实体键盘输入。内容会发送给受理部门，并打印在回执上（电话和证件号码在回执上隐去部分数字）。")))
+
     def _render_review(self, body) -> None:
         colon = "：" if self.app.lang == "zh_CN" else ": "
+        extra = self.extra or {}
         rows = [
             ("诉求类别", tr._(self.category)),
             ("具体问题", tr._(self.problem)),
@@ -327,6 +400,12 @@ class FeedbackScreen(BaseScreen):
             ("联系电话", mask_phone(self.phone)),
             ("企业信用代码", self.uscc or tr._("未填写")),
         ]
+        if extra.get("details"):
+            rows.append(("补充说明", mask_text(extra["details"])))
+        if extra.get("contact_name"):
+            rows.append(("联系人姓名", mask_name(extra["contact_name"])))
+        if extra.get("enterprise_name"):
+            rows.append(("企业名称", extra["enterprise_name"]))
         for label, value in rows:
             body.add_widget(KLabel(text=f"{tr._(label)}{colon}{value}"))
         body.add_widget(KLabel(role="small", text=tr._("提交后会马上给您受理编号和回执凭条。网络不通时也能提交，系统会在恢复后自动送达。")))

@@ -21,6 +21,7 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
+from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
@@ -48,6 +49,22 @@ class KButton(Button):
     font_role = StringProperty("body")
     wrap = BooleanProperty(True)
     min_height = NumericProperty(0)
+
+
+class KTextInput(TextInput):
+    """Free text for helper mode (hardware keyboard, a system IME, or our on-screen pinyin keyboard).
+    `max_length` stops typing at the limit instead of failing the form later."""
+
+    max_length = NumericProperty(500)
+    lines = NumericProperty(1)
+
+    def insert_text(self, substring: str, from_undo: bool = False):
+        room = int(self.max_length) - len(self.text)
+        if room <= 0:
+            return None
+        if not self.multiline:
+            substring = substring.replace("\n", " ")
+        return super().insert_text(substring[:room], from_undo=from_undo)
 
 
 class Tile(KButton):

@@ -45,7 +45,7 @@ def print_dialog():
     return next((w for w in Window.children if isinstance(w, PrintDialog)), None)
 
 
-def fill_until_review(app, uscc: str | None = None, touch: bool = True):
+def fill_until_review(app, uscc: str | None = None, touch: bool = True, until: str = "review"):
     app.go("feedback")
     scr = app.screen("feedback")
     advance_frames(3)
@@ -67,7 +67,7 @@ def fill_until_review(app, uscc: str | None = None, touch: bool = True):
         press(scr.ids.next_button)
     else:
         press(scr.ids.skip_button)
-    assert scr.step == "review"
+    assert scr.step == until
     return scr
 
 
@@ -151,6 +151,55 @@ def test_outbox_unavailable_is_said_and_the_form_stays(demo_app, monkeypatch):
     assert app.current_screen == "help"
     app.back()
     assert app.current_screen == "feedback" and scr.step == "review"
+
+
+def type_keys(box, text: str) -> None:
+    """A hardware keyboard (or a system IME committing text): focus by touch, then text events."""
+    press(box)
+    assert box.focus, "the text box did not take the keyboard focus"
+    for ch in text:
+        Window.dispatch("on_textinput", ch)
+    advance_frames(1)
+
+
+def test_helper_types_free_text_for_the_citizen(demo_app):
+    """Helper mode adds a step where the 帮办专员 types details and names; the citizen alone never sees
+    it. Unprintable characters are named where they are typed; the text reaches the department whole,
+    and the slip shows the phone inside it masked."""
+    app = demo_app
+    api = app.services.demo.api_server
+    sim = app.services.demo.printer_sim
+    app.enter_staff_mode("helper")
+    scr = fill_until_review(app, touch=False, until="extra")
+    assert scr.ids.step_label.text == "第 6 步，共 7 步"
+    details = "店面在二楼，电话13812345678也可联系"
+    type_keys(scr.inputs["details"], details + "😀")
+    type_keys(scr.inputs["contact_name"], "王小明")
+    type_keys(scr.inputs["enterprise_name"], "济南示例商贸有限公司")
+    screenshot("feedback-extra-helper")
+    press(scr.ids.next_button)
+    assert scr.step == "extra", "an unprintable character was accepted"
+    shown = [w.text for w in scr.ids.body.children]
+    assert any("无法打印的字符：😀" in t for t in shown)
+    scr.inputs["details"].do_backspace()
+    press(scr.ids.next_button)
+    assert scr.step == "review"
+    shown = " ".join(w.text for w in scr.ids.body.children)
+    assert "王**" in shown and "王小明" not in shown and "138****5678" in shown
+    jobs = len(sim.jobs)
+    tn = submit(scr)
+    close_print_dialog(sim, jobs)
+    slip = sim.jobs[-1].transcript
+    assert "二楼" in slip and "13812345678" not in slip
+    wait_until(lambda: any(r["tracking_no"] == tn for r in api.received("feedback")), 10, "delivery")
+    rec = next(r for r in api.received("feedback") if r["tracking_no"] == tn)
+    assert rec["content"].endswith(f"补充说明（帮办专员代填）：{details}")
+    assert rec["contact_name"] == "王小明" and rec["enterprise_name"] == "济南示例商贸有限公司"
+    app.leave_staff_mode("test")
+    advance_frames(2)
+    assert all(box.text == "" for box in scr.inputs.values()), "the helper's text outlived the session"
+    assert scr.extra is None
+    fill_until_review(app, touch=False)            # without a helper the step is not there
 
 
 def test_bad_phone_and_uscc_are_refused(kiosk_app):
