@@ -471,6 +471,13 @@ class CasesScreen(BaseScreen):
             return
         self.app.print_receipt(templates.case_status_slip(self.slip()), "case", f"case {self.case.case_no}")
 
+    def on_back(self) -> bool:
+        """返回 from a case opened from the person's list shows the list again."""
+        if self.stage == "detail" and self._from_list:
+            self.back_to_list()
+            return True
+        return False
+
     def back_to_list(self) -> None:
         self.case = None
         self._build_detail()

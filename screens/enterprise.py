@@ -196,6 +196,13 @@ class EnterpriseScreen(BaseScreen):
             return
         self.app.print_receipt(self.receipt(), "enterprise", f"enterprise {self.enterprise.uscc}")
 
+    def on_back(self) -> bool:
+        """返回 from an enterprise's card goes back to the keypad for another code."""
+        if self.stage == "result":
+            self.new_search()
+            return True
+        return False
+
     def new_search(self) -> None:
         self._request += 1
         self.enterprise = None

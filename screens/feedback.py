@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
@@ -80,6 +81,9 @@ class FeedbackScreen(BaseScreen):
         self._pad_limit = dp(720)
         self._finished = False
         self.inputs: dict[str, KTextInput] = {}
+        self.keyboard = None                      # the on-screen pinyin keyboard, made when first asked for
+        self.keyboard_button: KButton | None = None
+        self._keyboard_open = False
         self.extra_errors: dict[str, str] = {}
         super().__init__(**kwargs)
 
@@ -101,6 +105,8 @@ class FeedbackScreen(BaseScreen):
         return tuple(s for s in STEPS if helper or s not in HELPER_ONLY)
 
     def go_step(self, step: str) -> None:
+        if step != "extra":
+            self._hide_keyboard()
         self.step = step
         self.render()
 
@@ -115,6 +121,15 @@ class FeedbackScreen(BaseScreen):
             self.phrases = []
         if i > 0 and self.step != "done":
             self.go_step(steps[i - 1])
+
+    def on_back(self) -> bool:
+        """返回 is the previous step while the form is being filled in; it leaves from the first one."""
+        if self.busy:
+            return True                  # being stored: the tracking number is about to be shown
+        if self.step in ("category", "done"):
+            return False
+        self.previous()
+        return True
 
     def next(self) -> None:
         if self.busy:
@@ -245,6 +260,7 @@ class FeedbackScreen(BaseScreen):
         self._finished = False
         self.extra = None
         self.extra_errors = {}
+        self._hide_keyboard()
         for box in self.inputs.values():
             box.text = ""
         for pad in self._pads.values():
@@ -261,12 +277,15 @@ class FeedbackScreen(BaseScreen):
             return
         body = self.ids.body
         body.clear_widgets()
+        # Each step starts at its top: a scroll offset left from a long step hid the next one's buttons.
+        self.ids.scroll.scroll_y = 1
         self.buttons = {}
         self.keypad = None
         self.hint = None
         self._display = None
         steps = self.steps()
         if self.step not in steps:          # helper mode ended while on its own step
+            self._hide_keyboard()
             self.step = "review"
         i = steps.index(self.step)
         self.ids.step_label.text = (tr._("第 {n} 步，共 {total} 步").format(n=i + 1, total=len(steps) - 1)
@@ -380,14 +399,60 @@ class FeedbackScreen(BaseScreen):
             box = self.inputs.get(name)
             if box is None:
                 box = KTextInput(max_length=limit, lines=lines, multiline=lines > 1)
+                box.bind(focus=self._typing_into)
                 self.inputs[name] = box
             elif box.parent is not None:
                 box.parent.remove_widget(box)
             body.add_widget(box)
             if name in self.extra_errors:
                 body.add_widget(KLabel(role="small", text=self.extra_errors[name], color=(0.7, 0.1, 0.1, 1)))
+        if self._keyboard_open:
+            self._place_keyboard()
+        self.keyboard_button = self._button("keyboard", tr._("收起屏幕键盘") if self._keyboard_open
+                                            else tr._("打开屏幕键盘"),
+                                            self.toggle_keyboard, kind="secondary")
+        self.keyboard_button.font_role = "body"
+        body.add_widget(self.keyboard_button)
         body.add_widget(KLabel(role="small", text=tr._(
             "可用实体键盘输入。内容会发送给受理部门，并打印在回执上（电话和证件号码在回执上隐去部分数字）。")))
+
+    def toggle_keyboard(self) -> None:
+        """The on-screen 拼音 keyboard opens right under the field it types into and moves to the
+        field the helper touches next (docked at the bottom it left the form no room in landscape)."""
+        from screens.pinyin_keyboard import PinyinKeyboard
+
+        if self._keyboard_open:
+            self._hide_keyboard()
+        else:
+            if self.keyboard is None:
+                self.keyboard = PinyinKeyboard(target=self.inputs.get("details"))
+            self._keyboard_open = True
+            self._place_keyboard()
+        if self.keyboard_button is not None:
+            self.keyboard_button.text = tr._("收起屏幕键盘") if self._keyboard_open else tr._("打开屏幕键盘")
+
+    def _place_keyboard(self) -> None:
+        kb, body = self.keyboard, self.ids.body
+        box = kb.target if kb.target in self.inputs.values() else self.inputs.get("details")
+        if box is None or box.parent != body:     # ids and parents are weak proxies: compare, not "is"
+            return
+        if kb.parent is not None:
+            kb.parent.remove_widget(kb)
+        kb.target = box
+        body.add_widget(kb, index=body.children.index(box))   # children run bottom-up: this is just below
+        Clock.schedule_once(lambda _dt: self.ids.scroll.scroll_to(kb, padding=dp(8), animate=False), 0)
+
+    def _typing_into(self, box, focused: bool) -> None:
+        if focused and self.keyboard is not None:
+            self.keyboard.target = box
+            if self.keyboard.parent is not None and self.keyboard.parent.children.index(self.keyboard) != \
+                    self.keyboard.parent.children.index(box) - 1:
+                self._place_keyboard()
+
+    def _hide_keyboard(self) -> None:
+        self._keyboard_open = False
+        if self.keyboard is not None and self.keyboard.parent is not None:
+            self.keyboard.parent.remove_widget(self.keyboard)
 
     def _render_review(self, body) -> None:
         colon = "：" if self.app.lang == "zh_CN" else ": "

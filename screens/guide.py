@@ -189,6 +189,19 @@ class GuideScreen(BaseScreen):
         self.state = "detail"
         self._render()
 
+    def on_back(self) -> bool:
+        """The footer's 返回 goes one level up (detail → list → categories) before it leaves the guide:
+        people who went one step too far expect 返回 to undo that step, not to lose the guide."""
+        if self.state == "detail":
+            self.up()
+            return True
+        if self.state in ("items", "search"):
+            self.ids.keypad.value = ""
+            self.state = "categories"
+            self._render()
+            return True
+        return False
+
     def up(self) -> None:
         """One level up inside the guide (the footer's 返回 leaves the guide)."""
         if self.state == "detail":

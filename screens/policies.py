@@ -101,6 +101,13 @@ class InfoListScreen(BaseScreen):
         self.state = "detail"
         self._render()
 
+    def on_back(self) -> bool:
+        """返回 from a detail shows the list again; from the list it leaves the screen."""
+        if self.state == "detail":
+            self.up()
+            return True
+        return False
+
     def up(self) -> None:
         self._entry = None
         self.state = "list"

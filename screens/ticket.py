@@ -178,6 +178,19 @@ class TicketScreen(BaseScreen):
         self._rebuild_lists()
         self.stage = "items"
 
+    def on_back(self) -> bool:
+        """返回 undoes one choice (confirm → items → categories) while no number is taken yet."""
+        if self.busy:
+            return True                  # a number is being taken: leaving now would hide it
+        if self.stage == "confirm":
+            self.service = None
+            self.stage = "items" if self.category else "categories"
+            return True
+        if self.stage == "items":
+            self.back_to_categories()
+            return True
+        return False
+
     def back_to_categories(self) -> None:
         self.category = ""
         self.stage = "categories"

@@ -51,6 +51,7 @@ def fill_until_review(app, uscc: str | None = None, touch: bool = True, until: s
     advance_frames(3)
     press(scr.buttons["融资信贷"])
     press(scr.buttons["贷款难"])
+    assert scr.step == "phrases", scr.step
     assert not scr.ids.next_button.opacity == 0 and scr.ids.next_button.disabled   # nothing ticked yet
     press(scr.buttons["缺少抵押担保"])
     press(scr.buttons["情况比较紧急"])
@@ -174,9 +175,22 @@ def test_helper_types_free_text_for_the_citizen(demo_app):
     assert scr.ids.step_label.text == "第 6 步，共 7 步"
     details = "店面在二楼，电话13812345678也可联系"
     type_keys(scr.inputs["details"], details + "😀")
-    type_keys(scr.inputs["contact_name"], "王小明")
+    press(scr.buttons["keyboard"])                           # the on-screen 拼音 keyboard
+    kb = scr.keyboard
+    assert kb is not None and kb.get_root_window() is not None
+    press(scr.inputs["contact_name"])
+    assert scr.inputs["contact_name"].focus
+    body = scr.ids.body.children
+    assert body.index(kb) == body.index(scr.inputs["contact_name"]) - 1, "the keyboard is not under the field"
+    for key in "wang":
+        tap(kb.key_widget(key))
+    tap(kb.candidate_widget("王"))
+    assert scr.inputs["contact_name"].text == "王" and scr.inputs["details"].text.startswith(details)
+    type_keys(scr.inputs["contact_name"], "小明")
     type_keys(scr.inputs["enterprise_name"], "济南示例商贸有限公司")
     screenshot("feedback-extra-helper")
+    press(scr.buttons["keyboard"])
+    assert kb.parent is None, "the keyboard stays after it was closed"
     press(scr.ids.next_button)
     assert scr.step == "extra", "an unprintable character was accepted"
     shown = [w.text for w in scr.ids.body.children]
