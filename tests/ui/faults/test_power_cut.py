@@ -1,0 +1,240 @@
+"""Issue 9, power cut: the terminal loses its power (SIGKILL) while a queue ticket's print job and a
+feedback POST are in flight; it starts again the way a terminal does; the feedback arrives once and the
+ticket prints once.
+
+What survives the terminal lives in this (pytest) process, as a real central API and a real printer
+outlive the terminal: the demo central API on 127.0.0.1 and the printer simulator on a pty. The terminal
+is a child process: the real KioskApp with its Services from a config file, driven by simulated touches
+(powercut_child.py). After the kill, `python -m kiosk --config FILE --windowed` starts on the same data
+dir, under the same X display.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from drivers.sim.printer import PrinterSimulator
+from kiosk.demo_api import DemoServer
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+CHILD = HERE / "powercut_child.py"
+TOKEN = "demo-token"
+PHONE = "13912345678"
+CONTENT = "问题类型：贷款难。情况：缺少抵押担保。"
+
+pytestmark = pytest.mark.slow
+
+
+class InFlight:
+    """Outermost ASGI layer of the demo API: the requests it holds right now (answer not yet sent)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self._now: list[tuple[str, str]] = []
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        item = (scope["method"], scope["path"])
+        with self._lock:
+            self._now.append(item)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            with self._lock:
+                self._now.remove(item)
+
+    def holds(self, method: str, path: str) -> bool:
+        with self._lock:
+            return (method, path) in self._now
+
+
+class Lines:
+    """A child's stdout read on a thread, so every wait has a timeout."""
+
+    def __init__(self, stream) -> None:
+        self._q: queue.Queue[str] = queue.Queue()
+        self._t = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._t.start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            self._q.put(line.rstrip("\n"))
+        self._q.put("EOF")
+
+    def expect(self, word: str, timeout: float, log: Path) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._q.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no {word} from the child in {timeout} s; its log:\n{tail(log)}") from None
+            parts = line.split()
+            if parts and parts[0] == word:
+                return parts[1:]
+            if parts and parts[0] in ("FAIL", "EOF"):
+                raise AssertionError(f"child: {line}\n{tail(log)}")
+
+
+def tail(path: Path, n: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-n:])
+    except FileNotFoundError:
+        return "(no log)"
+
+
+def wait_for(pred, timeout: float, what: str, log: Path | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while not pred():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}" + (f"; log:\n{tail(log)}" if log else ""))
+        time.sleep(0.05)
+
+
+def write_config(path: Path, data_dir: Path, base_url: str, printer_port: str) -> None:
+    path.write_text(f"""\
+data_dir = "{data_dir}"
+log_level = "INFO"
+
+[terminal]
+id = "JN-LX-DDJ-09"
+
+[api]
+base_url = "{base_url}"
+token = "{TOKEN}"
+connect_timeout = 2.0
+read_timeout = 20.0
+
+[printer]
+port = "{printer_port}"
+baudrate = 19200
+
+[reader]
+port = ""
+
+[ui]
+fullscreen = false
+size = "1920x1080"
+""", encoding="utf-8")
+    path.chmod(0o640)
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def stop(p: subprocess.Popen | None) -> None:
+    if p is not None and p.poll() is None:
+        p.kill()
+        p.wait(timeout=10)
+
+
+def test_power_cut_with_a_ticket_printing_and_a_feedback_sending(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    cfg = tmp_path / "kiosk.toml"
+    sim = PrinterSimulator(baudrate=19200, link_dir=str(tmp_path), out_dir=str(tmp_path / "printed"))
+    server = DemoServer(host="127.0.0.1", port=0, token=TOKEN, data_dir=str(tmp_path / "api"))
+    inflight = InFlight(server.app)
+    server.app = inflight
+    child = restarted = None
+    child_log, restart_log = tmp_path / "child.log", tmp_path / "restart.log"
+    try:
+        write_config(cfg, data, server.start(), sim.start())
+        # The roll ends 100 bytes into the first job, the ticket (status queries do not count).
+        sim.set_paper_out_after(100)
+
+        # ---- the terminal before the power cut
+        with open(child_log, "w") as err:
+            child = subprocess.Popen([sys.executable, str(CHILD), str(cfg), PHONE], cwd=ROOT, text=True,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
+        out = Lines(child.stdout)
+        number, job_id = out.expect("TICKET", 40, child_log)
+        tickets = server.received("tickets")
+        assert len(tickets) == 1
+        assert sim.jobs == [] and sim.torn_jobs == 1, "the paper ran out mid-ticket: nothing complete printed"
+
+        server.faults.latency = 60.0          # the central API hangs: the feedback POST stays in flight
+        child.stdin.write("slow\n")
+        child.stdin.flush()
+        (tracking_no,) = out.expect("READY", 20, child_log)
+        wait_for(lambda: inflight.holds("POST", "/v1/feedback"), 10, "the feedback POST in flight", child_log)
+
+        child.send_signal(signal.SIGKILL)     # the power goes
+        assert child.wait(timeout=10) == -signal.SIGKILL
+        # In flight means not done: the API has not stored the feedback, the printer has no ticket.
+        assert server.received("feedback") == []
+        assert sim.jobs == []
+        outbox_db, print_db = data / "outbox.sqlite", data / "print_queue.sqlite"
+        assert [r[0] for r in rows(outbox_db, "SELECT kind FROM outbox")] == ["feedback"]
+        jobs = dict(rows(print_db, "SELECT id, state FROM jobs"))
+        assert jobs[int(job_id)] in ("waiting", "sending"), jobs
+
+        # ---- the faults clear; the terminal starts again as it does on a real one
+        server.faults.reset()
+        sim.set_paper("ok")
+        env = {k: v for k, v in os.environ.items() if k != "KIVY_HOME"}   # the terminal's own: data_dir/kivy
+        with open(restart_log, "w") as log:
+            restarted = subprocess.Popen([sys.executable, "-m", "kiosk", "--config", str(cfg), "--windowed"],
+                                         cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        wait_for(lambda: server.received("feedback") and len(sim.jobs) >= 2, 40,
+                 "the feedback delivered and both receipts printed", restart_log)
+
+        def drained() -> bool:
+            return (rows(outbox_db, "SELECT COUNT(*) FROM outbox")[0][0] == 0
+                    and rows(print_db, "SELECT COUNT(*) FROM jobs WHERE state != 'printed'")[0][0] == 0)
+
+        wait_for(drained, 15, "the outbox and the print queue to drain", restart_log)
+        time.sleep(1.0)                       # a second delivery or print would come now
+        assert restarted.poll() is None, tail(restart_log)
+        restarted.send_signal(signal.SIGTERM)
+        restarted.wait(timeout=20)
+
+        # ---- exactly once
+        feedback = server.received("feedback")
+        assert len(feedback) == 1, feedback
+        rec = feedback[0]
+        assert (rec["tracking_no"], rec["category"], rec["content"], rec["phone"], rec["terminal_id"]) == (
+            tracking_no, "融资信贷", CONTENT, PHONE, "JN-LX-DDJ-09")
+        assert server.attempts("feedback") >= 1
+        assert server.received("tickets") == tickets, "no second number was taken"
+        ticket_jobs = [j for j in sim.jobs if number in j.transcript and "个体工商户设立登记" in j.transcript]
+        feedback_jobs = [j for j in sim.jobs if tracking_no in j.transcript]
+        assert len(ticket_jobs) == 1 and len(feedback_jobs) == 1 and len(sim.jobs) == 2, \
+            [j.transcript[:80] for j in sim.jobs]
+        assert ticket_jobs[0].raw.startswith(b"\x1b@"), "the reprint starts a fresh job"
+
+        # ---- nothing left behind
+        assert rows(outbox_db, "SELECT kind FROM outbox") == []
+        assert rows(outbox_db, "SELECT kind, error FROM dead") == []
+        assert rows(print_db, "SELECT id, kind, state FROM jobs WHERE state != 'printed'") == []
+        assert sorted(k for (k,) in rows(print_db, "SELECT kind FROM jobs")) == ["feedback", "ticket"]
+        text = (data / "logs" / "kiosk.log").read_text(encoding="utf-8")
+        # The log file of both runs: the ticket came back unconfirmed before the power cut, and printed
+        # once, after the restart; the feedback was delivered once.
+        before, _, after = text.partition(" queued (feedback,")
+        assert f"print job {job_id} not confirmed (out)" in before
+        assert text.count(f"print job {job_id} printed") == 1 and f"print job {job_id} printed" in after
+        assert text.count("outbox: delivered feedback") == 1
+        assert PHONE not in text
+    finally:
+        stop(child)
+        stop(restarted)
+        server.stop()
+        sim.stop()
