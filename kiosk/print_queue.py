@@ -10,7 +10,8 @@ Jobs live in SQLite (WAL, synchronous=FULL) until they are confirmed. Each job m
 - "sending" is committed before the first byte goes out; "written" once every byte, the cut included,
   has been handed to the port; "printed" once the printer's after-status says it is fine.
 - After-status not ready (paper ran out mid-job, cover opened, offline, no answer, unplugged): the job
-  is not confirmed and goes back to "waiting"; it prints again, whole, once the printer is ready.
+  is not confirmed and goes back to "waiting"; it prints again, whole, once the printer is ready. An
+  unanswered (or partly answered) after-status is asked again once first: a late reply is not a failed job.
 - Restart after a crash or a power cut of the kiosk (the at-most-once choice):
   * a job left in "sending" was interrupted mid-write. The cut is the last bytes of every job, so no
     complete ticket came out of it; it was not confirmed, so it is reprinted (from ESC @, which starts
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 STATES = ("ready", "near_end", "out", "cover_open", "offline", "not_connected", "unknown")
 PRINTABLE = ("ready", "near_end")
 MAX_ATTEMPTS = 5
+AFTER_STATUS_RETRY_S = 1.0   # the second chance of an unanswered after-status
 _ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 _SCHEMA = """
@@ -306,11 +308,7 @@ class PrintQueue:
         self._set_job(job_id, "written")
         if self._fault:
             self._fault("after_write", job_id, data, printer)
-        try:
-            after = printer.status(0.3 + printer.transmit_seconds(len(data)))
-        except PrinterError as e:
-            log.warning("print job %d: no after-status: %s", job_id, e)
-            after = None
+        after = self._after_status(job_id, printer, len(data))
         self._set_state(state_of(after), after)
         if after is not None and after.ready:
             self._set_job(job_id, "printed")
@@ -319,6 +317,20 @@ class PrintQueue:
         else:
             log.warning("print job %d not confirmed (%s); kept for printing again", job_id, self._state)
             self._requeue(job_id, attempts + 1)
+
+    def _after_status(self, job_id: int, printer: ReceiptPrinter, nbytes: int) -> PrinterStatus | None:
+        try:
+            after = printer.status(0.3 + printer.transmit_seconds(nbytes))
+            if state_of(after) == "unknown":
+                # Unanswered (wholly or in part) is not "could not print": the replies may be late behind
+                # a loaded host or a printer still cutting. Printing the whole ticket again on a missed
+                # reply gives the citizen two tickets with one number; ask once more, with time to spare.
+                log.info("print job %d: after-status not (fully) answered; asking again", job_id)
+                after = printer.status(AFTER_STATUS_RETRY_S)
+        except PrinterError as e:
+            log.warning("print job %d: no after-status: %s", job_id, e)
+            return None
+        return after
 
     def _requeue(self, job_id: int, attempts: int) -> None:
         if attempts >= MAX_ATTEMPTS:

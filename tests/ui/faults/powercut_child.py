@@ -2,12 +2,12 @@
 built from a config file, driven by simulated touches until a queue ticket's print job and a feedback
 POST are both in flight. Then it keeps its frame loop running until the parent SIGKILLs it.
 
-    python powercut_child.py CONFIG PHONE
+    python powercut_child.py CONFIG PHONE USCC
 
 Protocol, one line each way:
     child -> "TICKET <number> <job id>"   the number is taken; its print job went out and came back
                                           unconfirmed (the paper ran out mid-ticket) and waits in the queue
-    parent -> any line                    the central API is slow now
+    parent -> any line                    the central API's answers are held now
     child -> "READY <tracking no>"        the feedback is in the outbox; the sender is on its way
     child -> "FAIL <why>"                 something did not go as the test needs (exit code 1)
 """
@@ -80,31 +80,51 @@ def close_print_dialog() -> None:
     wait_until(lambda: not any(isinstance(w, PrintDialog) for w in Window.children), 5, "the dialog to close")
 
 
-def submit_feedback(app, phone: str) -> str:
+def press(widget) -> None:
+    """A citizen's tap: scroll the widget into view first if it sits in a scroll view (test_feedback.py)."""
+    from kivyhelp import advance_frames, tap
+
+    p = widget.parent
+    while p is not None and p is not p.parent:
+        if type(p).__name__ == "ScrollView":
+            if p.viewport_size[1] > p.height:
+                p.scroll_to(widget, padding=10, animate=False)
+                advance_frames(1)
+            break
+        p = p.parent
+    tap(widget)
+
+
+def submit_feedback(app, phone: str, uscc: str) -> str:
     from kivyhelp import advance_frames, tap, wait_until
 
     app.home()
     tap(next(t for t in app.screen("home").ids.tiles.children if t.target == "feedback"))
     scr = app.screen("feedback")
     advance_frames(3)
-    tap(scr.buttons["融资信贷"])
-    tap(scr.buttons["贷款难"])
-    tap(scr.buttons["缺少抵押担保"])
-    tap(scr.ids.next_button)
-    tap(scr.keypad.key_widget(phone[0]))
+    press(scr.buttons["融资信贷"])
+    press(scr.buttons["贷款难"])
+    press(scr.buttons["缺少抵押担保"])
+    press(scr.ids.next_button)
+    assert scr.step == "phone", scr.step
+    press(scr.keypad.key_widget(phone[0]))
     for ch in phone[1:]:
         scr.keypad.press(ch)    # what the key's on_release does: software-GL frames are slow, 11 taps add up
-    tap(scr.ids.next_button)
-    tap(scr.ids.skip_button)
+    press(scr.ids.next_button)
+    assert scr.step == "uscc", scr.step
+    press(scr.keypad.key_widget(uscc[0]))
+    for ch in uscc[1:]:
+        scr.keypad.press(ch)
+    press(scr.ids.next_button)
     assert scr.step == "review", scr.step
-    tap(scr.ids.next_button)                      # 确认提交
+    press(scr.ids.next_button)                    # 确认提交
     wait_until(lambda: scr.step == "done", 10, "the tracking number")
     return scr.tracking_no
 
 
-def main(config_path: str, phone: str) -> int:
+def main(config_path: str, phone: str, uscc: str) -> int:
     configure_kivy()
-    from kivyhelp import make_app, run_for, wait_until
+    from kivyhelp import make_app, run_for, set_window, wait_until
 
     from kiosk import hours
     from kiosk.cli import register_font
@@ -119,6 +139,8 @@ def main(config_path: str, phone: str) -> int:
     register_font()
     services = Services(cfg)
     app = make_app(services.cfg, services)
+    # Software GL under Xvfb draws every frame on the CPU: a smaller window keeps each tap's frames short.
+    set_window((1280, 720))
     try:
         wait_until(lambda: services.ready.is_set(), 20, "services to start")
         wait_until(lambda: app.api_ok and app.printer_ok, 10, "API and printer ready")
@@ -128,8 +150,8 @@ def main(config_path: str, phone: str) -> int:
         number, job_id = take_ticket(app)
         close_print_dialog()
         say(f"TICKET {number} {job_id}")
-        sys.stdin.readline()                       # the parent has made the central API slow
-        tracking_no = submit_feedback(app, phone)
+        sys.stdin.readline()                       # the parent holds the central API's answers now
+        tracking_no = submit_feedback(app, phone, uscc)
         wait_until(lambda: services.outbox.depth() >= 1, 5, "the feedback in the outbox")
         say(f"READY {tracking_no}")
         while True:                                # the UI keeps running until the power goes
@@ -141,4 +163,4 @@ def main(config_path: str, phone: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(*sys.argv[1:4]))

@@ -6,11 +6,19 @@ What survives the terminal lives in this (pytest) process, as a real central API
 outlive the terminal: the demo central API on 127.0.0.1 and the printer simulator on a pty. The terminal
 is a child process: the real KioskApp with its Services from a config file, driven by simulated touches
 (powercut_child.py). After the kill, `python -m kiosk --config FILE --windowed` starts on the same data
-dir, under the same X display.
+dir, under the same X display, and is stopped as systemd stops it (SIGTERM).
+
+The moments chosen are the hard ones:
+- the ticket: the paper ran out mid-ticket (a torn ticket, no cut), so its job is back in the queue,
+  unconfirmed, when the power goes; the restart must print it whole, once, and take no second number;
+- the enterprise feedback: the central API has stored it but its answer is held on the way back, so the
+  terminal's outbox still holds the record; the restart sends it again with the same Idempotency-Key and
+  the API replays its answer: two attempts, one record.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import queue
 import signal
@@ -25,41 +33,57 @@ import pytest
 
 from drivers.sim.printer import PrinterSimulator
 from kiosk.demo_api import DemoServer
+from kiosk.demo_api.seed import ENTERPRISES
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 CHILD = HERE / "powercut_child.py"
 TOKEN = "demo-token"
 PHONE = "13912345678"
+USCC = ENTERPRISES[1].uscc
 CONTENT = "问题类型：贷款难。情况：缺少抵押担保。"
 
 pytestmark = pytest.mark.slow
 
 
-class InFlight:
-    """Outermost ASGI layer of the demo API: the requests it holds right now (answer not yet sent)."""
+class HeldAnswers:
+    """Outermost ASGI layer of the demo API: while `hold` names a path, the answers to POSTs there are held
+    back after the handler ran (the central API stored the record; its answer is still on the way, a
+    slow network on the way back). `keys` lists (path, Idempotency-Key) of every POST."""
 
     def __init__(self, app) -> None:
         self.app = app
+        self.hold: str | None = None
         self._lock = threading.Lock()
-        self._now: list[tuple[str, str]] = []
+        self._held: list[str] = []
+        self.keys: list[tuple[str, str]] = []
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
+        path = scope.get("path")
+        if scope["type"] == "http" and scope["method"] == "POST":
+            headers = dict(scope["headers"])
+            self.keys.append((path, headers.get(b"idempotency-key", b"").decode()))
+        if scope["type"] != "http" or scope["method"] != "POST" or path != self.hold:
             await self.app(scope, receive, send)
             return
-        item = (scope["method"], scope["path"])
-        with self._lock:
-            self._now.append(item)
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            with self._lock:
-                self._now.remove(item)
 
-    def holds(self, method: str, path: str) -> bool:
+        async def held_send(message) -> None:
+            if message["type"] == "http.response.start":
+                with self._lock:
+                    self._held.append(path)
+                try:
+                    while self.hold == path:
+                        await asyncio.sleep(0.05)
+                finally:
+                    with self._lock:
+                        self._held.remove(path)
+            await send(message)   # to a terminal that is gone: uvicorn drops it
+
+        await self.app(scope, receive, held_send)
+
+    def holds(self, path: str) -> bool:
         with self._lock:
-            return (method, path) in self._now
+            return path in self._held
 
 
 class Lines:
@@ -151,8 +175,8 @@ def test_power_cut_with_a_ticket_printing_and_a_feedback_sending(tmp_path: Path)
     cfg = tmp_path / "kiosk.toml"
     sim = PrinterSimulator(baudrate=19200, link_dir=str(tmp_path), out_dir=str(tmp_path / "printed"))
     server = DemoServer(host="127.0.0.1", port=0, token=TOKEN, data_dir=str(tmp_path / "api"))
-    inflight = InFlight(server.app)
-    server.app = inflight
+    answers = HeldAnswers(server.app)
+    server.app = answers
     child = restarted = None
     child_log, restart_log = tmp_path / "child.log", tmp_path / "restart.log"
     try:
@@ -162,7 +186,7 @@ def test_power_cut_with_a_ticket_printing_and_a_feedback_sending(tmp_path: Path)
 
         # ---- the terminal before the power cut
         with open(child_log, "w") as err:
-            child = subprocess.Popen([sys.executable, str(CHILD), str(cfg), PHONE], cwd=ROOT, text=True,
+            child = subprocess.Popen([sys.executable, str(CHILD), str(cfg), PHONE, USCC], cwd=ROOT, text=True,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
         out = Lines(child.stdout)
         number, job_id = out.expect("TICKET", 40, child_log)
@@ -170,31 +194,34 @@ def test_power_cut_with_a_ticket_printing_and_a_feedback_sending(tmp_path: Path)
         assert len(tickets) == 1
         assert sim.jobs == [] and sim.torn_jobs == 1, "the paper ran out mid-ticket: nothing complete printed"
 
-        server.faults.latency = 60.0          # the central API hangs: the feedback POST stays in flight
-        child.stdin.write("slow\n")
+        answers.hold = "/v1/feedback"         # the feedback POST stays in flight, its answer on the way back
+        child.stdin.write("hold\n")
         child.stdin.flush()
         (tracking_no,) = out.expect("READY", 20, child_log)
-        wait_for(lambda: inflight.holds("POST", "/v1/feedback"), 10, "the feedback POST in flight", child_log)
+        wait_for(lambda: answers.holds("/v1/feedback"), 10, "the feedback POST in flight", child_log)
 
         child.send_signal(signal.SIGKILL)     # the power goes
         assert child.wait(timeout=10) == -signal.SIGKILL
-        # In flight means not done: the API has not stored the feedback, the printer has no ticket.
-        assert server.received("feedback") == []
+        # The worst moment: the API stored the feedback, the terminal never heard so and still holds it;
+        # the printer has no complete ticket.
+        assert [r["tracking_no"] for r in server.received("feedback")] == [tracking_no]
+        assert server.attempts("feedback") == 1
         assert sim.jobs == []
         outbox_db, print_db = data / "outbox.sqlite", data / "print_queue.sqlite"
         assert [r[0] for r in rows(outbox_db, "SELECT kind FROM outbox")] == ["feedback"]
+        (key,) = rows(outbox_db, "SELECT key FROM outbox")[0]
         jobs = dict(rows(print_db, "SELECT id, state FROM jobs"))
         assert jobs[int(job_id)] in ("waiting", "sending"), jobs
 
         # ---- the faults clear; the terminal starts again as it does on a real one
-        server.faults.reset()
+        answers.hold = None
         sim.set_paper("ok")
         env = {k: v for k, v in os.environ.items() if k != "KIVY_HOME"}   # the terminal's own: data_dir/kivy
         with open(restart_log, "w") as log:
             restarted = subprocess.Popen([sys.executable, "-m", "kiosk", "--config", str(cfg), "--windowed"],
                                          cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-        wait_for(lambda: server.received("feedback") and len(sim.jobs) >= 2, 40,
-                 "the feedback delivered and both receipts printed", restart_log)
+        wait_for(lambda: server.attempts("feedback") >= 2 and len(sim.jobs) >= 2, 40,
+                 "the feedback sent again and both receipts printed", restart_log)
 
         def drained() -> bool:
             return (rows(outbox_db, "SELECT COUNT(*) FROM outbox")[0][0] == 0
@@ -211,9 +238,12 @@ def test_power_cut_with_a_ticket_printing_and_a_feedback_sending(tmp_path: Path)
         feedback = server.received("feedback")
         assert len(feedback) == 1, feedback
         rec = feedback[0]
-        assert (rec["tracking_no"], rec["category"], rec["content"], rec["phone"], rec["terminal_id"]) == (
-            tracking_no, "融资信贷", CONTENT, PHONE, "JN-LX-DDJ-09")
-        assert server.attempts("feedback") >= 1
+        assert (rec["tracking_no"], rec["category"], rec["content"], rec["phone"], rec["enterprise_uscc"],
+                rec["terminal_id"]) == (tracking_no, "融资信贷", CONTENT, PHONE, USCC, "JN-LX-DDJ-09")
+        assert server.attempts("feedback") == 2
+        assert rec["idempotency_key"] == key
+        assert [k for path, k in answers.keys if path == "/v1/feedback"] == [key, key], \
+            "sent again after the restart with the same Idempotency-Key"
         assert server.received("tickets") == tickets, "no second number was taken"
         ticket_jobs = [j for j in sim.jobs if number in j.transcript and "个体工商户设立登记" in j.transcript]
         feedback_jobs = [j for j in sim.jobs if tracking_no in j.transcript]
@@ -264,3 +294,34 @@ def test_sigterm_stops_a_fullscreen_terminal_cleanly(tmp_path: Path) -> None:
         assert "SIGTERM: leaving" in text and "ended (app stopped)" in text
     finally:
         stop(p)
+
+
+def test_a_late_after_status_reply_does_not_print_the_ticket_twice(tmp_path: Path) -> None:
+    """Found by the power cut case: on the restart, the reprinted ticket's after-status reply came late
+    (a loaded host) and the queue printed the whole ticket a second time. Here the reply to the first
+    after-status query is lost, deterministically: the queue must ask again, not reprint."""
+    from drivers.printer import ReceiptPrinter
+    from kiosk.print_queue import PrintQueue
+    from kiosk.receipts import templates
+
+    sim = PrinterSimulator(baudrate=115200, link_dir=str(tmp_path), out_dir=str(tmp_path / "printed"))
+    q = None
+    try:
+        port = sim.start()
+        q = PrintQueue(tmp_path / "print.db", lambda: ReceiptPrinter(port, baudrate=115200), poll_interval=0.05)
+        q._fault = lambda stage, *_: sim.drop_replies(1) if stage == "after_write" else None
+        done: queue.Queue = queue.Queue()
+        q.on_job(lambda job_id, status: done.put((job_id, status)))
+        q.start()
+        slip = {"number": "A001", "service": "个体工商户设立登记", "waiting": 3, "window": "A区 1-3号窗口",
+                "time": "2026-06-01 10:00", "center_name": "道德街街道便民服务中心"}
+        job_id = q.submit(templates.queue_ticket(slip), "ticket", "ticket A001")
+        assert done.get(timeout=10) == (job_id, "printed")
+        assert sim.wait_for_jobs(1, 5)
+        assert not sim.wait_for_jobs(2, 1.0), "printed twice"
+        assert q.job(job_id)["state"] == "printed" and q.job(job_id)["attempts"] == 1
+        assert sim._drop_replies == 0, "the after-status reply was not lost: the case did not happen"
+    finally:
+        if q is not None:
+            q.close()
+        sim.stop()
