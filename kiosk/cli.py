@@ -12,6 +12,7 @@ import ctypes.util
 import logging
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -121,6 +122,32 @@ def register_font() -> None:
     LabelBase.register(DEFAULT_FONT, str(FONT_PATH))
 
 
+def leave_on_sigterm() -> None:
+    """systemd stops the kiosk (and restarts it every night, and for upgrades) with SIGTERM.
+
+    SDL turns SIGTERM into a window-close request, which a fullscreen kiosk refuses (citizens must not
+    close it), so the app ran on until systemd's SIGKILL TimeoutStopSec later: every stop was a power
+    cut. Our handler replaces SDL's. It only sets a flag: a signal can land while the main thread holds
+    Kivy's Clock lock. The frame loop leaves on its next check; app.run() then stops the services."""
+    from kivy.base import stopTouchApp
+    from kivy.clock import Clock
+
+    requested: list[int] = []
+
+    def on_signal(signum: int, _frame: object) -> None:
+        requested.append(signum)
+
+    def check(_dt: float) -> bool | None:
+        if not requested:
+            return None
+        log.info("SIGTERM: leaving")
+        stopTouchApp()
+        return False
+
+    signal.signal(signal.SIGTERM, on_signal)
+    Clock.schedule_interval(check, 0.2)
+
+
 def run_app(cfg: Config, args: argparse.Namespace) -> int:
     from kiosk.logging_setup import route_kivy_logger, setup_logging
 
@@ -135,6 +162,7 @@ def run_app(cfg: Config, args: argparse.Namespace) -> int:
 
     services = Services(cfg)
     app = KioskApp(cfg=services.cfg, services=services)
+    leave_on_sigterm()
     try:
         app.run()
     finally:

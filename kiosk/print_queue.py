@@ -10,7 +10,8 @@ Jobs live in SQLite (WAL, synchronous=FULL) until they are confirmed. Each job m
 - "sending" is committed before the first byte goes out; "written" once every byte, the cut included,
   has been handed to the port; "printed" once the printer's after-status says it is fine.
 - After-status not ready (paper ran out mid-job, cover opened, offline, no answer, unplugged): the job
-  is not confirmed and goes back to "waiting"; it prints again, whole, once the printer is ready.
+  is not confirmed and goes back to "waiting"; it prints again, whole, once the printer is ready. An
+  unanswered (or partly answered) after-status is asked again once first: a late reply is not a failed job.
 - Restart after a crash or a power cut of the kiosk (the at-most-once choice):
   * a job left in "sending" was interrupted mid-write. The cut is the last bytes of every job, so no
     complete ticket came out of it; it was not confirmed, so it is reprinted (from ESC @, which starts
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 STATES = ("ready", "near_end", "out", "cover_open", "offline", "not_connected", "unknown")
 PRINTABLE = ("ready", "near_end")
 MAX_ATTEMPTS = 5
+AFTER_STATUS_RETRY_S = 1.0   # the second chance of an unanswered after-status
 _ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 _SCHEMA = """
@@ -317,19 +319,21 @@ class PrintQueue:
             self._requeue(job_id, attempts + 1)
 
     def _after_status(self, job_id: int, printer: ReceiptPrinter, nbytes: int) -> PrinterStatus | None:
-        """The status that confirms a job. Asked twice when unanswered: printing again on one lost
-        reply would hand the citizen a second ticket."""
+        """The status that confirms a job. Unanswered (wholly or in part) is not "could not print": the
+        replies may be late behind a loaded host or a printer still cutting, and printing the whole
+        ticket again would give the citizen two tickets with one number. So ask once more, with time
+        to spare, before the job goes back in the queue."""
         after = None
-        for attempt in (1, 2):
+        for attempt, budget in ((1, 0.3 + printer.transmit_seconds(nbytes)), (2, AFTER_STATUS_RETRY_S)):
             try:
-                after = printer.status(0.3 + printer.transmit_seconds(nbytes))
+                after = printer.status(budget)
             except PrinterError as e:
                 log.warning("print job %d: no after-status (try %d): %s", job_id, attempt, e)
                 after = None
                 continue
-            if after.answered:
+            if state_of(after) != "unknown":
                 break
-            log.info("print job %d: after-status unanswered (try %d)", job_id, attempt)
+            log.info("print job %d: after-status not (fully) answered (try %d)", job_id, attempt)
         return after
 
     def _requeue(self, job_id: int, attempts: int) -> None:

@@ -138,6 +138,8 @@ def test_one_lost_reply_after_a_job_does_not_print_it_twice(sim, make_queue):
     job_id = q.submit(samples()["queue_ticket"], "queue_ticket", "A024")
     assert rec.job(timeout=10) == (job_id, "printed")
     assert not sim.wait_for_jobs(2, 0.5), "printed twice after one lost status reply"
+    assert q.job(job_id)["attempts"] == 1
+    assert sim._drop_replies == 0, "no reply was lost: the case did not happen"
 
 
 def test_crash_after_write_before_confirm_prints_none_twice(sim, make_queue):
