@@ -4,6 +4,7 @@
     base_url = srv.start()          # "http://127.0.0.1:54321", returns once the server accepts
     srv.faults.latency = 2.0        # seconds before every answer
     srv.faults.error_rate = 1.0     # share of requests answered 503 problem+json
+    srv.faults.error_status = 500   # ... or answered with this status instead
     srv.faults.drop = True          # close connections without an answer
     srv.faults.garbage = True       # 200 with a body that is not JSON
     srv.faults.wrong_shape = True   # 200 with JSON of the wrong shape
@@ -37,12 +38,13 @@ log = logging.getLogger(__name__)
 class Faults:
     latency: float = 0.0
     error_rate: float = 0.0
+    error_status: int = 503
     drop: bool = False
     garbage: bool = False
     wrong_shape: bool = False
 
     def reset(self) -> None:
-        self.latency, self.error_rate = 0.0, 0.0
+        self.latency, self.error_rate, self.error_status = 0.0, 0.0, 503
         self.drop = self.garbage = self.wrong_shape = False
 
 
@@ -68,8 +70,9 @@ class _FaultWrapper:
             # request without an answer body, which uvicorn turns into a bare 500.
             raise ConnectionAbortedError("demo fault: connection dropped")
         if f.error_rate > 0 and random.random() < f.error_rate:
-            await _send(send, 503, b'{"type":"about:blank","title":"Service unavailable","status":503}',
-                        b"application/problem+json")
+            code = f.error_status
+            body = f'{{"type":"about:blank","title":"Server error","status":{code}}}'.encode()
+            await _send(send, code, body, b"application/problem+json")
             return
         if f.garbage:
             await _send(send, 200, b"<html><body>502 Bad Gateway\x00\xff</body></html>", b"application/json")
