@@ -32,6 +32,7 @@ from kiosk.api.client import mask_loggers
 from kiosk.demo_api.app import DemoState, _now_shanghai, create_app
 
 log = logging.getLogger(__name__)
+_UVICORN_TRACE = 5  # uvicorn.logging.TRACE_LOG_LEVEL
 
 
 @dataclass
@@ -106,6 +107,12 @@ class DemoServer:
     def start(self, timeout: float = 10.0) -> str:
         """Run uvicorn on a daemon thread; return the base URL once it accepts connections."""
         mask_loggers("uvicorn.access", "uvicorn.error")  # access lines carry ID numbers in query strings
+        # At TRACE level (Kivy leaves the root logger at NOTSET) uvicorn wraps the app in its ASGI message
+        # logger: the fault wrapper is then no longer outermost (`drop` would answer 500 instead of
+        # dropping) and request bodies would be traced to the log.
+        uv_log = logging.getLogger("uvicorn.error")
+        if uv_log.getEffectiveLevel() <= _UVICORN_TRACE:
+            uv_log.setLevel(logging.DEBUG)
         # proto must be IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then (else 40 ms
         # delayed-ACK stalls on every keep-alive request)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)

@@ -125,6 +125,7 @@ def look_up(app, scr=None, code: str = JIANGUO):
     pad.value = ""
     for ch in code[:-1]:
         pad.press(ch)
+    advance_frames(3)
     tap(pad.key_widget(code[-1]))
     assert pad.value == code
     return scr
@@ -277,11 +278,9 @@ def test_api_error_is_named_said_and_recovered(fault_app, logs, name):
     api = svc.demo.api_server
     scr = open_enterprise(app)
     switch_on(api.faults)
-
-    # Named error at the client, with a detail for the log.
-    with pytest.raises(error) as caught:
-        svc.api.enterprise(JIANGUO)
-    assert type(caught.value) is error and tech in caught.value.detail
+    # The health loop notices; the banner it raises moves the screen down under the citizen's finger.
+    wait_until(lambda: svc.states["api"] == "down" and tech in (svc.details.get("api") or ""), 10, "api state")
+    wait_until(lambda: any(BANNER in t for t in banner_texts(app)), 5, "banner")
 
     # Citizen: the plain words for this kind of failure, never 未查询到.
     lookup_fails_with(app, scr, words)
@@ -289,11 +288,15 @@ def test_api_error_is_named_said_and_recovered(fault_app, logs, name):
     frames_keep_running()
     tap(app.root.ids.home_button)
 
+    # The named error at the client, with a detail for the log.
+    with pytest.raises(error) as caught:
+        svc.api.enterprise(JIANGUO)
+    assert type(caught.value) is error and tech in caught.value.detail
+
     # Nothing lost: a feedback submitted now is kept and numbered at once.
     tn = submit_feedback(app)
 
     # Technician: the API line has the error; the log has a line naming it.
-    wait_until(lambda: svc.states["api"] == "down" and tech in (svc.details.get("api") or ""), 10, "api state")
     line = technician_sees(app)
     assert "：down" in line and "连接异常" in line and tech in line
     assert log_has(logs, tech)
