@@ -101,9 +101,15 @@ def banner_texts(app) -> list[str]:
 
 def frames_keep_running() -> None:
     """The frame loop runs and the clock ticks while something else waits."""
-    before = Clock.frames
-    run_for(0.3)
-    assert Clock.frames > before + 5
+    before, tick = Clock.frames, app_tick()
+    wait_until(lambda: Clock.frames > before + 5, 5, "frames")
+    wait_until(lambda: app_tick() > tick, 3, "the clock's tick")
+
+
+def app_tick() -> float:
+    from kivy.app import App
+
+    return App.get_running_app()._last_tick
 
 
 def open_enterprise(app):
@@ -444,10 +450,10 @@ def test_tls_failure_is_named_and_a_restart_with_the_right_ca_recovers(tmp_path,
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 4 MB tmpfs for the data directory (root only), and a way to fill it up and free it again."""
+    """A 64 MB tmpfs for the data directory (root only), and a way to fill it up and free it again."""
     mnt = tmp_path / "data"
     mnt.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mnt)], capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mnt)], capture_output=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here (needs root): {done.stderr.decode().strip()}")
     filler = mnt / "filler"
@@ -457,11 +463,10 @@ def small_disk(tmp_path):
 
         @staticmethod
         def fill() -> None:
-            with open(filler, "ab") as f:
+            with open(filler, "ab", buffering=0) as f:
                 try:
                     while True:
-                        f.write(b"\0" * 4096)
-                        f.flush()
+                        f.write(b"\0" * 65536)
                 except OSError as e:
                     assert e.errno == errno.ENOSPC
             assert os.statvfs(mnt).f_bavail == 0
