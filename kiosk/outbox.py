@@ -173,6 +173,9 @@ class Outbox:
             except sqlite3.Error as e:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
+                # The first write of a feedback: on a full disk this is where it fails, and the
+                # technician must find the reason in the log (the citizen only hears "not saved").
+                log.error("outbox: cannot make a feedback tracking number: %s", e)
                 raise OutboxUnavailable(f"outbox database cannot be written: {e}") from e
         return f"FK{day}{suffix}{seq % 10000:04d}"
 

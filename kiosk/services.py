@@ -135,7 +135,12 @@ class Services:
     def _check_api(self) -> None:
         try:
             self.api.health()
+            was = self.states.get("api")
             self._set_state("api", "ok")
+            if was != "ok" and self.outbox is not None:
+                # Back after an outage: what waited in the outbox goes now, not after its backoff
+                # (up to a minute per record once an outage has lasted a while).
+                self.outbox.retry_now()
         except Exception as e:
             self._set_state("api", "down", getattr(e, "detail", None) or str(e))
 

@@ -20,7 +20,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from kiosk.api import models as m
-from kiosk.api.errors import ApiError, BadResponse, NotFound, Rejected, Unauthorized, Unavailable
+from kiosk.api.errors import ApiError, BadResponse, NotFound, Rejected, TlsFailure, Unauthorized, Unavailable
 from kiosk.privacy import mask_text
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ class ApiClient:
                 resp = session.request(method, self.base_url + path, params=params, json=json_body,
                                        headers=headers, timeout=self.timeout, allow_redirects=False)
             except requests.exceptions.SSLError as e:
-                raise Unavailable(f"TLS failure on {method} {path}: {e}") from None
+                raise TlsFailure(f"TLS failure on {method} {path}: {e}") from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as e:
                 raise Unavailable(f"{method} {path}: {type(e).__name__}: {e}") from None
             except requests.exceptions.RequestException as e:

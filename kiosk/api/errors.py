@@ -4,6 +4,7 @@
      ├── NotFound            404: no such case / service / enterprise / tracking number
      ├── Unauthorized        401/403: the terminal's token is wrong or revoked (a technician's job)
      ├── Unavailable         network down, timeouts, TLS failure, 5xx, 408, 429: try again later
+     │    └── TlsFailure     the TLS handshake failed (certificate not trusted, expired, wrong name)
      ├── BadResponse         the server answered, but not with what the contract promises
      └── Rejected            400/409/422: the server refused the request as invalid
 
@@ -48,6 +49,10 @@ class Unauthorized(ApiError):
 class Unavailable(ApiError):
     message_zh = "网络异常，服务暂时不可用，请稍后再试"
     message_en = "The network or service is unavailable. Please try again later."
+
+
+class TlsFailure(Unavailable):
+    """The citizen hears the same as for any outage; the name tells a technician to look at certificates."""
 
 
 class BadResponse(ApiError):

@@ -4,6 +4,7 @@
     base_url = srv.start()          # "http://127.0.0.1:54321", returns once the server accepts
     srv.faults.latency = 2.0        # seconds before every answer
     srv.faults.error_rate = 1.0     # share of requests answered 503 problem+json
+    srv.faults.error_status = 500   # ... or answered with this status instead
     srv.faults.drop = True          # close connections without an answer
     srv.faults.garbage = True       # 200 with a body that is not JSON
     srv.faults.wrong_shape = True   # 200 with JSON of the wrong shape
@@ -31,18 +32,20 @@ from kiosk.api.client import mask_loggers
 from kiosk.demo_api.app import DemoState, _now_shanghai, create_app
 
 log = logging.getLogger(__name__)
+_UVICORN_TRACE = 5  # uvicorn.logging.TRACE_LOG_LEVEL
 
 
 @dataclass
 class Faults:
     latency: float = 0.0
     error_rate: float = 0.0
+    error_status: int = 503
     drop: bool = False
     garbage: bool = False
     wrong_shape: bool = False
 
     def reset(self) -> None:
-        self.latency, self.error_rate = 0.0, 0.0
+        self.latency, self.error_rate, self.error_status = 0.0, 0.0, 503
         self.drop = self.garbage = self.wrong_shape = False
 
 
@@ -68,8 +71,9 @@ class _FaultWrapper:
             # request without an answer body, which uvicorn turns into a bare 500.
             raise ConnectionAbortedError("demo fault: connection dropped")
         if f.error_rate > 0 and random.random() < f.error_rate:
-            await _send(send, 503, b'{"type":"about:blank","title":"Service unavailable","status":503}',
-                        b"application/problem+json")
+            code = f.error_status
+            body = f'{{"type":"about:blank","title":"Server error","status":{code}}}'.encode()
+            await _send(send, code, body, b"application/problem+json")
             return
         if f.garbage:
             await _send(send, 200, b"<html><body>502 Bad Gateway\x00\xff</body></html>", b"application/json")
@@ -103,6 +107,12 @@ class DemoServer:
     def start(self, timeout: float = 10.0) -> str:
         """Run uvicorn on a daemon thread; return the base URL once it accepts connections."""
         mask_loggers("uvicorn.access", "uvicorn.error")  # access lines carry ID numbers in query strings
+        # At TRACE level (Kivy leaves the root logger at NOTSET) uvicorn wraps the app in its ASGI message
+        # logger: the fault wrapper is then no longer outermost (`drop` would answer 500 instead of
+        # dropping) and request bodies would be traced to the log.
+        uv_log = logging.getLogger("uvicorn.error")
+        if uv_log.getEffectiveLevel() <= _UVICORN_TRACE:
+            uv_log.setLevel(logging.DEBUG)
         # proto must be IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted sockets only then (else 40 ms
         # delayed-ACK stalls on every keep-alive request)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
