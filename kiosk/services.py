@@ -30,6 +30,7 @@ _CONTRACT_STATE = {
 }
 STARTING = "starting"
 HEALTH_INTERVAL = 15.0
+HEALTH_RETRY = 3.0      # while the API is down: its return re-enables the citizen's functions soon
 
 
 class Services:
@@ -123,6 +124,7 @@ class Services:
         a = self.cfg.api
         self.api = ApiClient(a.base_url, a.token, self.cfg.terminal.id, connect_timeout=a.connect_timeout,
                              read_timeout=a.read_timeout, ca_bundle=a.ca_bundle or None)
+        self.api.observe(self._on_api_traffic)
         self.reference = CachedReference(self.api, ReferenceCache(data / "reference"))
         self.outbox = Outbox(data / "outbox.sqlite", self._send_record)
         self.outbox.on_delivered(lambda kind, key, response: self._emit("delivered", (kind, key, response)))
@@ -135,17 +137,27 @@ class Services:
     def _check_api(self) -> None:
         try:
             self.api.health()
-            was = self.states.get("api")
+        except Exception as e:
+            self._set_state("api", "down", getattr(e, "detail", None) or str(e))
+
+    def _on_api_traffic(self, error) -> None:
+        """Every request tells the API state, so a citizen's failed lookup shows on the banner and
+        the technician's screen at once, not at the next health check."""
+        from kiosk.api.errors import Unavailable
+
+        was = self.states.get("api")
+        if error is None:
             self._set_state("api", "ok")
             if was != "ok" and self.outbox is not None:
                 # Back after an outage: what waited in the outbox goes now, not after its backoff
                 # (up to a minute per record once an outage has lasted a while).
                 self.outbox.retry_now()
-        except Exception as e:
-            self._set_state("api", "down", getattr(e, "detail", None) or str(e))
+        elif isinstance(error, Unavailable):
+            self._set_state("api", "down", getattr(error, "detail", None) or str(error))
 
     def _health_loop(self) -> None:
-        while not self._stop.wait(HEALTH_INTERVAL):
+        while not self._stop.wait(HEALTH_INTERVAL if self.states.get("api") == "ok"
+                                  else min(HEALTH_RETRY, HEALTH_INTERVAL)):
             if self.api is not None:
                 self._check_api()
 

@@ -49,3 +49,26 @@ def test_heartbeats_queued_while_offline_arrive_after(services):
     services.outbox.retry_now()
     wait(lambda: len(server.received("heartbeats")) > before)
     wait(lambda: services.outbox.depth() == 0)
+
+
+def test_a_failed_lookup_marks_the_api_down_at_once_and_a_success_brings_it_back(services, monkeypatch):
+    """The banner and the technician's screen follow real traffic, not only the 15 s health check."""
+    from kiosk.api.errors import NotFound, Unavailable
+    from kiosk.demo_api.seed import ENTERPRISES, make_uscc
+
+    unknown = make_uscc("91", "370102", "MA3C8F99")          # well-formed, no such enterprise
+    assert unknown not in {e.uscc for e in ENTERPRISES}
+
+    monkeypatch.setattr(services_module, "HEALTH_INTERVAL", 3600.0)   # only traffic may change the state
+    server = services.demo.api_server
+    assert services.states["api"] == "ok"
+    with pytest.raises(NotFound):
+        services.api.enterprise(unknown)
+    assert services.states["api"] == "ok"                    # an unknown code is not an outage
+    server.faults.error_rate = 1.0
+    with pytest.raises(Unavailable):
+        services.api.policies()
+    assert services.states["api"] == "down" and "503" in services.details["api"]
+    server.faults.reset()
+    services.api.policies()
+    assert services.states["api"] == "ok"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -79,6 +80,7 @@ class ApiClient:
         self.timeout = (connect_timeout, read_timeout)
         self.last_latency_ms: float | None = None
         self.last_error: ApiError | None = None
+        self._observers: list[Callable[[ApiError | None], None]] = []
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json",
                    "User-Agent": f"kiosk-terminal/{terminal_id}"}
         retry = Retry(total=retries, connect=retries, read=retries, status=retries, other=0,
@@ -97,6 +99,18 @@ class ApiClient:
         s.mount("https://", adapter)
         s.mount("http://", adapter)
         return s
+
+    def observe(self, callback: Callable[[ApiError | None], None]) -> None:
+        """callback(None) after every answered request, callback(error) after every failed one, on
+        the calling thread: the terminal's API state follows real traffic, not only the health loop."""
+        self._observers.append(callback)
+
+    def _tell(self, error: ApiError | None) -> None:
+        for cb in list(self._observers):
+            try:
+                cb(error)
+            except Exception:
+                log.exception("API observer failed")
 
     def close(self) -> None:
         self._get.close()
@@ -129,9 +143,11 @@ class ApiClient:
             self.last_error = e
             self.last_latency_ms = (time.perf_counter() - started) * 1000
             log.warning("API %s %s failed: %s", method, mask_text(path), e.detail)
+            self._tell(e)
             raise
         self.last_latency_ms = (time.perf_counter() - started) * 1000
         self.last_error = None
+        self._tell(None)
         return resp
 
     @staticmethod
