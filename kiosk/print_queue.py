@@ -11,6 +11,8 @@ Jobs live in SQLite (WAL, synchronous=FULL) until they are confirmed. Each job m
   has been handed to the port; "printed" once the printer's after-status says it is fine.
 - After-status not ready (paper ran out mid-job, cover opened, offline, no answer, unplugged): the job
   is not confirmed and goes back to "waiting"; it prints again, whole, once the printer is ready.
+  "No answer" means no answer to three queries: one late reply (a busy host, a slow cut) is not a
+  torn ticket, and reprinting on it would give the citizen two.
 - Restart after a crash or a power cut of the kiosk (the at-most-once choice):
   * a job left in "sending" was interrupted mid-write. The cut is the last bytes of every job, so no
     complete ticket came out of it; it was not confirmed, so it is reprinted (from ESC @, which starts
@@ -44,6 +46,8 @@ log = logging.getLogger(__name__)
 STATES = ("ready", "near_end", "out", "cover_open", "offline", "not_connected", "unknown")
 PRINTABLE = ("ready", "near_end")
 MAX_ATTEMPTS = 5
+AFTER_STATUS_TRIES = 3       # queries for the after-status before an unanswered printer counts as unknown
+AFTER_STATUS_RETRY_S = 1.0   # budget of each repeated query
 _ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 _SCHEMA = """
@@ -306,11 +310,7 @@ class PrintQueue:
         self._set_job(job_id, "written")
         if self._fault:
             self._fault("after_write", job_id, data, printer)
-        try:
-            after = printer.status(0.3 + printer.transmit_seconds(len(data)))
-        except PrinterError as e:
-            log.warning("print job %d: no after-status: %s", job_id, e)
-            after = None
+        after = self._after_status(job_id, printer, len(data))
         self._set_state(state_of(after), after)
         if after is not None and after.ready:
             self._set_job(job_id, "printed")
@@ -319,6 +319,25 @@ class PrintQueue:
         else:
             log.warning("print job %d not confirmed (%s); kept for printing again", job_id, self._state)
             self._requeue(job_id, attempts + 1)
+
+    def _after_status(self, job_id: int, printer: ReceiptPrinter, nbytes: int) -> PrinterStatus | None:
+        """The printer's status once the whole job went out. An unanswered query is asked again: a
+        reply that is only late (a busy host, a printer still cutting) must not print the receipt twice.
+        A printer that answers "not ready" is believed at once (the job was torn: print it again)."""
+        budget = 0.3 + printer.transmit_seconds(nbytes)
+        after: PrinterStatus | None = None
+        for attempt in range(AFTER_STATUS_TRIES):
+            try:
+                after = printer.status(budget)
+            except PrinterError as e:
+                log.warning("print job %d: no after-status: %s", job_id, e)
+                return None
+            if state_of(after) != "unknown":
+                return after
+            # No reply, or only part of DLE EOT 1..4 within the budget: we do not know yet.
+            log.info("print job %d: after-status unanswered (try %d); asking again", job_id, attempt + 1)
+            budget = AFTER_STATUS_RETRY_S
+        return after
 
     def _requeue(self, job_id: int, attempts: int) -> None:
         if attempts >= MAX_ATTEMPTS:
