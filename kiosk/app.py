@@ -307,7 +307,8 @@ class KioskApp(App):
         elif printer == "near_end":
             banners.append(("warn", "打印纸即将用完，请告知工作人员。"))
         if svc.states.get("reader") in ("not_connected", "error"):
-            banners.append(("warn", "读卡器暂不可用，可以手动输入身份证号码。"))
+            # Typing an ID number is for helpers only (screens/cases.py): point citizens at what they can do.
+            banners.append(("warn", "读卡器暂不可用，请用办件编号查询，或呼叫帮办。"))
         self.banners = banners
 
     # ---------------------------------------------------------------- navigation

@@ -37,6 +37,9 @@ class CardService:
         self.poll_interval = poll_interval
         self.state: str = NOT_CONNECTED
         self.last_error: str | None = None
+        # Cards found but not read, counted: the same failure twice has the same text, and each one
+        # must still reach the person at the reader.
+        self.read_failures = 0
         self._reader: IdCardReader | None = None
         self._present = False
         self._misses = 0
@@ -131,6 +134,7 @@ class CardService:
                 # The reader works; this card could not be read. The module wants it re-presented.
                 log.warning("card could not be read: %s", e)
                 self.last_error = str(e)
+                self.read_failures += 1
                 state_events += self._set_state(READY, None)
             except ReaderNotConnected as e:
                 self.last_error = str(e)

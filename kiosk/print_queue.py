@@ -10,8 +10,9 @@ Jobs live in SQLite (WAL, synchronous=FULL) until they are confirmed. Each job m
 - "sending" is committed before the first byte goes out; "written" once every byte, the cut included,
   has been handed to the port; "printed" once the printer's after-status says it is fine.
 - After-status not ready (paper ran out mid-job, cover opened, offline, no answer, unplugged): the job
-  is not confirmed and goes back to "waiting"; it prints again, whole, once the printer is ready. An
-  unanswered (or partly answered) after-status is asked again once first: a late reply is not a failed job.
+  is not confirmed and goes back to "waiting"; it prints again, whole, once the printer is ready.
+  "No answer" means no answer to three queries: one late reply (a busy host, a slow cut) is not a
+  torn ticket, and reprinting on it would give the citizen two.
 - Restart after a crash or a power cut of the kiosk (the at-most-once choice):
   * a job left in "sending" was interrupted mid-write. The cut is the last bytes of every job, so no
     complete ticket came out of it; it was not confirmed, so it is reprinted (from ESC @, which starts
@@ -45,7 +46,8 @@ log = logging.getLogger(__name__)
 STATES = ("ready", "near_end", "out", "cover_open", "offline", "not_connected", "unknown")
 PRINTABLE = ("ready", "near_end")
 MAX_ATTEMPTS = 5
-AFTER_STATUS_RETRY_S = 1.0   # the second chance of an unanswered after-status
+AFTER_STATUS_TRIES = 3       # queries for the after-status before an unanswered printer counts as unknown
+AFTER_STATUS_RETRY_S = 1.0   # budget of each repeated query
 _ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 _SCHEMA = """
@@ -319,21 +321,22 @@ class PrintQueue:
             self._requeue(job_id, attempts + 1)
 
     def _after_status(self, job_id: int, printer: ReceiptPrinter, nbytes: int) -> PrinterStatus | None:
-        """The status that confirms a job. Unanswered (wholly or in part) is not "could not print": the
-        replies may be late behind a loaded host or a printer still cutting, and printing the whole
-        ticket again would give the citizen two tickets with one number. So ask once more, with time
-        to spare, before the job goes back in the queue."""
-        after = None
-        for attempt, budget in ((1, 0.3 + printer.transmit_seconds(nbytes)), (2, AFTER_STATUS_RETRY_S)):
+        """The printer's status once the whole job went out. An unanswered query is asked again: a
+        reply that is only late (a busy host, a printer still cutting) must not print the receipt twice.
+        A printer that answers "not ready" is believed at once (the job was torn: print it again)."""
+        budget = 0.3 + printer.transmit_seconds(nbytes)
+        after: PrinterStatus | None = None
+        for attempt in range(AFTER_STATUS_TRIES):
             try:
                 after = printer.status(budget)
             except PrinterError as e:
-                log.warning("print job %d: no after-status (try %d): %s", job_id, attempt, e)
-                after = None
-                continue
+                log.warning("print job %d: no after-status: %s", job_id, e)
+                return None
             if state_of(after) != "unknown":
-                break
-            log.info("print job %d: after-status not (fully) answered (try %d)", job_id, attempt)
+                return after
+            # No reply, or only part of DLE EOT 1..4 within the budget: we do not know yet.
+            log.info("print job %d: after-status unanswered (try %d); asking again", job_id, attempt + 1)
+            budget = AFTER_STATUS_RETRY_S
         return after
 
     def _requeue(self, job_id: int, attempts: int) -> None:

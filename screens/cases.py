@@ -93,7 +93,7 @@ class CasesScreen(BaseScreen):
         self._anim = None                # the pulse of the card outline (a Clock event)
         self._pulse_t = 0.0
         self._error_ev = None
-        self._seen_error: str | None = None
+        self._seen_failures = 0
 
     def on_kv_post(self, base_widget):
         self.app.bind(lang=self._relang, reader_ok=self._update_start_buttons)
@@ -195,7 +195,7 @@ class CasesScreen(BaseScreen):
             self._pulse_t = 0.0
             self._anim = Clock.schedule_interval(self._pulse, 1 / 20)
         card = getattr(self.app.services, "card", None) if self.app.services else None
-        self._seen_error = getattr(card, "last_error", None)
+        self._seen_failures = getattr(card, "read_failures", 0)
         if self._error_ev is None:
             self._error_ev = Clock.schedule_interval(self._check_read_error, 0.5)
 
@@ -217,17 +217,18 @@ class CasesScreen(BaseScreen):
         return None
 
     def _check_read_error(self, _dt) -> None:
-        # The card service keeps the last read failure in memory (no event for it): a new one while
-        # waiting for a card means the card was there but could not be read.
+        # The card service counts read failures (no event for them): a new one while waiting for a
+        # card means the card was there but could not be read. Counted, not compared by text: the
+        # next citizen's card can fail with the very same words.
         app = self.app
         if app is None:              # the app stopped (tests build many): stop polling
             self._error_ev = None
             return False
         card = getattr(app.services, "card", None) if app.services else None
-        err = getattr(card, "last_error", None)
-        if err is not None and err != self._seen_error and self.app.reader_ok:
+        failures = getattr(card, "read_failures", 0)
+        if failures != self._seen_failures and self.app.reader_ok:
             self._set_note("没有读出身份证信息，请重新放置身份证")
-        self._seen_error = err
+        self._seen_failures = failures
 
     # ------------------------------------------------------------ by card / ID number
 

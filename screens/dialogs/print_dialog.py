@@ -20,6 +20,11 @@ MESSAGES = {
     "waiting": "打印机暂不可用，凭条已保存，恢复后会自动打印。请联系工作人员。",
     "failed": "打印没有成功，请联系工作人员补打。",
 }
+#: Why a job waits, when the printer tells us: the citizen (or a passing helper) can act on it.
+WAITING_BECAUSE = {
+    "out": "打印机缺纸，凭条已保存，装纸后会自动打印。请联系工作人员。",
+    "cover_open": "打印机盖子没有关好，凭条已保存，关好后会自动打印。请联系工作人员。",
+}
 
 
 class PrintDialog(ModalView):
@@ -36,10 +41,29 @@ class PrintDialog(ModalView):
         d = cls(app, job_id)
         d.open()
         app.watch_job(job_id, d._on_job)
+        app.bind(printer_ok=d._on_printer)
+        d._on_printer()
         return d
 
-    def on_status(self, _instance, status: str) -> None:
-        self.message_id = MESSAGES.get(status, MESSAGES["sending"])
+    def _on_printer(self, *_args) -> None:
+        # A job queued while the printer is unavailable hears nothing from the queue until it prints:
+        # say that it waits, not "printing" for as long as the printer is gone.
+        if self.status == "sending" and not self.app.printer_ok:
+            self.status = "waiting"
+        elif self.status == "waiting" and self.app.printer_ok:
+            self.status = "sending"
+        else:
+            self._update_message()
+
+    def on_status(self, _instance, _status: str) -> None:
+        self._update_message()
+
+    def _update_message(self) -> None:
+        msgid = MESSAGES.get(self.status, MESSAGES["sending"])
+        if self.status == "waiting":
+            states = getattr(self.app.services, "states", None) or {}
+            msgid = WAITING_BECAUSE.get(states.get("printer", ""), msgid)
+        self.message_id = msgid
 
     def _on_job(self, _job_id: int, status: str) -> None:
         self.status = status
@@ -57,3 +81,6 @@ class PrintDialog(ModalView):
     def close(self) -> None:
         self.app.unwatch_job(self.job_id)
         self.dismiss()
+
+    def on_dismiss(self) -> None:
+        self.app.unbind(printer_ok=self._on_printer)
