@@ -11,7 +11,7 @@ from datetime import date
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$", re.ASCII)  # ASCII: not Arabic-Indic or full-width digits
 
 
 def normalize_id_number(s: str) -> str:
@@ -54,13 +54,13 @@ def id_prefix_ok(partial: str) -> bool:
         return False
     if "X" in n[:-1] or (n.endswith("X") and len(n) != 18):
         return False
-    return all(c.isdigit() or c == "X" for c in n)
+    return all(c in "0123456789X" for c in n)  # str.isdigit() also takes "²" and "٣"
 
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
 _USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
-_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", re.ASCII)
 
 
 def normalize_uscc(s: str) -> str:
@@ -97,7 +97,7 @@ def is_plausible_case_number(s: str) -> bool:
     return isinstance(s, str) and bool(_CASE_NO.match(normalize_case_number(s)))
 
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 
 
 def is_valid_mobile(s: str) -> bool:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
 from kiosk.api import models as m
@@ -34,6 +35,23 @@ OUTBOX_ROUTES: dict[str, tuple[str, type[BaseModel], type[BaseModel]]] = {
     "help_request": ("/v1/help-requests", m.HelpRequestCreate, m.HelpRequest),
     "heartbeat": ("/v1/terminals/{terminal_id}/heartbeat", m.Heartbeat, m.HeartbeatAck),
 }
+#: Longest Retry-After we wait for; a server asking for more is treated as unavailable right away.
+MAX_RETRY_AFTER_S = 3.0
+
+
+class _Retry(Retry):
+    """urllib3 sleeps for whatever Retry-After says, with no upper bound: a proxy answering 503 with
+    "Retry-After: 86400" would freeze the worker for a day. Give up instead when the wait is too long."""
+
+    def increment(self, method: str | None = None, url: str | None = None, response: Any = None,
+                  error: Exception | None = None, _pool: Any = None, _stacktrace: Any = None) -> Retry:
+        if response is not None and self.respect_retry_after_header:
+            wait = self.get_retry_after(response)
+            if wait is not None and wait > MAX_RETRY_AFTER_S:
+                raise MaxRetryError(_pool, url, ResponseError(f"Retry-After {wait:.0f} s is too long"))
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
 REFERENCE_PATHS = {"services": "/v1/services", "policies": "/v1/policies", "jobs": "/v1/jobs"}
 
 
@@ -83,7 +101,7 @@ class ApiClient:
         self._observers: list[Callable[[ApiError | None], None]] = []
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json",
                    "User-Agent": f"kiosk-terminal/{terminal_id}"}
-        retry = Retry(total=retries, connect=retries, read=retries, status=retries, other=0,
+        retry = _Retry(total=retries, connect=retries, read=retries, status=retries, other=0,
                       backoff_factor=backoff_factor, status_forcelist=(500, 502, 503, 504),
                       allowed_methods=frozenset({"GET"}), raise_on_status=False, respect_retry_after_header=True)
         self._get = self._session(headers, retry, ca_bundle)
@@ -158,7 +176,7 @@ class ApiClient:
         title = ""
         try:
             title = str(resp.json().get("title", ""))[:200]
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):
             pass
         detail = f"{method} {path} -> HTTP {code} {title}".strip()
         if code in (401, 403):
@@ -174,7 +192,7 @@ class ApiClient:
     def _json(self, resp: requests.Response, path: str) -> Any:
         try:
             return resp.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than the parser goes
             err = BadResponse(f"{path}: body is not JSON ({resp.headers.get('content-type', '?')}, "
                               f"{len(resp.content)} bytes)", resp.status_code)
             self.last_error = err

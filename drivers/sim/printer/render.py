@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from barcode.errors import BarcodeError
 from PIL import Image
 
 from drivers.printer.canvas import Canvas
@@ -76,8 +77,13 @@ class JobRenderer:
             data = args["data"].decode("ascii", "replace")
             if args["m"] == 73 and data[:2] in ("{A", "{B", "{C"):
                 data = data[2:]  # CODE128 code-set prefix is not printed
-            self.canvas.barcode(data, module=self.bc_width, height=self.bc_height, hri=self.hri in (2, 3),
-                                align=self.align)
+            try:
+                self.canvas.barcode(data, module=self.bc_width, height=self.bc_height, hri=self.hri in (2, 3),
+                                    align=self.align)
+            except (BarcodeError, ValueError, IndexError):
+                # Empty or non-ASCII data: a real printer prints no barcode; the sim must not die of it.
+                self.lines.append(f"[BARCODE? {data}]")
+                return
             self.lines.append(f"[BARCODE {data}]")
         elif name == "raster":
             self._flush_line(force=False)
