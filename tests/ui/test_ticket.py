@@ -126,7 +126,12 @@ def test_network_down_then_retry_gives_one_number(demo_app, open_now):
     assert scr.stage == "confirm"
     assert scr.ids.message.text == "网络异常，没有取到号，请稍后再试"
     shoot_all(demo_app, "network-down")
+    # The failed request itself marks the API down: no second try into a dead network...
+    wait_until(lambda: not demo_app.api_ok, 5, "the API state to follow the failure")
+    assert scr.ids.take_button.disabled
     faults.reset()
+    # ...and the button comes back by itself once the API answers again (the health check while down).
+    wait_until(lambda: demo_app.api_ok, 10, "the API back")
     tap(scr.ids.take_button)                # retry with the same key
     wait_until(lambda: scr.stage == "ticket" and not scr.ids.stages.transition.is_active, 15, "ticket")
     assert scr.idempotency_key == key
