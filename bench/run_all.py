@@ -29,7 +29,8 @@ BENCHES = [
     ("api", ["api.py"], ["api.py", "-n", "100"], "case lookup p50/p95 over loopback vs /v1/health"),
     ("frames", ["frames.py", "--latency", "2", "--idle", "3"], ["frames.py", "--latency", "2", "--idle", "2"],
      "UI frame gaps while the demo API answers in 2 s vs the same screen idle (target max gap <= 50 ms)"),
-    ("soak", ["soak.py", "--sessions", "1000"], ["soak.py", "--sessions", "40", "--warmup", "10", "--every", "10"],
+    ("soak", ["soak.py", "--sessions", "1000", "--warmup", "100", "--size", "960x540"],
+     ["soak.py", "--sessions", "60", "--warmup", "40", "--every", "20", "--size", "480x270"],
      "scripted citizen sessions in one process: RSS growth, fds, threads"),
 ]
 
@@ -83,6 +84,9 @@ def main() -> int:
              f"{' of ' + ', '.join(sorted(only)) + ' (other sections kept from the run before)' if only else ''}. Each figure's baseline was measured in the same run.\n"]
     for name, what, out, took in rows:
         lines.append(f"## {name}\n\n{what} ({took:.0f} s)\n\n```\n{out}\n```\n")
+    longer = HERE / "soak-long.txt"
+    if longer.exists():
+        lines.append(f"## soak (longer run, kept in {longer.name})\n\n```\n{longer.read_text(encoding='utf-8').strip()}\n```\n")
     (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {HERE / 'RESULTS.md'}")
     return 0
