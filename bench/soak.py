@@ -221,6 +221,15 @@ def main() -> int:
           f"at end {last[1]:.1f} MB")
     print(f"growth after warm-up: {per_100:+.2f} MB per 100 sessions ({per_100 * 10:+.1f} MB per 1,000; "
           f"target <= 5)")
+    if len(samples) >= 3:
+        # RSS moves by a few MB either way (malloc arenas, GL buffers): a fit over every checkpoint says
+        # more than the two ends.
+        xs, ys = [s[0] for s in samples], [s[1] for s in samples]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / max(
+            1e-9, sum((x - mx) ** 2 for x in xs))
+        print(f"least-squares over {len(samples)} checkpoints: {slope * 100:+.2f} MB per 100 sessions "
+              f"({slope * 1000:+.1f} MB per 1,000); RSS range after warm-up {min(ys):.1f}-{max(ys):.1f} MB")
     print(f"fds {first[2]} -> {last[2]}, threads {first[3]} -> {last[3]}")
     for s in samples:
         print(f"  after {s[0]:5d}: RSS {s[1]:.1f} MB, fds {s[2]}, threads {s[3]}")
