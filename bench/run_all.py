@@ -30,7 +30,7 @@ BENCHES = [
     ("frames", ["frames.py", "--latency", "2", "--idle", "3"], ["frames.py", "--latency", "2", "--idle", "2"],
      "UI frame gaps while the demo API answers in 2 s vs the same screen idle (target max gap <= 50 ms)"),
     ("soak", ["soak.py", "--sessions", "1000", "--warmup", "100", "--size", "960x540"],
-     ["soak.py", "--sessions", "60", "--warmup", "40", "--every", "20", "--size", "480x270"],
+     ["soak.py", "--sessions", "80", "--warmup", "100", "--every", "20", "--size", "480x270"],
      "scripted citizen sessions in one process: RSS growth, fds, threads"),
 ]
 
