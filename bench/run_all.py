@@ -3,7 +3,7 @@
 Each benchmark measures its own baseline in the same run and prints its figures; this collects what
 they print. Not part of the test suite.
 
-    python bench/run_all.py [--quick]
+    xvfb-run -a -s "-screen 0 1920x1080x24" python bench/run_all.py [--quick] [--only frames,soak]
 """
 
 from __future__ import annotations
@@ -27,17 +27,44 @@ BENCHES = [
     ("printer", ["printer.py"], ["printer.py"],
      "bytes and serial seconds per receipt at 9600/115200, native vs image QR (ticket <= 1 KB)"),
     ("api", ["api.py"], ["api.py", "-n", "100"], "case lookup p50/p95 over loopback vs /v1/health"),
-    ("soak", ["soak.py", "--sessions", "1000"], ["soak.py", "--sessions", "30", "--warmup", "5"],
+    ("frames", ["frames.py", "--latency", "2", "--idle", "3"], ["frames.py", "--latency", "2", "--idle", "2"],
+     "UI frame gaps while the demo API answers in 2 s vs the same screen idle (target max gap <= 50 ms)"),
+    ("soak", ["soak.py", "--sessions", "1000", "--warmup", "100", "--size", "960x540"],
+     ["soak.py", "--sessions", "80", "--warmup", "100", "--every", "20", "--size", "480x270"],
      "scripted citizen sessions in one process: RSS growth, fds, threads"),
 ]
+
+
+def read_sections(path: Path) -> dict[str, tuple[str, str, str, float]]:
+    """The sections of an earlier RESULTS.md, so a partial run keeps the figures it did not redo."""
+    out: dict[str, tuple[str, str, str, float]] = {}
+    if not path.exists():
+        return out
+    for part in path.read_text(encoding="utf-8").split("\n## ")[1:]:
+        name, _, rest = part.partition("\n\n")
+        head, _, body = rest.partition("\n\n```\n")
+        what, _, took = head.rpartition(" (")
+        try:
+            seconds = float(took.rstrip(" s)"))
+        except ValueError:
+            seconds = 0.0
+        out[name.strip()] = (name.strip(), what, body.rsplit("\n```", 1)[0], seconds)
+    return out
 
 
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
+    p.add_argument("--only", default="", help="comma-separated names; the others keep their last section")
     args = p.parse_args()
+    only = {n for n in args.only.split(",") if n}
+    previous = read_sections(HERE / "RESULTS.md") if only else {}
     rows = []
     for name, full, quick, what in BENCHES:
+        if only and name not in only:
+            if name in previous:
+                rows.append(previous[name])
+            continue
         script = HERE / (quick if args.quick else full)[0]
         if not script.exists():
             rows.append((name, what, "not available in this checkout", 0.0))
@@ -53,9 +80,13 @@ def main() -> int:
         print(f"== {name} ({took:.0f} s)\n{out}\n", flush=True)
     lines = ["# Benchmark results\n",
              f"{datetime.now():%Y-%m-%d %H:%M}, {platform.node()}, Python {platform.python_version()}, "
-             f"{'quick' if args.quick else 'full'} run. Each figure's baseline was measured in the same run.\n"]
+             f"{'quick' if args.quick else 'full'} run"
+             f"{' of ' + ', '.join(sorted(only)) + ' (other sections kept from the run before)' if only else ''}. Each figure's baseline was measured in the same run.\n"]
     for name, what, out, took in rows:
         lines.append(f"## {name}\n\n{what} ({took:.0f} s)\n\n```\n{out}\n```\n")
+    longer = HERE / "soak-long.txt"
+    if longer.exists():
+        lines.append(f"## soak (longer run, kept in {longer.name})\n\n```\n{longer.read_text(encoding='utf-8').strip()}\n```\n")
     (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {HERE / 'RESULTS.md'}")
     return 0

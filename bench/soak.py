@@ -1,18 +1,25 @@
-"""Soak: scripted citizen sessions through every screen in one process (the real app in demo mode,
-simulators, demo API). Reports RSS at start and end, growth per 100 sessions after warm-up, open file
-descriptors and threads. Targets: <= 5 MB growth per 1,000 sessions, no fd or thread leak.
-Prints figures; asserts nothing.
+"""Soak: scripted citizen sessions through every flow in one process (the real app in demo mode,
+simulators, demo API). Each session: an enterprise lookup, a case list by ID number and one case's
+detail, the service guide (catalogue load, a category, an item), every other citizen screen, and 首页
+(session end); every 10th session a card read or removal, every 25th a printed receipt.
 
-    xvfb-run -a python bench/soak.py [--sessions 1000]
+Reports RSS at start and end, growth per 100 sessions after warm-up, open file descriptors, threads,
+and the object types (gc) that grew most between the first and last checkpoint; with --trace, the
+source lines (tracemalloc) whose allocations grew most. Target: <= 5 MB per 1,000 sessions after
+warm-up, no fd or thread leak. Prints figures; asserts nothing.
+
+    xvfb-run -a python bench/soak.py [--sessions 1000] [--warmup 50] [--every 100] [--trace]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,17 +30,90 @@ os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-soak-"))
 
-CITIZEN_SCREENS_SKIP = {"home", "pin", "staff", "diagnostics", "evaluation"}
+# Screens the scripted session visits on its own (or never: staff-only, or needing a finished case).
+VISITED_BY_FLOW = {"home", "pin", "staff", "diagnostics", "evaluation", "enterprise", "cases", "guide"}
+JIANGUO = "92370102MA3C8K1N6E"          # an enterprise in the demo data
+
+
+def type_counts() -> Counter:
+    gc.collect()
+    return Counter(type(o).__qualname__ for o in gc.get_objects())
+
+
+def kivy_cache_counts() -> dict[str, int]:
+    from kivy.cache import Cache
+
+    return {cat: len(objs) for cat, objs in Cache._objects.items()}
+
+
+class Session:
+    """One citizen, driven through the screens' own entry points (what the keypads and buttons call)."""
+
+    def __init__(self, app, id_number: str) -> None:
+        self.app, self.id_number = app, id_number
+
+    def wait(self, pred, what: str, timeout: float = 15.0) -> None:
+        from kivyhelp import wait_until
+
+        wait_until(pred, timeout, what)
+
+    def enterprise(self) -> None:
+        app = self.app
+        app.go("enterprise")
+        scr = app.screen("enterprise")
+        scr.typed(JIANGUO)                           # 18th character typed: the lookup starts
+        self.wait(lambda: scr.stage == "result", "enterprise card")
+
+    def cases(self) -> None:
+        app = self.app
+        app.go("cases")
+        scr = app.screen("cases")
+        scr.open_manual_id()
+        scr.typed_id(self.id_number)
+        self.wait(lambda: scr.stage == "list", "case list")
+        if scr._cases:
+            scr.open_case(scr._cases[0], True)
+            self.wait(lambda: scr.stage == "detail", "case detail")
+
+    def guide(self) -> None:
+        from kivyhelp import advance_frames
+
+        app = self.app
+        app.go("guide")
+        scr = app.screen("guide")
+        self.wait(lambda: scr.state == "categories", "catalogue")
+        cats = scr.categories()
+        if cats:
+            scr.open_category(cats[0][0])
+            advance_frames(2)
+            items = [i for i in scr._items if i.category == cats[0][0]]
+            if items:
+                scr.open_item(items[0])
+                advance_frames(2)
+
+    def others(self, names: list[str]) -> None:
+        from kivyhelp import advance_frames
+
+        for name in names:
+            self.app.go(name)
+            advance_frames(1)
 
 
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--sessions", type=int, default=1000)
     p.add_argument("--warmup", type=int, default=50)
+    p.add_argument("--every", type=int, default=100, help="checkpoint every N sessions")
+    p.add_argument("--trace", action="store_true", help="tracemalloc diff by source line (slower)")
+    p.add_argument("--top", type=int, default=12)
+    p.add_argument("--size", default="1920x1080", help="window size; smaller draws faster on software GL")
     args = p.parse_args()
 
     from kivy.config import Config as KivyConfig
 
+    width, height = args.size.split("x")
+    KivyConfig.set("graphics", "width", width)
+    KivyConfig.set("graphics", "height", height)
     KivyConfig.set("graphics", "maxfps", "0")
     for key, _ in KivyConfig.items("input"):
         KivyConfig.remove_option("input", key)
@@ -42,51 +122,132 @@ def main() -> int:
 
     from kiosk.cli import register_font
     from kiosk.config import Config
+    from kiosk.demo import demo_cards
     from kiosk.receipts import templates
     from kiosk.services import Services
     from screens import SCREENS
 
     register_font()
+    proc = psutil.Process()
+    rss0 = proc.memory_info().rss / 2**20
     services = Services(Config.demo(tempfile.mkdtemp(prefix="kiosk-soak-")))
     app = make_app(services.cfg, services)
-    wait_until(lambda: services.ready.is_set() and app.printer_ok, 30, "services")
-    proc = psutil.Process()
-    names = [n for n in SCREENS if n not in CITIZEN_SCREENS_SKIP]
-    samples = []
+    from kivy.core.window import Window
+
+    Window.size = (int(width), int(height))             # make_app sets 1920x1080
+    wait_until(lambda: services.ready.is_set() and app.printer_ok and app.api_ok, 30, "services")
+    rss_ready = proc.memory_info().rss / 2**20
+    ids = [c.id_number for c in demo_cards()]
+    others = [n for n in SCREENS if n not in VISITED_BY_FLOW]
+
+    if args.trace:
+        import tracemalloc
+
+        tracemalloc.start(8)
+    samples: list[tuple[int, float, int, int, float]] = []
+    first_types: Counter | None = None
+    first_cache: dict[str, int] = {}
+    first_snap = None
     started = time.perf_counter()
-    for i in range(args.sessions + args.warmup):
-        for name in names:
-            app.go(name)
-            advance_frames(2)
+
+    prev: dict[str, Counter] = {}
+
+    def checkpoint(done: int) -> None:
+        nonlocal first_types, first_cache, first_snap
+        now_types = type_counts()
+        if prev:
+            d = [(t, n - prev["t"].get(t, 0)) for t, n in now_types.items()]
+            d = [x for x in sorted(d, key=lambda x: -x[1]) if x[1] > 0][:8]
+            print("    grew since last: " + ", ".join(f"{t} {n:+d}" for t, n in d), file=sys.__stderr__, flush=True)
+        prev["t"] = now_types
+        samples.append((done, proc.memory_info().rss / 2**20, proc.num_fds(), proc.num_threads(),
+                        time.perf_counter() - started))
+        s = samples[-1]
+        print(f"  after {s[0]:5d}: RSS {s[1]:.1f} MB, fds {s[2]}, threads {s[3]}, {s[4]:.0f} s",
+              file=sys.__stderr__, flush=True)
+        if first_types is None:
+            first_types, first_cache = type_counts(), kivy_cache_counts()
+            if args.trace:
+                import tracemalloc
+
+                first_snap = tracemalloc.take_snapshot()
+
+    total = args.sessions + args.warmup
+    for i in range(total):
+        sess = Session(app, ids[i % len(ids)])
+        sess.enterprise()
+        sess.cases()
+        sess.guide()
+        sess.others(others)
         if i % 10 == 0:
             app.demo_toggle_card()                      # a card read (and the next time, removal)
         if i % 25 == 0:
-            app.print_receipt(templates.test_page(terminal_id="SOAK", version="0"), "test", "soak")
-            advance_frames(2)
             from kivy.core.window import Window
 
             from screens.dialogs.print_dialog import PrintDialog
 
+            app.print_receipt(templates.test_page(terminal_id="SOAK", version="0"), "test", "soak")
+            advance_frames(2)
             for w in list(Window.children):
                 if isinstance(w, PrintDialog):
                     w.close()
         app.end_session("soak")
         advance_frames(2)
-        if i == args.warmup or (i > args.warmup and (i - args.warmup) % 100 == 0):
-            samples.append((i - args.warmup, proc.memory_info().rss / 2**20, proc.num_fds(), proc.num_threads()))
-    if samples[-1][0] != args.sessions:
-        samples.append((args.sessions, proc.memory_info().rss / 2**20, proc.num_fds(), proc.num_threads()))
+        done = i + 1 - args.warmup
+        if done == 0 or (done > 0 and (done % args.every == 0 or done == args.sessions)):
+            checkpoint(done)
     took = time.perf_counter() - started
+    last_types, last_cache = type_counts(), kivy_cache_counts()
+    growth_lines = []
+    if args.trace and first_snap is not None:
+        import tracemalloc
+
+        snap = tracemalloc.take_snapshot()
+        filt = [tracemalloc.Filter(False, tracemalloc.__file__)]
+        stats = snap.filter_traces(filt).compare_to(first_snap.filter_traces(filt), "lineno")
+        for st in stats[:args.top]:
+            growth_lines.append(f"  {st.size_diff / 1024:+9.1f} KiB {st.count_diff:+7d} blocks  "
+                                f"{st.traceback[0].filename.replace(str(ROOT) + '/', '')}:{st.traceback[0].lineno}")
+    api_server = getattr(services.demo, "api_server", None)
+    kept = {k: len(v) for k, v in api_server.state.records.items() if v} if api_server is not None else {}
+    sim = getattr(services.demo, "printer_sim", None)
     stop_app(app)
+
     first, last = samples[0], samples[-1]
-    per_100 = (last[1] - first[1]) / max(1, (last[0] - first[0]) / 100)
-    print(f"{args.sessions} sessions through {len(names)} screens in {took:.0f} s "
-          f"({took / (args.sessions + args.warmup) * 1000:.0f} ms each)")
-    print(f"RSS after warm-up {first[1]:.1f} MB, at end {last[1]:.1f} MB: {per_100:+.2f} MB per 100 sessions "
-          f"({per_100 * 10:+.1f} MB per 1,000; target <= 5)")
+    per_100 = (last[1] - first[1]) / max(1e-9, (last[0] - first[0]) / 100)
+    print(f"{args.sessions} sessions (+{args.warmup} warm-up) through {len(others) + 3} screens in {took:.0f} s "
+          f"({took / total * 1000:.0f} ms each){', tracemalloc on' if args.trace else ''}")
+    print(f"RSS at start {rss0:.1f} MB, services up {rss_ready:.1f} MB, after warm-up {first[1]:.1f} MB, "
+          f"at end {last[1]:.1f} MB")
+    print(f"growth after warm-up: {per_100:+.2f} MB per 100 sessions ({per_100 * 10:+.1f} MB per 1,000; "
+          f"target <= 5)")
+    if len(samples) >= 3:
+        # RSS moves by a few MB either way (malloc arenas, GL buffers): a fit over every checkpoint says
+        # more than the two ends.
+        xs, ys = [s[0] for s in samples], [s[1] for s in samples]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / max(
+            1e-9, sum((x - mx) ** 2 for x in xs))
+        print(f"least-squares over {len(samples)} checkpoints: {slope * 100:+.2f} MB per 100 sessions "
+              f"({slope * 1000:+.1f} MB per 1,000); RSS range after warm-up {min(ys):.1f}-{max(ys):.1f} MB")
     print(f"fds {first[2]} -> {last[2]}, threads {first[3]} -> {last[3]}")
     for s in samples:
         print(f"  after {s[0]:5d}: RSS {s[1]:.1f} MB, fds {s[2]}, threads {s[3]}")
+    assert first_types is not None
+    grew = [(t, last_types[t] - first_types.get(t, 0)) for t in last_types]
+    grew = [g for g in sorted(grew, key=lambda g: -g[1]) if g[1] > 0][:args.top]
+    print("object types grown after warm-up (gc): "
+          + (", ".join(f"{t} {d:+d}" for t, d in grew) if grew else "none"))
+    print("kept by design, not the kiosk's: the demo central API's stored records (HelpRequest and its "
+          "pydantic fields set, one per session: 求助 visits) "
+          + ", ".join(f"{k} {n}" for k, n in kept.items())
+          + (f"; the printer simulator's job log {len(sim.jobs)}" if sim is not None else ""))
+    cache = {c: (first_cache.get(c, 0), n) for c, n in last_cache.items() if n != first_cache.get(c, 0)}
+    print("Kivy Cache entries changed: "
+          + (", ".join(f"{c} {a}->{b}" for c, (a, b) in cache.items()) if cache else "none"))
+    if growth_lines:
+        print("allocations grown after warm-up (tracemalloc, by line):")
+        print("\n".join(growth_lines))
     return 0
 
 

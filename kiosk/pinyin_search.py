@@ -15,11 +15,15 @@ query, then those that contain it. An empty query finds nothing: the screen show
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin, pinyin
+# pypinyin's phrase dictionary costs about 44 MB of RSS. Matching here does not need it: every reading
+# of every character is tried (heteronym=True), and a phrase's reading is one of them.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+from pypinyin import Style, lazy_pinyin, pinyin  # noqa: E402
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,8 @@ Online links point at a placeholder host: the real portal addresses are the depl
 
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
-
 from kiosk.api.models import Material, MaterialForm, ServiceItem
+from kiosk.demo_api.seed_initials import SEED_INITIALS
 
 _FORMS = {"原": MaterialForm.ORIGINAL, "复": MaterialForm.COPY, "原复": MaterialForm.ORIGINAL_AND_COPY,
           "电": MaterialForm.ELECTRONIC}
@@ -198,6 +197,10 @@ def _material(spec: str) -> Material:
 
 def initials(name: str) -> str:
     """Pinyin initials for the guide's search keypad: 个体工商户设立登记 -> GTGSHSLDJ."""
+    if name in SEED_INITIALS:
+        return SEED_INITIALS[name]
+    from pypinyin import Style, lazy_pinyin  # only for a name not in the table
+
     letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
     return "".join(c for c in "".join(letters).upper() if c.isalnum() and c.isascii())
 
