@@ -362,6 +362,7 @@ class KioskApp(App):
 
     def end_session(self, reason: str) -> None:
         self._close_countdown()
+        self._close_dialogs()
         if self.staff_mode == "":
             self.set_language(self.cfg.ui.language)
             self.set_elder(self.cfg.ui.elder_mode)
@@ -370,6 +371,16 @@ class KioskApp(App):
         self.session.end(reason)
         self._history.clear()
         self._show("home", {})
+
+    def _close_dialogs(self) -> None:
+        """Dialogs left open (a print preview, an error) belong to the person who is gone; the next
+        one must not see them. A print job they were following keeps printing."""
+        from kivy.core.window import Window
+        from kivy.uix.modalview import ModalView
+
+        for w in list(Window.children):
+            if isinstance(w, ModalView):
+                w.dismiss(animation=False)
 
     def call_helper(self) -> None:
         from screens import SCREENS

@@ -48,6 +48,7 @@ class Services:
         self._listeners: list[Callable[[str, Any], None]] = []
         self._post: Callable[[Callable[[], None]], None] = lambda fn: fn()
         self._stop = threading.Event()
+        self._health_wake = threading.Event()
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()
         self.started_at = time.monotonic()
@@ -154,11 +155,16 @@ class Services:
                 self.outbox.retry_now()
         elif isinstance(error, Unavailable):
             self._set_state("api", "down", getattr(error, "detail", None) or str(error))
+            if was == "ok":
+                self._health_wake.set()        # check again in seconds, not at the end of a 15 s wait
 
     def _health_loop(self) -> None:
-        while not self._stop.wait(HEALTH_INTERVAL if self.states.get("api") == "ok"
-                                  else min(HEALTH_RETRY, HEALTH_INTERVAL)):
-            if self.api is not None:
+        while not self._stop.is_set():
+            interval = HEALTH_INTERVAL if self.states.get("api") == "ok" else min(HEALTH_RETRY, HEALTH_INTERVAL)
+            if self._health_wake.wait(interval):
+                self._health_wake.clear()      # the state changed: wait again, at the new pace
+                continue
+            if self.api is not None and not self._stop.is_set():
                 self._check_api()
 
     def _start_heartbeat(self, data: Path) -> None:
@@ -258,6 +264,7 @@ class Services:
 
     def stop(self) -> None:
         self._stop.set()
+        self._health_wake.set()
         if self.watchdog is not None:
             self.watchdog.stopping()
         for part in (self.heartbeat, self.card, self.printq, self.outbox):

@@ -72,3 +72,18 @@ def test_a_failed_lookup_marks_the_api_down_at_once_and_a_success_brings_it_back
     server.faults.reset()
     services.api.policies()
     assert services.states["api"] == "ok"
+
+
+def test_the_api_coming_back_is_noticed_within_seconds(services):
+    """Marked down by a failed request in the middle of a 15 s health wait, the API is checked again
+    at the faster pace while down, so the citizen's functions come back soon after the API does."""
+    from kiosk.api.errors import Unavailable
+
+    assert services_module.HEALTH_RETRY < services_module.HEALTH_INTERVAL
+    server = services.demo.api_server
+    server.faults.error_rate = 1.0
+    with pytest.raises(Unavailable):
+        services.api.policies()
+    assert services.states["api"] == "down"
+    server.faults.reset()
+    wait(lambda: services.states["api"] == "ok", services_module.HEALTH_RETRY + 4)

@@ -82,6 +82,7 @@ def test_idle_countdown_then_wipe(tmp_path):
         app.session.manual_id_number = "370101190102039973"
         app.session.data["cases"] = ["secret"]
         app.session.touch()
+        app.show_error("一条只给这位市民看的提示")      # a dialog left open by the person who walked away
         app._restart_idle()
         wait_until(lambda: app.countdown is not None, 3, "countdown")
         assert app.countdown.remaining == 20
@@ -92,6 +93,11 @@ def test_idle_countdown_then_wipe(tmp_path):
         assert not app.session.active
         assert app.lang == "zh_CN"           # next citizen starts with the defaults
         assert app.sm.current == "home"
+        from kivy.core.window import Window
+        from kivy.uix.modalview import ModalView
+
+        run_for(0.1)
+        assert not [w for w in Window.children if isinstance(w, ModalView)], "a dialog outlived the session"
     finally:
         stop_app(app)
 
