@@ -144,7 +144,7 @@ class Services:
     def _on_api_traffic(self, error) -> None:
         """Every request tells the API state, so a citizen's failed lookup shows on the banner and
         the technician's screen at once, not at the next health check."""
-        from kiosk.api.errors import Unavailable
+        from kiosk.api.errors import BadResponse, Unavailable
 
         was = self.states.get("api")
         if error is None:
@@ -153,7 +153,7 @@ class Services:
                 # Back after an outage: what waited in the outbox goes now, not after its backoff
                 # (up to a minute per record once an outage has lasted a while).
                 self.outbox.retry_now()
-        elif isinstance(error, Unavailable):
+        elif isinstance(error, (Unavailable, BadResponse)):      # not 404/422: those are answers
             self._set_state("api", "down", getattr(error, "detail", None) or str(error))
             if was == "ok":
                 self._health_wake.set()        # check again in seconds, not at the end of a 15 s wait

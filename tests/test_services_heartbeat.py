@@ -53,7 +53,7 @@ def test_heartbeats_queued_while_offline_arrive_after(services):
 
 def test_a_failed_lookup_marks_the_api_down_at_once_and_a_success_brings_it_back(services, monkeypatch):
     """The banner and the technician's screen follow real traffic, not only the 15 s health check."""
-    from kiosk.api.errors import NotFound, Unavailable
+    from kiosk.api.errors import BadResponse, NotFound, Unavailable
     from kiosk.demo_api.seed import ENTERPRISES, make_uscc
 
     unknown = make_uscc("91", "370102", "MA3C8F99")          # well-formed, no such enterprise
@@ -72,6 +72,11 @@ def test_a_failed_lookup_marks_the_api_down_at_once_and_a_success_brings_it_back
     server.faults.reset()
     services.api.policies()
     assert services.states["api"] == "ok"
+    server.faults.wrong_shape = True          # answered, but not as the contract says: not usable
+    with pytest.raises(BadResponse):
+        services.api.policies()
+    assert services.states["api"] == "down" and "not a list of Policy" in services.details["api"]
+    server.faults.reset()
 
 
 def test_the_api_coming_back_is_noticed_within_seconds(services):

@@ -119,8 +119,9 @@ class ApiClient:
         return s
 
     def observe(self, callback: Callable[[ApiError | None], None]) -> None:
-        """callback(None) after every answered request, callback(error) after every failed one, on
-        the calling thread: the terminal's API state follows real traffic, not only the health loop."""
+        """callback(None) after every request answered as the contract says, callback(error) after every
+        failed one (transport, status or shape), on the calling thread: the terminal's API state
+        follows real traffic, not only the health loop."""
         self._observers.append(callback)
 
     def _tell(self, error: ApiError | None) -> None:
@@ -165,7 +166,6 @@ class ApiClient:
             raise
         self.last_latency_ms = (time.perf_counter() - started) * 1000
         self.last_error = None
-        self._tell(None)
         return resp
 
     @staticmethod
@@ -196,27 +196,34 @@ class ApiClient:
             err = BadResponse(f"{path}: body is not JSON ({resp.headers.get('content-type', '?')}, "
                               f"{len(resp.content)} bytes)", resp.status_code)
             self.last_error = err
+            self._tell(err)
             raise err from None
 
     def _parse(self, resp: requests.Response, path: str, model: type[T]) -> T:
         data = self._json(resp, path)
         try:
-            return model.model_validate(data)
+            value = model.model_validate(data)
         except ValidationError as e:
             err = BadResponse(f"{path}: answer does not match {model.__name__}: {e.error_count()} errors",
                               resp.status_code)
             self.last_error = err
+            self._tell(err)
             raise err from None
+        self._tell(None)     # answered with what the contract says: only now is the API "up"
+        return value
 
     def _parse_list(self, resp: requests.Response, path: str, model: type[T]) -> list[T]:
         data = self._json(resp, path)
         try:
-            return TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
+            value = TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
         except ValidationError as e:
             err = BadResponse(f"{path}: answer is not a list of {model.__name__}: {e.error_count()} errors",
                               resp.status_code)
             self.last_error = err
+            self._tell(err)
             raise err from None
+        self._tell(None)
+        return value
 
     def _get_one(self, path: str, model: type[T], params: dict[str, str] | None = None) -> T:
         return self._parse(self._request("GET", path, params=params), path, model)
@@ -268,6 +275,7 @@ class ApiClient:
         path = REFERENCE_PATHS[name]
         resp = self._request("GET", path, headers={"If-None-Match": etag} if etag else None)
         if resp.status_code == 304:
+            self._tell(None)
             return Conditional(True, None, resp.headers.get("ETag", etag))
         model = {"services": m.ServiceItem, "policies": m.Policy, "jobs": m.JobPost}[name]
         items = self._parse_list(resp, path, model)

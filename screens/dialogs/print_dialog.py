@@ -83,4 +83,6 @@ class PrintDialog(ModalView):
         self.dismiss()
 
     def on_dismiss(self) -> None:
+        # However it was closed (its button, or the session ending): drop the app's references to it.
+        self.app.unwatch_job(self.job_id)
         self.app.unbind(printer_ok=self._on_printer)

@@ -1,0 +1,86 @@
+"""Which Kivy bindings grow per citizen session: counts the observers of every property and event of
+every live EventDispatcher before and after N scripted sessions (bench/soak.py's script), and prints
+the biggest growth. A tool for finding leaks, not a benchmark figure."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "ui"), str(ROOT / "bench")]
+import conftest  # noqa: E402,F401  (Kivy's environment, as in the tests)
+
+
+def observer_counts() -> Counter:
+    from kivy.event import EventDispatcher
+
+    counts: Counter = Counter()
+    for obj in gc.get_objects():
+        if not isinstance(obj, EventDispatcher):
+            continue
+        try:
+            names = list(obj.properties()) + list(obj.events())
+        except Exception:
+            continue
+        for name in names:
+            try:
+                n = len(obj.get_property_observers(name, args=True))
+            except Exception:
+                continue
+            if n:
+                counts[(type(obj).__name__, name)] += n
+    return counts
+
+
+def main(sessions: int = 20) -> None:
+    from kivy.config import Config as KivyConfig
+
+    KivyConfig.set("graphics", "maxfps", "0")
+    for key, _ in KivyConfig.items("input"):
+        KivyConfig.remove_option("input", key)
+    from kivyhelp import advance_frames, make_app, stop_app, wait_until
+    from soak import VISITED_BY_FLOW, Session
+
+    from kiosk.cli import register_font
+    from kiosk.config import Config
+    from kiosk.demo import demo_cards
+    from kiosk.services import Services
+    from screens import SCREENS
+
+    register_font()
+    services = Services(Config.demo(tempfile.mkdtemp(prefix="kiosk-obs-")))
+    app = make_app(services.cfg, services)
+    wait_until(lambda: services.ready.is_set() and app.printer_ok and app.api_ok, 30, "services")
+    ids = [c.id_number for c in demo_cards()]
+    others = [n for n in SCREENS if n not in VISITED_BY_FLOW]
+
+    def run(n: int) -> None:
+        for i in range(n):
+            s = Session(app, ids[i % len(ids)])
+            s.enterprise()
+            s.cases()
+            s.guide()
+            s.others(others)
+            app.end_session("probe")
+            advance_frames(2)
+
+    run(5)
+    gc.collect()
+    before = observer_counts()
+    run(sessions)
+    gc.collect()
+    after = observer_counts()
+    grown = sorted(((k, after[k] - before.get(k, 0)) for k in after), key=lambda x: -x[1])
+    print(f"observer growth over {sessions} sessions (per session):")
+    for (cls, name), d in grown[:25]:
+        if d > 0:
+            print(f"  {cls}.{name}: +{d} ({d / sessions:.1f})")
+    stop_app(app)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)
