@@ -20,8 +20,10 @@ def observer_counts() -> Counter:
 
     counts: Counter = Counter()
     for obj in gc.get_objects():
-        if not isinstance(obj, EventDispatcher):
+        # weakref proxies pass isinstance() for their target's class: count each widget once
+        if not isinstance(obj, EventDispatcher) or type(obj).__name__ in ("WeakProxy", "ProxyType"):
             continue
+        counts[(type(obj).__name__, "(instances)")] += 1
         try:
             names = list(obj.properties()) + list(obj.events())
         except Exception:
@@ -70,15 +72,38 @@ def main(sessions: int = 20) -> None:
 
     run(5)
     gc.collect()
+    first = observer_counts()
+    run(sessions)
+    gc.collect()
     before = observer_counts()
+    # Two windows: a one-off step (a screen's first visit) shows in the first only, a leak in both.
+    print(f"first window: {sum(before.values()) - sum(first.values()):+d} observers and instances")
     run(sessions)
     gc.collect()
     after = observer_counts()
+    print(f"second window: {sum(after.values()) - sum(before.values()):+d} observers and instances")
     grown = sorted(((k, after[k] - before.get(k, 0)) for k in after), key=lambda x: -x[1])
     print(f"observer growth over {sessions} sessions (per session):")
     for (cls, name), d in grown[:25]:
         if d > 0:
             print(f"  {cls}.{name}: +{d} ({d / sessions:.1f})")
+    print("live instances that grew:")
+    for (cls, name), d in grown:
+        if name == "(instances)" and d > 0:
+            print(f"  {cls}: +{d} ({d / sessions:.1f})")
+    worst = grown[0][0] if grown else None
+    if worst is not None:
+        cls, name = worst
+        from kivy.event import EventDispatcher
+
+        objs = [o for o in gc.get_objects() if isinstance(o, EventDispatcher)
+                and type(o).__name__ == cls and name in o.properties()]
+        top = max(objs, key=lambda o: len(o.get_property_observers(name, args=True)))
+        kinds = Counter(repr(getattr(cb[0], "__qualname__", cb[0]))[:90]
+                        for cb in top.get_property_observers(name, args=True))
+        print(f"callbacks on the {cls}.{name} with the most ({len(top.get_property_observers(name))}):")
+        for k, n in kinds.most_common(6):
+            print(f"  {n:5d}  {k}")
     stop_app(app)
 
 

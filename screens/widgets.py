@@ -21,6 +21,7 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 
@@ -65,6 +66,16 @@ class KTextInput(TextInput):
         if not self.multiline:
             substring = substring.replace("\n", " ")
         return super().insert_text(substring[:room], from_undo=from_undo)
+
+
+class KScrollView(ScrollView):
+    """ScrollView without Kivy 2.3's binding leak: every scroll update binds bar_color again and the
+    fade-out 0.5 s later unbinds it once, so each update inside that half second left one more
+    observer behind (about ten per citizen session, for weeks). Unbinding first keeps one."""
+
+    def update_from_scroll(self, *largs):
+        self.funbind("bar_color", self._change_bar_color)
+        return super().update_from_scroll(*largs)
 
 
 class Tile(KButton):
@@ -215,7 +226,7 @@ def find_overflows(root: Widget, tolerance: float = 2.0) -> list[str]:
         if x0 < -tolerance or y0 < -tolerance or x0 + w.width > win.width + tolerance or \
                 y0 + w.height > win.height + tolerance:
             # Inside a scroll view a label may legitimately sit outside the window.
-            if not any(type(p).__name__ == "ScrollView" for p in _parents(w)):
+            if not any(isinstance(p, ScrollView) for p in _parents(w)):
                 problems.append(f"{type(w).__name__} {w.text[:30]!r}: outside the window at {x0:.0f},{y0:.0f}")
     return problems
 

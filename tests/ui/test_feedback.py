@@ -5,6 +5,7 @@ outage), the outbox failing is said plainly, and 完成 leads to 好差评."""
 from __future__ import annotations
 
 from kivy.core.window import Window
+from kivy.uix.scrollview import ScrollView
 from kivyhelp import advance_frames, run_for, screenshot, set_window, tap, wait_until
 
 from kiosk.api.models import is_tracking_no
@@ -19,7 +20,7 @@ def press(widget) -> None:
     """Tap a widget the way a citizen would: scroll it into view first if it sits in a scroll view."""
     p = widget.parent
     while p is not None and p is not p.parent:
-        if type(p).__name__ == "ScrollView":
+        if isinstance(p, ScrollView):
             if p.viewport_size[1] > p.height:
                 p.scroll_to(widget, padding=10, animate=False)
                 advance_frames(1)

@@ -86,7 +86,7 @@ def press(widget) -> None:
 
     p = widget.parent
     while p is not None and p is not p.parent:
-        if type(p).__name__ == "ScrollView":
+        if type(p).__name__.endswith("ScrollView"):
             if p.viewport_size[1] > p.height:
                 p.scroll_to(widget, padding=10, animate=False)
                 advance_frames(1)
