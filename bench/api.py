@@ -28,6 +28,9 @@ from kiosk.demo_api import DEMO_IDENTITIES, DemoServer  # noqa: E402
 TOKEN = "bench-token"
 
 
+from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -87,6 +90,9 @@ def main() -> None:
                          ("GET /v1/cases?id_number", by_id)):
             p50, p95 = _pct(xs, 50), _pct(xs, 95)
             print(f"{name:32} {p50:8.2f} {p95:8.2f} {p50 / h50:11.2f} {p95 / h95:11.2f}")
+        p95_id = _pct(by_id, 95)
+        summary("case lookup by ID, p95", f"{p95_id:.2f} ms", f"/v1/health p95 {h95:.2f} ms", p95_id / h95,
+                "(figure)", True)
         client.close()
     finally:
         if srv is not None:

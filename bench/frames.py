@@ -79,6 +79,9 @@ class FrameClock:
         self._ev.cancel()
 
 
+from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
+
+
 def stats(gaps: list[float]) -> tuple[float, float, float, int]:
     g = sorted(gaps)
     if not g:
@@ -194,6 +197,8 @@ def main() -> int:
     print(f"all flows: idle p99 {ip99:.1f} max {imax:.1f}; during slow calls p99 {sp99:.1f} max {smax:.1f}; "
           f"ratio p99 {sp99 / max(ip99, 0.1):.2f}, max {smax / max(imax, 0.1):.2f}; "
           f"max gap <= 50 ms: {'yes' if smax <= 50 else 'no'}")
+    summary("UI frame gap during slow API calls", f"max {smax:.0f} ms, p99 {sp99:.0f} ms",
+            f"idle max {imax:.0f} ms", smax / max(imax, 0.1), "max <= 50 ms", smax <= 50)
     wp50, wp99, wmax, wn = stats(all_wait)
     print(f"between the tap's frame and the answer's (the loop waiting on the API, {wn} frames): p99 {wp99:.1f} "
           f"max {wmax:.1f} ms; vs idle p99 {wp99 / max(ip99, 0.1):.2f}x")

@@ -15,6 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 from drivers.idcard import IdCardReader, build_frame, build_reply, decode_text, encode_text  # noqa: E402
 from drivers.sim.idcard import SYNTHETIC_CARDS, IdCardSimulator  # noqa: E402
 
@@ -49,6 +51,8 @@ def main() -> int:
           f"over {args.rounds} reads")  # fmt: skip
     print(f"wire-time floor: {n_bytes} bytes x 10 / {args.baud} = {floor * 1000:.1f} ms")
     print(f"ratio read/floor: {med / floor:.3f} (target <= 1.10)")
+    summary("ID card read", f"{med * 1000:.1f} ms", f"wire floor {floor * 1000:.1f} ms", med / floor,
+            "ratio <= 1.10", med / floor <= 1.10)
 
     text = encode_text(card)
     reps = 2000
@@ -57,6 +61,7 @@ def main() -> int:
         decode_text(text)
     per = (time.perf_counter() - t) / reps
     print(f"decode_text: {per * 1e6:.1f} us per record (target <= 1000 us, ratio {per / 1e-3:.3f})")
+    summary("ID record decode", f"{per * 1e6:.1f} us", "budget 1000 us", per / 1e-3, "<= 1000 us", per <= 1e-3)
     return 0
 
 

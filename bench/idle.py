@@ -17,6 +17,9 @@ import psutil
 PROBE = Path(__file__).with_name("_frame_probe.py")
 
 
+from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
+
+
 def measure(mode: str, seconds: float, warmup: float = 4.0) -> dict:
     proc = subprocess.Popen([sys.executable, str(PROBE), mode], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
@@ -52,6 +55,11 @@ def main() -> None:
               f"{m['threads']} threads")
     print(f"kiosk/bare CPU ratio {r['kiosk']['cpu_pct'] / max(r['bare']['cpu_pct'], 0.01):.2f}; "
           f"targets: <= 2 % CPU, <= 250 MB RSS")
+    k, b = r["kiosk"], r["bare"]
+    summary("idle: CPU", f"{k['cpu_pct']:.1f} % of a core", f"bare {b['cpu_pct']:.1f} %",
+            k["cpu_pct"] / max(b["cpu_pct"], 0.01), "<= 2 %", k["cpu_pct"] <= 2)
+    summary("idle: RSS", f"{k['rss_mb']:.0f} MB", f"bare {b['rss_mb']:.0f} MB", k["rss_mb"] / b["rss_mb"],
+            "<= 250 MB", k["rss_mb"] <= 250)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,9 @@ from kiosk.receipts import render_escpos  # noqa: E402
 BAUDS = (9600, 115200)
 
 
+from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
+
+
 def main() -> int:
     print(f"{'template':<14}{'native B':>10}" + "".join(f"{f'@{b}':>10}" for b in BAUDS)
           + f"{'image-QR B':>12}" + "".join(f"{f'@{b}':>10}" for b in BAUDS) + f"{'ratio':>8}")
@@ -37,6 +40,10 @@ def main() -> int:
         if name == "queue_ticket" and native > 1024:
             ok = False
     print("queue ticket ≤ 1 KB (≤ 1 s at 9600):", "yes" if ok else "NO")
+    ticket = samples()["queue_ticket"]
+    native, image = len(render_escpos(ticket, native_qr=True)), len(render_escpos(ticket, native_qr=False))
+    summary("queue ticket bytes", f"{native} B ({native * 10 / 9600:.2f} s at 9600)", f"image QR {image} B",
+            native / image, "<= 1 KB", ok)
 
     sim = PrinterSimulator(baudrate=19200)
     sim.start()
@@ -52,6 +59,8 @@ def main() -> int:
             muted = time.perf_counter() - t
         print(f"status query (DLE EOT 1-4) at 19200: answered {answered * 1000:.1f} ms; "
               f"muted {muted * 1000:.0f} ms -> {s.paper} (budget 300 ms; python-escpos 3.1: 1000 ms per query)")
+        summary("printer status, no answer", f"{muted * 1000:.0f} ms -> {s.paper}", "budget 300 ms",
+                muted / 0.3, "<= 300 ms, unknown", muted <= 0.33 and s.paper == "unknown")
     finally:
         sim.stop()
     return 0 if ok else 1

@@ -17,6 +17,9 @@ from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from _summary import PREFIX  # noqa: E402
+
 BENCHES = [
     ("startup", ["startup.py", "-n", "5"], ["startup.py", "-n", "2"],
      "first frame of the home screen vs a bare Kivy Label app (target ratio <= 1.5)"),
@@ -52,6 +55,20 @@ def read_sections(path: Path) -> dict[str, tuple[str, str, str, float]]:
     return out
 
 
+def summary_table(rows: list[tuple[str, str, str, float]]) -> list[str]:
+    """The one table: every benchmark's headline figures (their SUMMARY lines), each beside the baseline
+    measured in the same run and the ratio between them."""
+    out = ["| benchmark | figure | baseline (same run) | ratio | target | met |",
+           "|---|---|---|---:|---|---|"]
+    for _name, _what, text, _took in rows:
+        for line in text.splitlines():
+            if line.startswith(PREFIX):
+                cells = line[len(PREFIX):].split("|")
+                if len(cells) == 6:
+                    out.append("| " + " | ".join(cells) + " |")
+    return [*out, ""] if len(out) > 2 else []
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
@@ -82,11 +99,14 @@ def main() -> int:
              f"{datetime.now():%Y-%m-%d %H:%M}, {platform.node()}, Python {platform.python_version()}, "
              f"{'quick' if args.quick else 'full'} run"
              f"{' of ' + ', '.join(sorted(only)) + ' (other sections kept from the run before)' if only else ''}. Each figure's baseline was measured in the same run.\n"]
-    for name, what, out, took in rows:
-        lines.append(f"## {name}\n\n{what} ({took:.0f} s)\n\n```\n{out}\n```\n")
     longer = HERE / "soak-long.txt"
-    if longer.exists():
-        lines.append(f"## soak (longer run, kept in {longer.name})\n\n```\n{longer.read_text(encoding='utf-8').strip()}\n```\n")
+    long_text = longer.read_text(encoding="utf-8").strip() if longer.exists() else ""
+    lines += summary_table([*rows, ("soak-long", "", long_text, 0.0)])
+    for name, what, out, took in rows:
+        # SUMMARY lines stay in the sections: a partial run (--only) rebuilds the table from them.
+        lines.append(f"## {name}\n\n{what} ({took:.0f} s)\n\n```\n{out}\n```\n")
+    if long_text:
+        lines.append(f"## soak (longer run, kept in {longer.name})\n\n```\n{long_text}\n```\n")
     (HERE / "RESULTS.md").write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {HERE / 'RESULTS.md'}")
     return 0

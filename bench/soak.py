@@ -35,6 +35,9 @@ VISITED_BY_FLOW = {"home", "pin", "staff", "diagnostics", "evaluation", "enterpr
 JIANGUO = "92370102MA3C8K1N6E"          # an enterprise in the demo data
 
 
+from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
+
+
 def type_counts() -> Counter:
     gc.collect()
     return Counter(type(o).__qualname__ for o in gc.get_objects())
@@ -231,6 +234,12 @@ def main() -> int:
         print(f"least-squares over {len(samples)} checkpoints: {slope * 100:+.2f} MB per 100 sessions "
               f"({slope * 1000:+.1f} MB per 1,000); RSS range after warm-up {min(ys):.1f}-{max(ys):.1f} MB")
     print(f"fds {first[2]} -> {last[2]}, threads {first[3]} -> {last[3]}")
+    summary(f"soak: RSS growth over {args.sessions} sessions", f"{last[1] - first[1]:+.1f} MB",
+            f"after warm-up {first[1]:.0f} MB", last[1] / first[1], "<= 5 MB per 1,000",
+            per_100 * 10 <= 5)
+    summary("soak: fds and threads", f"fds {first[2]}->{last[2]}, threads {first[3]}->{last[3]}",
+            "after warm-up", last[2] / max(first[2], 1), "no growth",
+            last[2] <= first[2] and last[3] <= first[3])
     for s in samples:
         print(f"  after {s[0]:5d}: RSS {s[1]:.1f} MB, fds {s[2]}, threads {s[3]}")
     assert first_types is not None

@@ -16,6 +16,9 @@ from pathlib import Path
 PROBE = Path(__file__).with_name("_frame_probe.py")
 
 
+from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
+
+
 def time_to_frame(mode: str) -> float:
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, str(PROBE), mode, "--exit-after-frame"], stdout=subprocess.PIPE,
@@ -44,6 +47,8 @@ def main() -> None:
     r = run(p.parse_args().n)
     print(f"first frame: bare Label {r['bare_s']:.2f} s, kiosk home {r['kiosk_s']:.2f} s, "
           f"ratio {r['ratio']:.2f} (target <= 1.5)")
+    summary("startup: first frame", f"{r['kiosk_s']:.2f} s", f"bare Label {r['bare_s']:.2f} s", r["ratio"],
+            "ratio <= 1.5", r["ratio"] <= 1.5)
 
 
 if __name__ == "__main__":
