@@ -53,6 +53,21 @@ def tap(widget, hold: float = 0.0) -> None:
     advance_frames(2)
 
 
+def press(widget) -> None:
+    """Tap a widget the way a person would: scroll it into view first if it sits in a scroll view."""
+    from kivy.uix.scrollview import ScrollView
+
+    p = widget.parent
+    while p is not None and p is not p.parent:
+        if isinstance(p, ScrollView):
+            if p.viewport_size[1] > p.height:
+                p.scroll_to(widget, padding=10, animate=False)
+                advance_frames(1)
+            break
+        p = p.parent
+    tap(widget)
+
+
 def set_window(size: tuple[int, int]) -> None:
     from kivy.core.window import Window
 

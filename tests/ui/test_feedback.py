@@ -5,8 +5,7 @@ outage), the outbox failing is said plainly, and 完成 leads to 好差评."""
 from __future__ import annotations
 
 from kivy.core.window import Window
-from kivy.uix.scrollview import ScrollView
-from kivyhelp import advance_frames, run_for, screenshot, set_window, tap, wait_until
+from kivyhelp import advance_frames, press, run_for, screenshot, set_window, tap, wait_until
 
 from kiosk.api.models import is_tracking_no
 from kiosk.demo_api.seed import ENTERPRISES
@@ -14,19 +13,6 @@ from kiosk.outbox import OutboxUnavailable
 from screens.widgets import find_overflows
 
 PHONE = "13912345678"
-
-
-def press(widget) -> None:
-    """Tap a widget the way a citizen would: scroll it into view first if it sits in a scroll view."""
-    p = widget.parent
-    while p is not None and p is not p.parent:
-        if isinstance(p, ScrollView):
-            if p.viewport_size[1] > p.height:
-                p.scroll_to(widget, padding=10, animate=False)
-                advance_frames(1)
-            break
-        p = p.parent
-    tap(widget)
 
 
 def type_on(scr, text: str, touch: bool = True) -> None:

@@ -80,23 +80,8 @@ def close_print_dialog() -> None:
     wait_until(lambda: not any(isinstance(w, PrintDialog) for w in Window.children), 5, "the dialog to close")
 
 
-def press(widget) -> None:
-    """A citizen's tap: scroll the widget into view first if it sits in a scroll view (test_feedback.py)."""
-    from kivyhelp import advance_frames, tap
-
-    p = widget.parent
-    while p is not None and p is not p.parent:
-        if type(p).__name__.endswith("ScrollView"):
-            if p.viewport_size[1] > p.height:
-                p.scroll_to(widget, padding=10, animate=False)
-                advance_frames(1)
-            break
-        p = p.parent
-    tap(widget)
-
-
 def submit_feedback(app, phone: str, uscc: str) -> str:
-    from kivyhelp import advance_frames, tap, wait_until
+    from kivyhelp import advance_frames, press, tap, wait_until
 
     app.home()
     tap(next(t for t in app.screen("home").ids.tiles.children if t.target == "feedback"))

@@ -154,8 +154,8 @@ def lookup_works(app):
     return scr
 
 
-def submit_feedback(app) -> str:
-    """诉求反馈 through its steps (keypad keys pressed through their handler), submitted: the tracking no."""
+def feedback_at_review(app):
+    """诉求反馈 through its steps (keypad keys pressed through their handler), up to 确认提交."""
     app.go("feedback")
     scr = app.screen("feedback")
     advance_frames(2)
@@ -167,6 +167,12 @@ def submit_feedback(app) -> str:
     scr.next()
     scr.skip_uscc()
     assert scr.step == "review"
+    return scr
+
+
+def submit_feedback(app) -> str:
+    """A feedback filled in and submitted: its tracking number."""
+    scr = feedback_at_review(app)
     tap(scr.ids.next_button)
     wait_until(lambda: scr.step == "done", 10, "the tracking number")
     assert is_tracking_no(scr.tracking_no) and scr.buttons["tracking_no"].text == scr.tracking_no
@@ -486,17 +492,7 @@ def test_disk_full_outbox_says_so_keeps_the_form_and_the_same_submission_goes_th
     cfg = short_timeouts(Config.demo(str(small_disk.path)))
     with running_app(cfg) as app:
         api = app.services.demo.api_server
-        app.go("feedback")
-        scr = app.screen("feedback")
-        advance_frames(2)
-        for msgid in ("融资信贷", "贷款难", "缺少抵押担保"):
-            scr.buttons[msgid].dispatch("on_release")
-        scr.next()
-        for ch in PHONE:
-            scr.keypad.press(ch)
-        scr.next()
-        scr.skip_uscc()
-        assert scr.step == "review"
+        scr = feedback_at_review(app)
         before = len(api.received("feedback"))
 
         small_disk.fill()
