@@ -77,6 +77,7 @@ def main() -> int:
     only = {n for n in args.only.split(",") if n}
     previous = read_sections(HERE / "RESULTS.md") if only else {}
     rows = []
+    ran = [name for name, *_ in BENCHES if not only or name in only] or ["nothing"]
     for name, full, quick, what in BENCHES:
         if only and name not in only:
             if name in previous:
@@ -98,7 +99,8 @@ def main() -> int:
     lines = ["# Benchmark results\n",
              f"{datetime.now():%Y-%m-%d %H:%M}, {platform.node()}, Python {platform.python_version()}, "
              f"{'quick' if args.quick else 'full'} run"
-             f"{' of ' + ', '.join(sorted(only)) + ' (other sections kept from the run before)' if only else ''}. Each figure's baseline was measured in the same run.\n"]
+             f"{' of ' + ', '.join(sorted(ran)) + ' (other sections kept from the run before)' if only else ''}. "
+             "Each figure's baseline was measured in the same run as the figure.\n"]
     longer = HERE / "soak-long.txt"
     long_text = longer.read_text(encoding="utf-8").strip() if longer.exists() else ""
     lines += summary_table([*rows, ("soak-long", "", long_text, 0.0)])

@@ -43,6 +43,7 @@ class TicketScreen(BaseScreen):
         self._request = 0
         self._msg: tuple[str, dict] = ("", {})
         self._pending_code = ""
+        self._from_item = False
         self.idempotency_key = ""
         self.printed_job: int | None = None
 
@@ -81,6 +82,7 @@ class TicketScreen(BaseScreen):
         if self.stage == "ticket" and not service_code:
             return                               # coming back to a number already taken: keep it
         self._pending_code = service_code or ""
+        self._from_item = bool(service_code)     # sent here for one item (the guide's 取号办理)
         self.ticket = None
         if not self._check_open():
             return
@@ -182,6 +184,8 @@ class TicketScreen(BaseScreen):
         """返回 undoes one choice (confirm → items → categories) while no number is taken yet."""
         if self.busy:
             return True                  # a number is being taken: leaving now would hide it
+        if self.stage == "confirm" and self._from_item:
+            return False                 # they came for this item: 返回 goes back to where they chose it
         if self.stage == "confirm":
             self.service = None
             self.stage = "items" if self.category else "categories"
@@ -192,6 +196,7 @@ class TicketScreen(BaseScreen):
         return False
 
     def back_to_categories(self) -> None:
+        self._from_item = False          # choosing for themselves now: 返回 walks back through the lists
         self.category = ""
         self.stage = "categories"
 
@@ -280,6 +285,7 @@ class TicketScreen(BaseScreen):
         self.idempotency_key = ""
         self.printed_job = None
         self._pending_code = ""
+        self._from_item = False
         self._say("")
         self.stage = "categories"
 
