@@ -291,6 +291,9 @@ class FeedbackScreen(BaseScreen):
         self.ids.step_label.text = (tr._("第 {n} 步，共 {total} 步").format(n=i + 1, total=len(steps) - 1)
                                     if self.step != "done" else "")
         self.ids.prompt.text = tr._(PROMPTS[self.step])
+        if self._keyboard_open and self.step == "extra":
+            # The keyboard takes most of a landscape screen: the field and the keys need the room.
+            self.ids.step_label.text = self.ids.prompt.text = ""
         getattr(self, f"_render_{self.step}")(body)
         self._render_nav()
 
@@ -427,9 +430,7 @@ class FeedbackScreen(BaseScreen):
             if self.keyboard is None:
                 self.keyboard = PinyinKeyboard(target=self.inputs.get("details"))
             self._keyboard_open = True
-            self._place_keyboard()
-        if self.keyboard_button is not None:
-            self.keyboard_button.text = tr._("收起屏幕键盘") if self._keyboard_open else tr._("打开屏幕键盘")
+        self.render()
 
     def _place_keyboard(self) -> None:
         kb, body = self.keyboard, self.ids.body
@@ -440,7 +441,14 @@ class FeedbackScreen(BaseScreen):
             kb.parent.remove_widget(kb)
         kb.target = box
         body.add_widget(kb, index=body.children.index(box))   # children run bottom-up: this is just below
-        Clock.schedule_once(lambda _dt: self.ids.scroll.scroll_to(kb, padding=dp(8), animate=False), 0)
+        Clock.schedule_once(lambda _dt: self._show_typing(box), 0)
+
+    def _show_typing(self, box) -> None:
+        """The keyboard in view, then the field it types into: the helper must see what is typed."""
+        scroll = self.ids.scroll
+        if self.keyboard is not None and self.keyboard.parent is not None:
+            scroll.scroll_to(self.keyboard, padding=dp(8), animate=False)
+        scroll.scroll_to(box, padding=dp(8), animate=False)
 
     def _typing_into(self, box, focused: bool) -> None:
         if focused and self.keyboard is not None:

@@ -167,6 +167,12 @@ def test_helper_types_free_text_for_the_citizen(demo_app):
     assert kb is not None and kb.get_root_window() is not None
     press(scr.inputs["contact_name"])
     assert scr.inputs["contact_name"].focus
+    run_for(0.1)
+    view = scr.ids.scroll
+    for w in (scr.inputs["contact_name"], kb):          # both in view: the helper sees what is typed
+        bottom, top = w.to_window(w.x, w.y)[1], w.to_window(w.x, w.top)[1]
+        v_bottom, v_top = view.to_window(view.x, view.y)[1], view.to_window(view.x, view.top)[1]
+        assert v_bottom - 1 <= bottom and top <= v_top + 1, (type(w).__name__, bottom, top, v_bottom, v_top)
     body = scr.ids.body.children
     assert body.index(kb) == body.index(scr.inputs["contact_name"]) - 1, "the keyboard is not under the field"
     for key in "wang":
