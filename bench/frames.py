@@ -14,19 +14,10 @@ one frame costs here, so gaps from drawing can be told from gaps from waiting. T
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "ui"))
-os.environ.setdefault("KIVY_NO_ARGS", "1")
-os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
-os.environ.setdefault("KIVY_NO_FILELOG", "1")
-os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-frames-"))
+from _demo_app import start_demo_app  # first: it sets Kivy's environment (bench/ is on sys.path)
 
 JIANGUO = "92370102MA3C8K1N6E"          # an enterprise in the demo data
 FPS = 60
@@ -96,24 +87,11 @@ def main() -> int:
     p.add_argument("--idle", type=float, default=2.0, help="baseline seconds idle on each screen")
     args = p.parse_args()
 
-    from kivy.config import Config as KivyConfig
+    from kivyhelp import stop_app, wait_until
 
-    KivyConfig.set("graphics", "width", "1920")
-    KivyConfig.set("graphics", "height", "1080")
-    KivyConfig.set("graphics", "maxfps", str(FPS))
-    for key, _ in KivyConfig.items("input"):
-        KivyConfig.remove_option("input", key)
-    from kivyhelp import make_app, stop_app, wait_until
-
-    from kiosk.cli import register_font
-    from kiosk.config import Config
     from kiosk.demo import demo_cards
-    from kiosk.services import Services
 
-    register_font()
-    services = Services(Config.demo(tempfile.mkdtemp(prefix="kiosk-frames-")))
-    app = make_app(services.cfg, services)
-    wait_until(lambda: services.ready.is_set() and app.api_ok and app.printer_ok, 30, "services")
+    app, services = start_demo_app(maxfps=FPS, name="frames")
     faults = services.demo.api_server.faults
     id_number = demo_cards()[0].id_number
     clock = FrameClock()

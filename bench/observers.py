@@ -6,13 +6,9 @@ from __future__ import annotations
 
 import gc
 import sys
-import tempfile
 from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "ui"), str(ROOT / "bench")]
-import conftest  # noqa: E402,F401  (Kivy's environment, as in the tests)
+from _demo_app import start_demo_app  # first: it sets Kivy's environment (bench/ is on sys.path)
 
 
 def observer_counts() -> Counter:
@@ -39,34 +35,19 @@ def observer_counts() -> Counter:
 
 
 def main(sessions: int = 20) -> None:
-    from kivy.config import Config as KivyConfig
-
-    KivyConfig.set("graphics", "maxfps", "0")
-    for key, _ in KivyConfig.items("input"):
-        KivyConfig.remove_option("input", key)
-    from kivyhelp import advance_frames, make_app, stop_app, wait_until
+    from kivyhelp import advance_frames, stop_app
     from soak import VISITED_BY_FLOW, Session
 
-    from kiosk.cli import register_font
-    from kiosk.config import Config
     from kiosk.demo import demo_cards
-    from kiosk.services import Services
     from screens import SCREENS
 
-    register_font()
-    services = Services(Config.demo(tempfile.mkdtemp(prefix="kiosk-obs-")))
-    app = make_app(services.cfg, services)
-    wait_until(lambda: services.ready.is_set() and app.printer_ok and app.api_ok, 30, "services")
+    app, _services = start_demo_app(1280, 720, name="observers")
     ids = [c.id_number for c in demo_cards()]
     others = [n for n in SCREENS if n not in VISITED_BY_FLOW]
 
     def run(n: int) -> None:
         for i in range(n):
-            s = Session(app, ids[i % len(ids)])
-            s.enterprise()
-            s.cases()
-            s.guide()
-            s.others(others)
+            Session(app, ids[i % len(ids)]).every_flow(others)
             app.end_session("probe")
             advance_frames(2)
 

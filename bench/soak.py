@@ -15,21 +15,12 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "ui"))
-os.environ.setdefault("KIVY_NO_ARGS", "1")
-os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
-os.environ.setdefault("KIVY_NO_FILELOG", "1")
-os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-soak-"))
+from _demo_app import ROOT, start_demo_app  # first: it sets Kivy's environment (bench/ is on sys.path)
 
 # Screens the scripted session visits on its own (or never: staff-only, or needing a finished case).
 VISITED_BY_FLOW = {"home", "pin", "staff", "diagnostics", "evaluation", "enterprise", "cases", "guide"}
@@ -95,6 +86,13 @@ class Session:
                 scr.open_item(items[0])
                 advance_frames(2)
 
+    def every_flow(self, others: list[str]) -> None:
+        """The scripted session: enterprise lookup, case list and detail, the guide, every other screen."""
+        self.enterprise()
+        self.cases()
+        self.guide()
+        self.others(others)
+
     def others(self, names: list[str]) -> None:
         from kivyhelp import advance_frames
 
@@ -113,33 +111,17 @@ def main() -> int:
     p.add_argument("--size", default="1920x1080", help="window size; smaller draws faster on software GL")
     args = p.parse_args()
 
-    from kivy.config import Config as KivyConfig
-
-    width, height = args.size.split("x")
-    KivyConfig.set("graphics", "width", width)
-    KivyConfig.set("graphics", "height", height)
-    KivyConfig.set("graphics", "maxfps", "0")
-    for key, _ in KivyConfig.items("input"):
-        KivyConfig.remove_option("input", key)
     import psutil
-    from kivyhelp import advance_frames, make_app, stop_app, wait_until
+    from kivyhelp import advance_frames, stop_app
 
-    from kiosk.cli import register_font
-    from kiosk.config import Config
     from kiosk.demo import demo_cards
     from kiosk.receipts import templates
-    from kiosk.services import Services
     from screens import SCREENS
 
-    register_font()
+    width, height = args.size.split("x")
     proc = psutil.Process()
     rss0 = proc.memory_info().rss / 2**20
-    services = Services(Config.demo(tempfile.mkdtemp(prefix="kiosk-soak-")))
-    app = make_app(services.cfg, services)
-    from kivy.core.window import Window
-
-    Window.size = (int(width), int(height))             # make_app sets 1920x1080
-    wait_until(lambda: services.ready.is_set() and app.printer_ok and app.api_ok, 30, "services")
+    app, services = start_demo_app(int(width), int(height), name="soak")
     rss_ready = proc.memory_info().rss / 2**20
     ids = [c.id_number for c in demo_cards()]
     others = [n for n in SCREENS if n not in VISITED_BY_FLOW]
@@ -184,11 +166,7 @@ def main() -> int:
 
     total = args.sessions + args.warmup
     for i in range(total):
-        sess = Session(app, ids[i % len(ids)])
-        sess.enterprise()
-        sess.cases()
-        sess.guide()
-        sess.others(others)
+        Session(app, ids[i % len(ids)]).every_flow(others)
         if i % 10 == 0:
             app.demo_toggle_card()                      # a card read (and the next time, removal)
         if i % 25 == 0:

@@ -1,0 +1,50 @@
+"""The real app in demo mode for the in-process benchmarks (frames, soak, observers): one way to set
+Kivy's environment and one way to start the app, so the three measure the same thing.
+
+Import this before anything imports Kivy; `prepare()` runs at import for that reason."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def prepare() -> None:
+    for path in (ROOT / "tests" / "ui", ROOT):
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kivy-bench-"))
+
+
+prepare()
+
+
+def start_demo_app(width: int = 1920, height: int = 1080, maxfps: int = 0, name: str = "bench"):
+    """(app, services): the kiosk with simulators and the demo API, services up, API and printer ok."""
+    from kivy.config import Config as KivyConfig
+
+    KivyConfig.set("graphics", "width", str(width))
+    KivyConfig.set("graphics", "height", str(height))
+    KivyConfig.set("graphics", "maxfps", str(maxfps))
+    for key, _ in KivyConfig.items("input"):
+        KivyConfig.remove_option("input", key)
+    from kivy.core.window import Window
+    from kivyhelp import make_app, wait_until
+
+    from kiosk.cli import register_font
+    from kiosk.config import Config
+    from kiosk.services import Services
+
+    register_font()
+    services = Services(Config.demo(tempfile.mkdtemp(prefix=f"kiosk-{name}-")))
+    app = make_app(services.cfg, services)
+    Window.size = (width, height)                 # make_app sets 1920x1080
+    wait_until(lambda: services.ready.is_set() and app.printer_ok and app.api_ok, 30, "services")
+    return app, services
