@@ -42,6 +42,7 @@ class KioskApp(App):
     api_ok = BooleanProperty(True)
     printer_ok = BooleanProperty(True)
     reader_ok = BooleanProperty(True)
+    demo_mode = BooleanProperty(False)           # the header's permanent 演示模式 / DEMO mark
 
     def __init__(self, cfg: Config | None = None, services=None, **kwargs):
         super().__init__(**kwargs)
@@ -61,6 +62,7 @@ class KioskApp(App):
         self.staff_session = None
         self._services_started = False
         self._job_status: dict = {}
+        self.demo_mode = self.cfg.is_demo
         self.lang = self.cfg.ui.language
         self.elder = self.cfg.ui.elder_mode
         self.sz = theme.sizes(self.elder)

@@ -1,4 +1,4 @@
-"""Command line: `kiosk [--config PATH] [--windowed] [--size WxH] [--portrait] [--selftest] [--version]`.
+"""Command line: `kiosk [--config PATH] [--demo] [--windowed] [--size WxH] [--portrait] [--selftest] [--version]`.
 
 Kivy reads its Config when the window is created (at the first import of kivy.core.window), so this
 module sets the environment and Config first and imports the app last.
@@ -27,6 +27,8 @@ EXIT_OK, EXIT_FAULT, EXIT_CONFIG = 0, 1, 2
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="kiosk", description="政务服务自助终端 / government self-service terminal")
     p.add_argument("--config", help="TOML config file (else $KIOSK_CONFIG, else demo mode)")
+    p.add_argument("--demo", action="store_true",
+                   help="demo mode: simulators and the demo API for whatever the config leaves out")
     p.add_argument("--windowed", action="store_true", help="a normal window for development: no lockdown")
     p.add_argument("--size", help="window size WxH (default: the display's size)")
     p.add_argument("--portrait", action="store_true", help="portrait layout (1080x1920)")
@@ -173,7 +175,7 @@ def run_app(cfg: Config, args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        cfg = resolve_config(args.config)
+        cfg = resolve_config(args.config, demo=args.demo)
     except ConfigError as e:
         print(f"kiosk: config error: {e}", file=sys.stderr)
         return EXIT_CONFIG

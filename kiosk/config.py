@@ -1,12 +1,17 @@
 """Terminal configuration: a TOML file, validated at start.
 
 Every problem is reported as one `ConfigError` naming the file, the key and what is wrong, before
-anything starts. With no file the terminal runs in demo mode: `Config.demo()`.
+anything starts.
 
-Special values:
-- `api.base_url = "demo"`: start the built-in demo central API on 127.0.0.1.
-- `printer.port` / `reader.port = "sim"`: start the device simulator on a pseudo-terminal;
-  `""`: no such device on this terminal (functions that need it are disabled, and say so).
+Two modes, and demo mode only when asked for: a terminal in a public hall must never print fake case
+results or "deliver" citizens' feedback to a fake server because a section was left out.
+- Demo mode: no config file at all (`Config.demo()`), `kiosk --demo`, or `mode = "demo"` in the file.
+  Keys left out get the demo values: `api.base_url = "demo"` starts the built-in demo central API on
+  127.0.0.1, `printer.port` / `reader.port = "sim"` start the device simulators on pseudo-terminals.
+- Terminal mode (any config file without `mode = "demo"`): `terminal.id`, `api.base_url`, `api.token`,
+  `printer.port` and `reader.port` must be written out, the demo values are refused, and so is the example's
+  placeholder token. `port = ""` says that this terminal has no such device (functions that need it are
+  disabled, and say so).
 """
 
 from __future__ import annotations
@@ -18,6 +23,18 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import time
 from pathlib import Path
 from typing import Any
+
+DEMO, TERMINAL = "demo", "terminal"
+#: `api.base_url` value that starts the built-in demo central API (demo mode only).
+DEMO_API = "demo"
+#: `printer.port` / `reader.port` value that starts a device simulator (demo mode only).
+SIMULATOR = "sim"
+#: The token written in config.example.toml: a terminal that still has it was never set up.
+PLACEHOLDER_TOKEN = "CHANGE-ME"
+#: Keys a terminal's config must write out: left out, they would silently mean demo parts.
+#: terminal.id too: the central API would otherwise count every such terminal as "DEMO-01".
+TERMINAL_REQUIRED = (("terminal", "id"), ("api", "base_url"), ("api", "token"), ("printer", "port"),
+                     ("reader", "port"))
 
 
 class ConfigError(Exception):
@@ -39,7 +56,7 @@ class TerminalSection:
 
 @dataclass(frozen=True)
 class ApiSection:
-    base_url: str = "demo"
+    base_url: str = DEMO_API
     token: str = "demo-token"
     connect_timeout: float = 3.0
     read_timeout: float = 10.0
@@ -48,7 +65,7 @@ class ApiSection:
 
 @dataclass(frozen=True)
 class PrinterSection:
-    port: str = "sim"
+    port: str = SIMULATOR
     baudrate: int = 19200
     profile: str = ""
     paper_width_mm: int = 80
@@ -57,7 +74,7 @@ class PrinterSection:
 
 @dataclass(frozen=True)
 class ReaderSection:
-    port: str = "sim"
+    port: str = SIMULATOR
     baudrate: int = 115200
 
 
@@ -92,7 +109,8 @@ class SecuritySection:
 
 @dataclass(frozen=True)
 class Config:
-    path: str = ""                       # the file it came from; "" in demo mode
+    path: str = ""                       # the file it came from; "" in demo mode without a file
+    mode: str = TERMINAL                 # DEMO or TERMINAL; see the module docstring
     terminal: TerminalSection = field(default_factory=TerminalSection)
     api: ApiSection = field(default_factory=ApiSection)
     printer: PrinterSection = field(default_factory=PrinterSection)
@@ -106,7 +124,8 @@ class Config:
 
     @property
     def is_demo(self) -> bool:
-        return self.api.base_url == "demo" or "sim" in (self.printer.port, self.reader.port)
+        # The mode, not the values: once the simulators run, their ports are real pseudo-terminals.
+        return self.mode == DEMO
 
     @property
     def data_path(self) -> Path:
@@ -117,7 +136,7 @@ class Config:
         if data_dir is None:
             base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
             data_dir = str(Path(base) / "kiosk-demo")
-        return cls(data_dir=data_dir)
+        return cls(mode=DEMO, data_dir=data_dir, security=demo_security())
 
     def with_ports(self, printer_port: str | None = None, reader_port: str | None = None,
                    base_url: str | None = None) -> Config:
@@ -189,15 +208,38 @@ class _Reader:
             raise self.fail(unknown[0], "unknown key (misspelt?)")
 
 
-def _port(r: _Reader, default: str) -> str:
+def demo_security() -> SecuritySection:
+    """The documented demo PINs (README), so a newcomer can try helper mode and diagnostics."""
+    from kiosk.demo_pins import DEMO_PIN_HASHES
+
+    return SecuritySection(helper_pin_hash=DEMO_PIN_HASHES["helper"],
+                           technician_pin_hash=DEMO_PIN_HASHES["technician"])
+
+
+def _port(r: _Reader, default: str, demo: bool) -> str:
     value = r.get("port", str, default).strip()
-    if value and value != "sim" and not (value.startswith("/") or "://" in value):
+    if value == SIMULATOR and not demo:
+        raise r.fail("port", f"\"{SIMULATOR}\" (the simulator) is for demo mode only: set the device, "
+                             "or \"\" for none, or mode = \"demo\"")
+    if value and value != SIMULATOR and not (value.startswith("/") or "://" in value):
         raise r.fail("port", f"must be a device path (/dev/...), a pyserial URL, \"sim\" or \"\", not {value!r}")
     return value
 
 
-def _parse(path: str, doc: dict) -> Config:
+def _require_terminal_keys(path: str, doc: dict) -> None:
+    for section, key in TERMINAL_REQUIRED:
+        table = doc.get(section, {})
+        if key not in table:
+            raise ConfigError(path, f"{section}.{key}",
+                              "missing: a terminal needs it written out (or mode = \"demo\" for a demo)")
+
+
+def _parse(path: str, doc: dict, force_demo: bool = False) -> Config:
     top = _Reader(path, "", doc)
+    mode = top.choice("mode", (DEMO, TERMINAL), TERMINAL)
+    if force_demo:
+        mode = DEMO
+    demo = mode == DEMO
     sections = {}
     for name in ("terminal", "api", "printer", "reader", "session", "ui", "hours", "security"):
         top.used.add(name)
@@ -213,26 +255,33 @@ def _parse(path: str, doc: dict) -> Config:
         raise r.fail("id", f"must be 1-32 letters, digits, '-' or '_', not {terminal.id!r}")
 
     r = sections["api"]
-    base_url = r.get("base_url", str, ApiSection.base_url).strip().rstrip("/")
-    if base_url != "demo" and not re.match(r"^https?://[^\s/]+", base_url):
+    # Outside demo mode a key left out stays empty here and is named by _require_terminal_keys.
+    base_url = r.get("base_url", str, ApiSection.base_url if demo else "").strip().rstrip("/")
+    if base_url == DEMO_API and not demo:
+        raise r.fail("base_url", f"\"{DEMO_API}\" (the built-in demo API) is for demo mode only: set the "
+                                 "central API's https:// URL, or mode = \"demo\"")
+    if base_url and base_url != DEMO_API and not re.match(r"^https?://[^\s/]+", base_url):
         raise r.fail("base_url", f"must be an http(s):// URL or \"demo\", not {base_url!r}")
     ca = r.get("ca_bundle", str, "")
     if ca and not Path(ca).is_file():
         raise r.fail("ca_bundle", f"file not found: {ca}")
-    api = ApiSection(base_url=base_url, token=r.get("token", str, ApiSection.token),
+    api = ApiSection(base_url=base_url, token=r.get("token", str, ApiSection.token if demo else ""),
                      connect_timeout=r.positive("connect_timeout", ApiSection.connect_timeout, 60),
                      read_timeout=r.positive("read_timeout", ApiSection.read_timeout, 300), ca_bundle=ca)
-    if base_url != "demo" and not api.token:
+    if base_url and base_url != DEMO_API and "token" in r.table and not api.token:
         raise r.fail("token", "must be set for a real central API")
+    if api.token == PLACEHOLDER_TOKEN and not demo:
+        raise r.fail("token", f"is still the example's placeholder {PLACEHOLDER_TOKEN!r}: set the token "
+                              "issued for this terminal")
 
     r = sections["printer"]
-    printer = PrinterSection(port=_port(r, PrinterSection.port),
+    printer = PrinterSection(port=_port(r, PrinterSection.port if demo else "", demo),
                              baudrate=r.choice("baudrate", _BAUDS, PrinterSection.baudrate),
                              profile=r.get("profile", str, ""),
                              paper_width_mm=r.choice("paper_width_mm", (58, 80), 80),
                              flow_control=r.choice("flow_control", _FLOW, "none"))
     r = sections["reader"]
-    reader = ReaderSection(port=_port(r, ReaderSection.port),
+    reader = ReaderSection(port=_port(r, ReaderSection.port if demo else "", demo),
                            baudrate=r.choice("baudrate", _BAUDS, ReaderSection.baudrate))
 
     r = sections["session"]
@@ -275,6 +324,12 @@ def _parse(path: str, doc: dict) -> Config:
         value = getattr(security, name)
         if value and not value.startswith("scrypt$"):
             raise r.fail(name, "must be a hash written by `kiosk --set-pin`, not a plain PIN")
+    if demo:
+        # The README's demo PINs, unless the file sets its own; never outside demo mode.
+        defaults = demo_security()
+        security = SecuritySection(helper_pin_hash=security.helper_pin_hash or defaults.helper_pin_hash,
+                                   technician_pin_hash=security.technician_pin_hash
+                                   or defaults.technician_pin_hash)
 
     data_dir = top.get("data_dir", str, "")
     if not data_dir:
@@ -283,12 +338,16 @@ def _parse(path: str, doc: dict) -> Config:
     for s in sections.values():
         s.done()
     top.done()
-    return Config(path=path, terminal=terminal, api=api, printer=printer, reader=reader, session=session,
+    if not demo:
+        _require_terminal_keys(path, doc)
+    return Config(path=path, mode=mode, terminal=terminal, api=api, printer=printer, reader=reader, session=session,
                   ui=ui, hours=hours, security=security, data_dir=data_dir, log_level=log_level)
 
 
-def load_config(path: str | os.PathLike) -> Config:
-    """Read and validate a config file. Raises ConfigError with the file, key and problem."""
+def load_config(path: str | os.PathLike, force_demo: bool = False) -> Config:
+    """Read and validate a config file. Raises ConfigError with the file, key and problem.
+
+    force_demo (`kiosk --demo`): demo mode whatever the file says, keys left out get demo values."""
     p = str(path)
     try:
         raw = Path(p).read_bytes()
@@ -302,13 +361,13 @@ def load_config(path: str | os.PathLike) -> Config:
         raise ConfigError(p, "(file)", "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(p, "(syntax)", str(e)) from None
-    return _parse(p, doc)
+    return _parse(p, doc, force_demo)
 
 
-def resolve_config(cli_path: str | None) -> Config:
-    """--config, else $KIOSK_CONFIG, else demo mode."""
+def resolve_config(cli_path: str | None, demo: bool = False) -> Config:
+    """--config, else $KIOSK_CONFIG, else demo mode (the only way to demo mode without asking)."""
     path = cli_path or os.environ.get("KIOSK_CONFIG")
-    return load_config(path) if path else Config.demo()
+    return load_config(path, force_demo=demo) if path else Config.demo()
 
 
 def section_names() -> list[str]:

@@ -23,7 +23,7 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from kiosk.config import ConfigError, load_config
+from kiosk.config import SIMULATOR, ConfigError, load_config
 
 log = logging.getLogger(__name__)
 
@@ -266,7 +266,7 @@ def validate_port(port: str) -> str | None:
     written; a device path must exist, be a character device and open as a serial port.
     """
     port = port.strip()
-    if port in ("", "sim") or "://" in port:
+    if port in ("", SIMULATOR) or "://" in port:
         return None
     if not port.startswith("/"):
         return f"{port} 不是设备路径（应为 /dev/...）或 pyserial 地址（socket://...）"

@@ -7,7 +7,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from kiosk.config import Config
+from kiosk.config import DEMO_API, SIMULATOR, Config
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def demo_cards() -> list:
         long_term = who.birth.year < 1975
         cards.append(IdentityCard(
             card_type="resident", name=who.name, gender=who.sex, nation="汉", birth_date=who.birth,
-            address=who.address, id_number=who.id_number, issuer="济南市公安局历下分局",
+            address=who.address, id_number=who.id_number, issuer="济南市公安局槐荫分局",
             valid_from=date(2018, 6, 1), valid_until=None if long_term else date(2038, 6, 1)))
     return cards
 
@@ -41,25 +41,25 @@ class DemoParts:
     def start(self) -> Config:
         """Start what the config asks for; returns the config with real ports and the API's URL."""
         cfg = self.cfg
-        need_any = cfg.printer.port == "sim" or cfg.reader.port == "sim" or cfg.api.base_url == "demo"
+        need_any = SIMULATOR in (cfg.printer.port, cfg.reader.port) or cfg.api.base_url == DEMO_API
         if not need_any:
             return cfg
         self._dir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
         printer_port = reader_port = base_url = None
-        if cfg.printer.port == "sim":
+        if cfg.printer.port == SIMULATOR:
             from drivers.sim.printer import PrinterSimulator
 
             self.printer_sim = PrinterSimulator(baudrate=cfg.printer.baudrate, link_dir=str(self._dir),
                                                 out_dir=str(self._dir / "printed"))
             printer_port = self.printer_sim.start()
             log.info("demo: printer simulator on %s", printer_port)
-        if cfg.reader.port == "sim":
+        if cfg.reader.port == SIMULATOR:
             from drivers.sim.idcard import IdCardSimulator
 
             self.reader_sim = IdCardSimulator(baudrate=cfg.reader.baudrate, link_dir=str(self._dir))
             reader_port = self.reader_sim.start()
             log.info("demo: ID-card reader simulator on %s", reader_port)
-        if cfg.api.base_url == "demo":
+        if cfg.api.base_url == DEMO_API:
             from kiosk.demo_api import DemoServer
 
             self.api_server = DemoServer(host="127.0.0.1", port=0, token=cfg.api.token or "demo-token",

@@ -72,8 +72,11 @@ def check_api(cfg: Config) -> tuple[str, str]:
 
 def run_selftest(cfg: Config, out=None) -> int:
     out = out or sys.stdout
-    where = cfg.path or "none (demo mode)"
-    _line(OK, "config", f"{where}; terminal {cfg.terminal.id}; kiosk {__version__}", out)
+    where = cfg.path or "none"
+    if cfg.is_demo:
+        # First, so that nobody mistakes a demo for a terminal that is ready for citizens.
+        _line("DEMO", "mode", "DEMO MODE: simulated devices and the demo central API; not for citizens", out)
+    _line(OK, "config", f"{where}; mode {cfg.mode}; terminal {cfg.terminal.id}; kiosk {__version__}", out)
     demo = DemoParts(cfg)
     faults = 0
     try:

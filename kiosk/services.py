@@ -191,7 +191,7 @@ class Services:
                          "detail": (self.details.get(name) or state)[:200]} for name, state in self.states.items()],
             "outbox_depth": hb["outbox_depth"] or 0, "network": self.states.get("api", ""),
             "sent_at": hb["timestamp"], "cpu_percent": hb["cpu_percent"],
-            "disk_free_mb": hb["disk_free_mb"], "last_error": hb["last_error"],
+            "disk_free_mb": hb["disk_free_mb"], "last_error": hb["last_error"], "demo": self.cfg.is_demo,
         }
 
     def last_error(self) -> str | None:

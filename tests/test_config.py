@@ -14,12 +14,16 @@ def write(tmp_path, text):
     return p
 
 
-def test_example_config_is_valid():
-    cfg = load_config(ROOT / "config.example.toml")
-    assert cfg.terminal.id == "JN-LX-DDJ-01"
+def example_text(token: str = "t0ken-for-this-terminal") -> str:
+    return (ROOT / "config.example.toml").read_text(encoding="utf-8").replace('"CHANGE-ME"', f'"{token}"')
+
+
+def test_example_config_is_valid_once_its_token_is_set(tmp_path):
+    cfg = load_config(write(tmp_path, example_text()))
+    assert cfg.terminal.id.startswith("JN-")
     assert cfg.printer.port == "/dev/kiosk-printer"
     assert cfg.hours.periods[0][0].hour == 9
-    assert not cfg.is_demo
+    assert not cfg.is_demo and cfg.mode == "terminal"
 
 
 def test_no_config_means_demo(monkeypatch):
@@ -29,7 +33,7 @@ def test_no_config_means_demo(monkeypatch):
 
 
 def test_env_var_is_used(monkeypatch, tmp_path):
-    p = write(tmp_path, 'data_dir = "/tmp/x"\n[terminal]\nid = "T-9"\n')
+    p = write(tmp_path, 'mode = "demo"\ndata_dir = "/tmp/x"\n[terminal]\nid = "T-9"\n')
     monkeypatch.setenv("KIOSK_CONFIG", str(p))
     assert resolve_config(None).terminal.id == "T-9"
 

@@ -36,6 +36,8 @@ def test_heartbeats_arrive_with_device_states(services):
     body = hb if isinstance(hb, dict) else hb.__dict__
     text = str(body)
     assert "printer" in text and "reader" in text and "app_version" in text
+    # Demo mode says so to the center, so a demo is never counted as a terminal serving citizens.
+    assert body["demo"] is True
 
 
 def test_heartbeats_queued_while_offline_arrive_after(services):

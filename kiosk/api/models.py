@@ -292,6 +292,8 @@ class Heartbeat(_Out):
     cpu_percent: float | None = None
     disk_free_mb: float | None = None
     last_error: str | None = Field(default=None, max_length=500)
+    # The center must be able to tell a demo from a terminal that serves citizens.
+    demo: bool = False
 
 
 class HeartbeatAck(_In):

@@ -18,6 +18,7 @@ def config_file(tmp_path):
     shutil.copy(ROOT / "config.example.toml", p)
     text = p.read_text(encoding="utf-8").replace('data_dir = "/var/lib/kiosk"',
                                                   f'data_dir = "{tmp_path / "data"}"')
+    text = text.replace('token = "CHANGE-ME"', 'token = "t0ken-for-this-terminal"')   # as an installer would
     p.write_text(text, encoding="utf-8")
     p.chmod(0o640)      # it holds the API token: the kiosk refuses a world-readable one
     return p

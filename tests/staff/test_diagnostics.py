@@ -68,7 +68,7 @@ def test_export_bundle_is_masked_and_holds_no_secret(terminal, tmp_path):
     when = datetime(2025, 3, 4, 5, 6, 7, tzinfo=SHANGHAI)
     path = export_bundle(tmp_path / "usb", config_path=config_file, log_dir=log_dir, status=status, now=when)
 
-    assert path.name == "kiosk-diag-JN-LX-DDJ-01-20250304-050607.zip"
+    assert path.name == "kiosk-diag-JN-HY-DDJ-01-20250304-050607.zip"
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp file left
     files = read_zip(path)
     assert {"config.toml", "status.json", "versions.json", "system.json", "serial_ports.json",

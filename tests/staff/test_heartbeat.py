@@ -16,9 +16,9 @@ RAW_ID = ID17 + id_check_char(ID17)
 
 def test_heartbeat_contents(tmp_path):
     started = time.monotonic() - 42
-    hb = build_heartbeat("JN-LX-DDJ-01", "0.1.0", started, {"printer": "out", "reader": "ready"}, 3,
+    hb = build_heartbeat("JN-HY-DDJ-01", "0.1.0", started, {"printer": "out", "reader": "ready"}, 3,
                          f"ApiUnavailable: upload for {RAW_ID} phone 13812345678 failed", data_dir=tmp_path)
-    assert hb["terminal_id"] == "JN-LX-DDJ-01" and hb["version"] == "0.1.0"
+    assert hb["terminal_id"] == "JN-HY-DDJ-01" and hb["version"] == "0.1.0"
     assert 42 <= hb["uptime_s"] < 100
     assert hb["memory_rss_mb"] > 1
     assert isinstance(hb["cpu_percent"], float)

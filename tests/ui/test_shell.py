@@ -158,3 +158,45 @@ def test_screenshots_both_orientations_and_languages(kiosk_app):
                 path = screenshot(f"home-{orient}-{lang}{'-elder' if elder else ''}")
                 assert path.stat().st_size > 10_000
     set_window((1920, 1080))
+
+
+def _mark_shown(app) -> bool:
+    from kivy.core.window import Window
+
+    mark = app.root.ids.demo_mark
+    x, y = mark.to_window(*mark.pos)
+    return (mark.get_root_window() is not None and mark.opacity == 1 and "演示模式" in mark.text
+            and "DEMO" in mark.text and mark.width >= mark.texture_size[0] > 0
+            and 0 <= x and x + mark.width <= Window.width and 0 <= y and y + mark.height <= Window.height)
+
+
+def test_demo_mark_is_on_every_screen_in_both_orientations(kiosk_app):
+    from screens import SCREENS
+
+    assert kiosk_app.demo_mode
+    for size in ((1920, 1080), (1080, 1920)):
+        set_window(size)
+        for name in SCREENS:
+            kiosk_app.go(name)
+            run_for(0.05)
+            assert _mark_shown(kiosk_app), (size, name)
+        kiosk_app.set_elder(True)
+        run_for(0.05)
+        assert _mark_shown(kiosk_app), (size, "elder")
+        assert not find_overflows(kiosk_app.root.ids.header)
+        screenshot(f"demo-mark-{size[0]}x{size[1]}-elder")
+        kiosk_app.set_elder(False)
+        kiosk_app.home()
+    set_window((1920, 1080))
+
+
+def test_a_terminal_shows_no_demo_mark(tmp_path):
+    cfg = replace(Config.demo(str(tmp_path)), mode="terminal")
+    app = make_app(cfg)
+    try:
+        run_for(0.05)
+        assert not app.demo_mode
+        mark = app.root.ids.demo_mark
+        assert mark.text == "" and mark.width == 0 and mark.opacity == 0
+    finally:
+        stop_app(app)

@@ -18,7 +18,7 @@ def staff_app(tmp_path):
     """Demo mode with a real config file (so port reassignment is written) and staff PINs set."""
     cfg_path = tmp_path / "kiosk.toml"
     cfg_path.write_text(
-        f'data_dir = "{tmp_path / "data"}"\n[api]\nbase_url = "demo"\n[printer]\nport = "sim"\n'
+        f'mode = "demo"\ndata_dir = "{tmp_path / "data"}"\n[api]\nbase_url = "demo"\n[printer]\nport = "sim"\n'
         f'[reader]\nport = "sim"\n[security]\nhelper_pin_hash = "{hash_pin(HELPER_PIN)}"\n'
         f'technician_pin_hash = "{hash_pin(TECH_PIN)}"\n', encoding="utf-8")
     cfg_path.chmod(0o640)

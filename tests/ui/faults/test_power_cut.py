@@ -134,7 +134,7 @@ data_dir = "{data_dir}"
 log_level = "INFO"
 
 [terminal]
-id = "JN-LX-DDJ-09"
+id = "JN-HY-DDJ-09"
 
 [api]
 base_url = "{base_url}"
@@ -239,7 +239,7 @@ def test_power_cut_with_a_ticket_printing_and_a_feedback_sending(tmp_path: Path)
         assert len(feedback) == 1, feedback
         rec = feedback[0]
         assert (rec["tracking_no"], rec["category"], rec["content"], rec["phone"], rec["enterprise_uscc"],
-                rec["terminal_id"]) == (tracking_no, "融资信贷", CONTENT, PHONE, USCC, "JN-LX-DDJ-09")
+                rec["terminal_id"]) == (tracking_no, "融资信贷", CONTENT, PHONE, USCC, "JN-HY-DDJ-09")
         assert server.attempts("feedback") == 2
         assert rec["idempotency_key"] == key
         assert [k for path, k in answers.keys if path == "/v1/feedback"] == [key, key], \
@@ -277,7 +277,8 @@ def test_sigterm_stops_a_fullscreen_terminal_cleanly(tmp_path: Path) -> None:
     every night). It must leave at once, through on_stop and Services.stop."""
     data = tmp_path / "data"
     cfg = tmp_path / "kiosk.toml"
-    cfg.write_text(f'data_dir = "{data}"\n[ui]\nsize = "1920x1080"\n', encoding="utf-8")   # demo parts, fullscreen
+    cfg.write_text(f'mode = "demo"\ndata_dir = "{data}"\n[ui]\nsize = "1920x1080"\n',
+                   encoding="utf-8")   # demo parts, fullscreen
     log_path = tmp_path / "kiosk.log"
     env = {k: v for k, v in os.environ.items() if k != "KIVY_HOME"}
     p = None
