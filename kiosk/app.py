@@ -62,6 +62,7 @@ class KioskApp(App):
         self.staff_session = None
         self._services_started = False
         self._job_status: dict = {}
+        self._flow_deps = None
         self.demo_mode = self.cfg.is_demo
         self.lang = self.cfg.ui.language
         self.elder = self.cfg.ui.elder_mode
@@ -238,13 +239,31 @@ class KioskApp(App):
 
         self.call(lambda: svc.printq.submit(receipt, kind, summary), queued)
 
+    def flow_deps(self):
+        """What the flows reach (kiosk.flows.deps.FlowDeps), one for the app's lifetime."""
+        if self._flow_deps is None:
+            from kiosk.flows.deps import FlowDeps
+
+            def service(name: str):
+                return (lambda: getattr(self.services, name) if self.services is not None else None)
+
+            self._flow_deps = FlowDeps(runner=self.worker, cfg=self.cfg, session=self.session,
+                                       api=service("api"), reference=service("reference"),
+                                       outbox=service("outbox"), print_slip=self.print_receipt,
+                                       finish_transaction=self.finish)
+        return self._flow_deps
+
     def finish_transaction(self, kind: str, reference: str, service_code: str = "",
                            service_name: str = "") -> None:
-        """A transaction is done: record it and open 好差评 (one evaluation per transaction)."""
         from kiosk.session import Transaction
+
+        self.finish(Transaction(kind=kind, reference=reference, service_code=service_code,
+                                service_name=service_name))
+
+    def finish(self, tx) -> None:
+        """A transaction is done: record it and open 好差评 (one evaluation per transaction)."""
         from screens import SCREENS
 
-        tx = Transaction(kind=kind, reference=reference, service_code=service_code, service_name=service_name)
         self.session.add_transaction(tx)
         if "evaluation" in SCREENS:
             self.go("evaluation", tx=tx)

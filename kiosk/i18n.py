@@ -108,3 +108,55 @@ def translations() -> Translations:
 
 def gettext(msgid: str, lang: str) -> str:
     return translations().gettext(msgid, lang)
+
+
+def N_(msgid: str) -> str:
+    """Marks a Chinese source string for the catalogs where it is written (flows, error codes); the UI
+    translates it later with its one `_`. Returns msgid unchanged."""
+    return msgid
+
+
+class Msg:
+    """Words for people, not yet in a language: a msgid and the values for its placeholders.
+
+    Flows say what to show with a Msg; the UI renders it in the current language, so a language
+    switch re-renders the same Msg. A value may itself be a Msg (translated too) or a callable taking
+    the language code (dates and opening hours that are written differently per language)."""
+
+    __slots__ = ("msgid", "values")
+
+    def __init__(self, msgid: str, **values: object) -> None:
+        self.msgid = msgid
+        self.values = values
+
+    def render(self, lang: str) -> str:
+        text = gettext(self.msgid, lang)
+        if not self.values:
+            return text
+        return text.format(**{k: _value(v, lang) for k, v in self.values.items()})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Msg) and (self.msgid, self.values) == (other.msgid, other.values)
+
+    def __hash__(self) -> int:
+        return hash(self.msgid)
+
+    def __repr__(self) -> str:
+        return f"Msg({self.msgid!r}, {self.values!r})" if self.values else f"Msg({self.msgid!r})"
+
+
+def _value(v: object, lang: str) -> object:
+    if isinstance(v, Msg):
+        return v.render(lang)
+    if callable(v):
+        return v(lang)
+    return v
+
+
+def render(text: Msg | str | None, lang: str) -> str:
+    """A Msg, a msgid or nothing, in lang ("" for nothing)."""
+    if text is None or text == "":
+        return ""
+    if isinstance(text, Msg):
+        return text.render(lang)
+    return gettext(text, lang)

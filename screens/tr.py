@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kivy.event import Observable
 
-from kiosk.i18n import DEFAULT_LANGUAGE, gettext
+from kiosk.i18n import DEFAULT_LANGUAGE, Msg, render
 
 
 class Translator(Observable):
@@ -18,8 +18,9 @@ class Translator(Observable):
         self.lang = DEFAULT_LANGUAGE
         self._observers: list[tuple] = []
 
-    def _(self, text: str) -> str:
-        return gettext(text, self.lang)
+    def _(self, text: Msg | str | None) -> str:
+        """The one translation call of the UI: a msgid or a flow's Msg, in the current language."""
+        return render(text, self.lang)
 
     def fbind(self, name, func, *largs, **kwargs):
         if name == "_":

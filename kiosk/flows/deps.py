@@ -1,0 +1,41 @@
+"""What a flow may reach: the small set of services the app hands every flow.
+
+The API client, the reference cache and the outbox start after the first frame (and may be missing on
+a terminal whose API is not configured), so they are reached through functions that may answer None;
+a flow says "not available" in words instead of failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from kiosk import hours
+from kiosk.config import Config
+from kiosk.flows.base import Runner
+from kiosk.session import Session, Transaction
+
+
+def _none() -> None:
+    return None
+
+
+def _now() -> datetime:
+    return hours.now()      # looked up at each call, so a test that replaces hours.now is obeyed
+
+
+@dataclass
+class FlowDeps:
+    runner: Runner
+    cfg: Config
+    session: Session = field(default_factory=Session)
+    api: Callable[[], Any] = _none            # kiosk.api.ApiClient | None
+    reference: Callable[[], Any] = _none      # kiosk.cache.ReferenceCache | None
+    outbox: Callable[[], Any] = _none         # kiosk.outbox.Outbox | None
+    #: print_slip(receipt, kind, summary, on_queued): queue a receipt; on_queued(job_id) once queued.
+    print_slip: Callable[..., None] = lambda *a, **k: None
+    #: A transaction is done: the app records it and opens 好差评.
+    finish_transaction: Callable[[Transaction], None] = lambda tx: None
+    now: Callable[[], datetime] = _now

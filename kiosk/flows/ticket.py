@@ -1,0 +1,243 @@
+"""排队取号: choose the service (category, then item; or arrive from the guide with a service code),
+confirm, take a number, print it, finish (好差评).
+
+Outside business hours (kiosk.hours) the flow says when numbers are given instead of the list. The
+confirm step makes one Idempotency-Key, so a double tap or a retry after a network error never takes
+two numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from enum import StrEnum
+from typing import Any
+
+from kiosk import hours
+from kiosk.api.errors import Unavailable
+from kiosk.flows.base import Flow
+from kiosk.flows.deps import FlowDeps
+from kiosk.i18n import N_, Msg
+from kiosk.receipts import templates
+from kiosk.session import Transaction
+
+log = logging.getLogger(__name__)
+
+NETWORK_DOWN = N_("网络异常，暂时不能取号，请稍后再试")
+NOT_TAKEN_NETWORK = N_("网络异常，没有取到号，请稍后再试")
+NOT_TAKEN = N_("没有取到号，请呼叫帮办")
+LOADING = N_("正在查询，请稍候…")
+TAKING = N_("正在取号，请稍候…")
+NO_SUCH_ITEM = N_("没有找到这个事项，请在下面选择")
+
+
+class Stage(StrEnum):
+    CLOSED = "closed"
+    CATEGORIES = "categories"
+    ITEMS = "items"
+    CONFIRM = "confirm"
+    TICKET = "ticket"
+
+
+class TicketFlow(Flow):
+    def __init__(self, deps: FlowDeps) -> None:
+        super().__init__(deps.runner)
+        self.deps = deps
+        self.stage = Stage.CATEGORIES
+        self.services: list[Any] = []          # kiosk.api.models.ServiceItem
+        self.stale = False
+        self.category = ""
+        self.service: Any = None
+        self.ticket: Any = None                # kiosk.api.models.Ticket
+        self.idempotency_key = ""
+        self.printed_job: int | None = None
+        self.closed_lines: list[Msg] = []
+        self._pending_code = ""
+        self._from_item = False
+
+    # ------------------------------------------------------------ visit
+
+    def start(self, service_code: str = "") -> None:
+        """Every visit. With a service code (the guide's 取号办理) it goes straight to that item."""
+        if self.stage == Stage.TICKET and not service_code:
+            return                               # coming back to a number already taken: keep it
+        self._pending_code = service_code or ""
+        self._from_item = bool(service_code)
+        self.ticket = None
+        if self._closed():
+            self._changed()
+            return
+        self._say()
+        self.stage = Stage.ITEMS if self.category and not service_code else Stage.CATEGORIES
+        self._load()
+        self._changed()
+
+    def _closed(self) -> bool:
+        now = self.deps.now()
+        if hours.is_open(self.deps.cfg.hours, now):
+            return False
+        cfg_hours = self.deps.cfg.hours
+        self.closed_lines = [Msg(N_("现在不是取号时间。取号时间：{hours}"),
+                                 hours=lambda lang: hours.describe(cfg_hours, lang))]
+        opening = hours.next_opening(cfg_hours, now)
+        if opening is not None:
+            self.closed_lines.append(Msg(N_("下次可以取号：{when}"),
+                                         when=lambda lang: hours.describe_moment(opening, lang)))
+        self.stage = Stage.CLOSED
+        return True
+
+    def _load(self) -> None:
+        # Fetched on every visit (a conditional GET): the list shown meanwhile is the last one.
+        ref = self.deps.reference()
+        if ref is None:
+            self._say(NETWORK_DOWN)
+            return
+        self.busy = True
+        self._say(LOADING)
+        self._call(ref.services, self._loaded, self._load_failed)
+
+    def _loaded(self, result: tuple[list[Any], bool, float]) -> None:
+        self.busy = False
+        items, stale, _fetched = result
+        self.services, self.stale = list(items), bool(stale)
+        self._say()
+        code, self._pending_code = self._pending_code, ""
+        if code:
+            svc = next((s for s in self.services if code in (s.code, s.id)), None)
+            if svc is not None:
+                self.choose_service(svc)
+                return
+            self._say(NO_SUCH_ITEM)
+        self._changed()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        log.warning("service list not available: %s", getattr(exc, "detail", type(exc).__name__))
+        self._say(NETWORK_DOWN)
+        self._changed()
+
+    # ------------------------------------------------------------ choosing
+
+    def categories(self) -> list[tuple[str, int]]:
+        """(category, number of items), in the order the API lists them."""
+        counts: dict[str, int] = {}
+        for s in self.services:
+            counts[s.category] = counts.get(s.category, 0) + 1
+        return list(counts.items())
+
+    def items(self) -> list[Any]:
+        return [s for s in self.services if s.category == self.category]
+
+    def choose_category(self, category: str) -> None:
+        self.category = category
+        self.stage = Stage.ITEMS
+        self._changed()
+
+    def back_to_categories(self) -> None:
+        self._from_item = False          # choosing for themselves now: 返回 walks back through the lists
+        self.category = ""
+        self.stage = Stage.CATEGORIES
+        self._changed()
+
+    def choose_service(self, svc: Any) -> None:
+        if self._closed():
+            self._changed()
+            return
+        self.service = svc
+        self.category = svc.category
+        # One key per confirm step: a double tap or a retry after a timeout returns the same number.
+        self.idempotency_key = uuid.uuid4().hex
+        self._say()
+        self.stage = Stage.CONFIRM
+        self._changed()
+
+    def back(self) -> bool:
+        """返回 undoes one choice (confirm → items → categories) while no number is taken yet. False:
+        the screen has no level left, the app goes back to where the citizen came from."""
+        if self.busy and self.stage == Stage.CONFIRM:
+            return True                  # a number is being taken: leaving now would hide it
+        if self.stage == Stage.CONFIRM and self._from_item:
+            return False                 # they came for this item: back to where they chose it
+        if self.stage == Stage.CONFIRM:
+            self.service = None
+            self.stage = Stage.ITEMS if self.category else Stage.CATEGORIES
+            self._changed()
+            return True
+        if self.stage == Stage.ITEMS:
+            self.back_to_categories()
+            return True
+        return False
+
+    # ------------------------------------------------------------ the number
+
+    def take_number(self) -> None:
+        if self.busy or self.service is None or self.stage != Stage.CONFIRM:
+            return
+        if self._closed():
+            self._changed()
+            return
+        api = self.deps.api()
+        if api is None:
+            self._say(NOT_TAKEN_NETWORK)
+            self._changed()
+            return
+        code, key = self.service.code, self.idempotency_key
+        self.busy = True
+        self._say(TAKING)
+        self._call(lambda: api.create_ticket(code, idempotency_key=key), self._taken, self._take_failed)
+        self._changed()
+
+    def _taken(self, ticket: Any) -> None:
+        self.busy = False
+        self._say()
+        self.ticket = ticket
+        self.stage = Stage.TICKET
+        log.info("ticket %s for %s", ticket.number, ticket.service_code)
+        self.deps.print_slip(templates.queue_ticket(self.slip()), "ticket", f"ticket {ticket.number}",
+                             self._queued)
+        self._changed()
+
+    def _queued(self, job_id: int) -> None:
+        self.printed_job = job_id
+
+    def _take_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        log.warning("ticket not taken: %s", getattr(exc, "detail", type(exc).__name__))
+        self._say(NOT_TAKEN_NETWORK if isinstance(exc, Unavailable) else NOT_TAKEN)
+        self._changed()
+
+    def slip(self) -> dict[str, Any]:
+        t = self.ticket
+        return {
+            "number": t.number,
+            "service": t.service_name,
+            "waiting": t.waiting,
+            "window": t.window,
+            "time": f"{t.issued_at.astimezone(hours.TZ):%Y-%m-%d %H:%M}",
+            "center_name": self.deps.cfg.terminal.center_name,
+        }
+
+    def issued_time(self) -> str:
+        return f"{self.ticket.issued_at.astimezone(hours.TZ):%H:%M}" if self.ticket else ""
+
+    def finish(self) -> None:
+        t = self.ticket
+        if t is None:
+            return
+        self.reset()
+        self.deps.finish_transaction(Transaction(kind="ticket", reference=t.number, service_code=t.service_code,
+                                                 service_name=t.service_name))
+
+    # ------------------------------------------------------------ session
+
+    def reset(self) -> None:
+        super().reset()
+        self.ticket = None
+        self.service = None
+        self.category = ""
+        self.idempotency_key = ""
+        self.printed_job = None
+        self._pending_code = ""
+        self._from_item = False
+        self.stage = Stage.CATEGORIES
+        self._changed()
