@@ -1,10 +1,7 @@
-"""事项指南: the 62 service items by category, searchable by pinyin initials on an A-Z keypad, each with
-its conditions, materials, time limits, fee, window and a QR to handle it online; the materials checklist
-(一次性告知单) prints, and 取号办理 leads to the queue ticket of that item.
+"""事项指南: the screen of kiosk.flows.guide.GuideFlow (the catalogue by category, pinyin search, an
+item's details, the checklist and 取号办理). The flow holds the rules; this draws its state.
 
-It works offline: the catalogue comes from the on-disk reference cache when the API is down (with a
-"可能不是最新" note). Viewing an item is information, not a transaction: only a printed checklist ends in
-finish_transaction (and so in 好差评) when the citizen taps 完成.
+Also home of the drawing helpers the other reference screens (policies, jobs) share.
 """
 
 from __future__ import annotations
@@ -22,9 +19,8 @@ from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
-from kiosk.api.models import MaterialForm, ServiceItem
-from kiosk.pinyin_search import search
-from kiosk.receipts import templates
+from kiosk.api.models import ServiceItem
+from kiosk.flows.guide import GuideFlow, Stage, detail_sections
 from screens.base import BaseScreen
 from screens.tr import tr
 from screens.widgets import Banner, KButton, KLabel, QRCode
@@ -44,43 +40,6 @@ def stale_banner(fetched_at: float) -> Banner:
                   .format(time=fetched_text(fetched_at)))
 
 
-def days_text(days: int) -> str:
-    return tr._("即办") if days == 0 else tr._("{n}个工作日").format(n=days)
-
-
-def material_line(i: int, m) -> str:
-    amount = tr._("只需出示，不收取") if m.copies == 0 else tr._("{n}份").format(n=m.copies)
-    line = f"{i}. {m.name}（{tr._(m.form.value)}，{amount}）"
-    if m.notes:
-        line += f"：{m.notes}"
-    return line
-
-
-def checklist_dict(item: ServiceItem, center_name: str) -> dict:
-    """A ServiceItem in the shape templates.materials_checklist takes."""
-    materials = []
-    for m in item.materials:
-        with_copy = m.form in (MaterialForm.COPY, MaterialForm.ORIGINAL_AND_COPY)
-        materials.append({
-            "name": m.name,
-            "original": m.form in (MaterialForm.ORIGINAL, MaterialForm.ORIGINAL_AND_COPY),
-            "copies": m.copies if with_copy else 0,
-            "note": m.notes,
-        })
-    return {
-        "center_name": center_name,
-        "name": item.name,
-        "materials": materials,
-        "conditions": list(item.conditions),
-        # The template words days as "N个工作日"; 0 (即办) would read "0个工作日", so it is left out.
-        "promised_days": item.promised_days or None,
-        "legal_days": item.legal_days or None,
-        "window": item.window,
-        "fee": item.fee,
-        "url": item.online_url,
-    }
-
-
 def list_button(text: str, on_release) -> KButton:
     btn = KButton(kind="tile", text=text, markup=True, halign="left")
     btn.bind(on_release=lambda _b: on_release())
@@ -89,7 +48,6 @@ def list_button(text: str, on_release) -> KButton:
 
 def heading(text: str) -> KLabel:
     return KLabel(text=text, role="title", bold=True)
-
 
 
 def draw_loading(rows) -> None:
@@ -109,114 +67,59 @@ def draw_error(rows, actions, error_text: str, on_retry, on_help) -> None:
 
 
 class GuideScreen(BaseScreen):
-    query = StringProperty("")
-    # loading | error | categories | items | search | detail
-    state = StringProperty("loading")
+    query = StringProperty("")          # the keypad's letters; the flow decides what they mean
+    state = StringProperty(Stage.LOADING.value)
 
     def on_kv_post(self, base_widget):
-        self._items: list[ServiceItem] = []
-        self._stale = False
-        self._fetched_at = 0.0
-        self._error = ""
-        self._category = ""
-        self._item: ServiceItem | None = None
-        self._detail_from = "categories"
-        self._printed_code = ""
+        self.flow = GuideFlow(self.app.flow_deps())
         self._search_panel = self.ids.search.__self__   # ids are weak; the panel is detached in detail
-        # After a language switch tr changes only after app.lang: draw on the next frame.
         self._redraw = Clock.create_trigger(self._render)
+        self.flow.subscribe(self._show)
         self.app.bind(lang=self._redraw, elder=self._render, orientation=self._render,
                       printer_ok=self._render, api_ok=self._render)
 
-    # ---------------------------------------------------------------- lifecycle
+    # ---------------------------------------------------------------- flow → widgets
 
-    def on_activate(self, **params):
-        if not self._items:
-            self.state = "loading"
+    def _show(self) -> None:
+        f = self.flow
+        if self.ids.keypad.value != f.query:
+            self.ids.keypad.value = f.query          # the flow cleared the search (返回, session end)
+        self.query = f.query
+        self.state = f.stage.value
         self._render()
-        self._load()
-
-    def wipe(self) -> None:
-        # Nothing personal here; the next citizen starts at the categories with an empty keypad.
-        self.ids.keypad.value = ""
-        self.query = ""
-        self._category, self._item, self._printed_code = "", None, ""
-        self.state = "categories" if self._items else "loading"
-
-    def _load(self) -> None:
-        ref = self.app.services.reference if self.app.services is not None else None
-        if ref is None:
-            self._failed(RuntimeError("no reference service"))
-            return
-        self.app.call(ref.services, self._loaded, self._failed)
-
-    def _loaded(self, answer) -> None:
-        items, stale, fetched_at = answer
-        unchanged = list(items) == self._items and stale == self._stale
-        self._items, self._stale, self._fetched_at = list(items), stale, fetched_at
-        if self.state in ("loading", "error"):
-            self.state = "search" if self.query else "categories"
-        elif unchanged:
-            return          # same catalogue: don't rebuild the buttons under the citizen's finger
-        self._render()
-
-    def _failed(self, exc: BaseException) -> None:
-        log.warning("service catalogue not loaded: %s", type(exc).__name__)
-        if self._items:
-            self._stale = True       # keep what we showed; it is now older than the server's
-        else:
-            self._error = self.app.error_text(exc)
-            self.state = "error"
-        self._render()
-
-    # ---------------------------------------------------------------- navigation inside the screen
 
     def on_query(self, _instance, query: str) -> None:
-        if query and self.state in ("categories", "items", "search"):
-            self.state = "search"
-        elif not query and self.state == "search":
-            self.state = "categories"
-        self._render()
+        if query != self.flow.query:
+            self.flow.set_query(query)
 
-    def open_category(self, category: str) -> None:
-        self._category = category
-        self.state = "items"
-        self._render()
+    # ---------------------------------------------------------------- taps → flow
 
-    def open_item(self, item: ServiceItem) -> None:
-        self._detail_from = self.state
-        self._item = item
-        self.state = "detail"
-        self._render()
+    def on_activate(self, **params):
+        self.flow.start()
+
+    def wipe(self) -> None:
+        self.flow.reset()
 
     def on_back(self) -> bool:
-        """The footer's 返回 goes one level up (detail → list → categories) before it leaves the guide:
-        people who went one step too far expect 返回 to undo that step, not to lose the guide."""
-        if self.state == "detail":
-            self.up()
-            return True
-        if self.state in ("items", "search"):
-            self.ids.keypad.value = ""
-            self.state = "categories"
-            self._render()
-            return True
-        return False
+        return self.flow.back()
 
     def up(self) -> None:
-        """One level up inside the guide (the footer's 返回 leaves the guide)."""
-        if self.state == "detail":
-            self.state = self._detail_from
-        elif self.state == "search":
-            self.ids.keypad.value = ""
-        else:
-            self.state = "categories"
-        self._render()
+        self.flow.up()
+
+    def open_category(self, category: str) -> None:
+        self.flow.open_category(category)
+
+    def open_item(self, item: ServiceItem) -> None:
+        self.flow.open_item(item)
+
+    def print_checklist(self) -> None:
+        self.flow.print_checklist()
+
+    def finish(self) -> None:
+        self.flow.finish()
 
     def categories(self) -> list[tuple[str, int]]:
-        counts: dict[str, int] = {}
-        for item in self._items:
-            counts[item.category] = counts.get(item.category, 0) + 1
-        return list(counts.items())
+        return self.flow.categories()
 
     def display_name(self, item: ServiceItem) -> str:
         return item.name_en if self.app.lang == "en" and item.name_en else item.name
@@ -232,35 +135,31 @@ class GuideScreen(BaseScreen):
         actions.clear_widgets()
         notes.clear_widgets()
         body = self.ids.body
-        wants_search = self.state in ("categories", "items", "search")
+        stage = self.flow.stage
+        wants_search = stage in (Stage.CATEGORIES, Stage.ITEMS, Stage.SEARCH)
         if wants_search and self._search_panel.parent is None:
             body.add_widget(self._search_panel)
         elif not wants_search and self._search_panel.parent is not None:
             body.remove_widget(self._search_panel)
-        if self._stale and self.state != "error":
-            notes.add_widget(stale_banner(self._fetched_at))
-        getattr(self, f"_draw_{self.state}")(rows, actions)
+        if self.flow.stale and stage != Stage.ERROR:
+            notes.add_widget(stale_banner(self.flow.fetched_at))
+        getattr(self, f"_draw_{stage.value}")(rows, actions)
         self.ids.scroll.scroll_y = 1
 
     def _draw_loading(self, rows, _actions) -> None:
         draw_loading(rows)
 
     def _draw_error(self, rows, actions) -> None:
-        draw_error(rows, actions, self._error, self._retry, self.app.call_helper)
-
-    def _retry(self) -> None:
-        self.state = "loading"
-        self._render()
-        self._load()
+        draw_error(rows, actions, self.app.error_text(self.flow.error), self.flow.retry, self.app.call_helper)
 
     def _draw_categories(self, rows, _actions) -> None:
         rows.add_widget(heading(tr._("请选择事项类别")))
         grid = GridLayout(cols=2, spacing=dp(12), size_hint_y=None)
         grid.bind(minimum_height=grid.setter("height"))
         small = int(self.app.sz.small)
-        for category, count in self.categories():
+        for category, count in self.flow.categories():
             label = f"[b]{tr._(category)}[/b]\n[size={small}]{tr._('{n}项').format(n=count)}[/size]"
-            grid.add_widget(list_button(label, lambda c=category: self.open_category(c)))
+            grid.add_widget(list_button(label, lambda c=category: self.flow.open_category(c)))
         rows.add_widget(grid)
 
     def _item_rows(self, rows, items) -> None:
@@ -268,20 +167,20 @@ class GuideScreen(BaseScreen):
         for item in items:
             sub = tr._(item.category)
             text = f"{self.display_name(item)}\n[size={small}]{sub}[/size]"
-            rows.add_widget(list_button(text, lambda i=item: self.open_item(i)))
+            rows.add_widget(list_button(text, lambda i=item: self.flow.open_item(i)))
 
     def _up_button(self, text: str) -> KButton:
         btn = KButton(kind="secondary", text=text)
-        btn.bind(on_release=lambda _b: self.up())
+        btn.bind(on_release=lambda _b: self.flow.up())
         return btn
 
     def _draw_items(self, rows, actions) -> None:
-        rows.add_widget(heading(tr._(self._category)))
-        self._item_rows(rows, [i for i in self._items if i.category == self._category])
+        rows.add_widget(heading(tr._(self.flow.category)))
+        self._item_rows(rows, self.flow.category_items())
         actions.add_widget(self._up_button(tr._("返回事项类别")))
 
     def _draw_search(self, rows, actions) -> None:
-        found = search(self._items, self.query)
+        found = self.flow.found()
         if found:
             rows.add_widget(heading(tr._("找到{n}个事项").format(n=len(found))))
             self._item_rows(rows, found)
@@ -290,31 +189,16 @@ class GuideScreen(BaseScreen):
             rows.add_widget(KLabel(text=tr._("请检查输入的拼音首字母，或按“清空”后按类别查找。")))
         actions.add_widget(self._up_button(tr._("返回事项类别")))
 
-    def _section(self, box, title: str, lines: list[str]) -> None:
-        box.add_widget(KLabel(text=title, bold=True))
-        for line in lines:
-            box.add_widget(KLabel(text=line))
-
     def _draw_detail(self, rows, actions) -> None:
-        item = self._item
-        if item is None:
-            self.state = "categories"
-            self._draw_categories(rows, actions)
-            return
+        item = self.flow.item
         rows.add_widget(heading(self.display_name(item)))
         if self.app.lang == "en" and item.name_en:
             rows.add_widget(KLabel(text=item.name, role="small"))
         card = Factory.Card()
-        self._section(card, tr._("办理条件"), [f"{i}. {c}" for i, c in enumerate(item.conditions, 1)])
-        self._section(card, tr._("申请材料"), [material_line(i, m) for i, m in enumerate(item.materials, 1)])
-        self._section(card, tr._("办理须知"), [
-            tr._("法定办结时限：{days}").format(days=days_text(item.legal_days)),
-            tr._("承诺办结时限：{days}").format(days=days_text(item.promised_days)),
-            tr._("收费标准：{fee}").format(fee=tr._(item.fee)),
-            tr._("办理窗口：{window}").format(window=item.window),
-            tr._("办理部门：{department}").format(department=item.department),
-            tr._("事项编码：{code}").format(code=item.code),
-        ])
+        for title, lines in detail_sections(item):
+            card.add_widget(KLabel(text=tr._(title), bold=True))
+            for line in lines:
+                card.add_widget(KLabel(text=tr._(line) if not isinstance(line, str) else line))
         rows.add_widget(card)
         if item.online_url:
             rows.add_widget(qr_row(item.online_url, tr._("手机扫码网上办理")))
@@ -326,43 +210,20 @@ class GuideScreen(BaseScreen):
         if not self.app.printer_ok:
             text += "\n" + tr._("打印机暂不可用")
         pr = KButton(text=text, disabled=not self.app.printer_ok)
-        pr.bind(on_release=lambda _b: self.print_checklist())
+        pr.bind(on_release=lambda _b: self.flow.print_checklist())
         actions.add_widget(pr)
         from screens import SCREENS
 
         if "ticket" in SCREENS:
-            missing = [n for n, ok in (("网络暂不可用", self.app.api_ok), ("打印机暂不可用", self.app.printer_ok))
-                       if not ok]
-            label = tr._("取号办理") + ("\n" + tr._(missing[0]) if missing else "")
-            ticket = KButton(kind="secondary", text=label, disabled=bool(missing))
+            blocker = self.flow.ticket_blocker(self.app.api_ok, self.app.printer_ok)
+            label = tr._("取号办理") + ("\n" + tr._(blocker) if blocker else "")
+            ticket = KButton(kind="secondary", text=label, disabled=blocker is not None)
             ticket.bind(on_release=lambda _b: self.app.go("ticket", service_code=item.code))
             actions.add_widget(ticket)
-        if self._printed_code == item.code:
+        if self.flow.can_finish:
             done = KButton(text=tr._("完成"))
-            done.bind(on_release=lambda _b: self.finish())
+            done.bind(on_release=lambda _b: self.flow.finish())
             actions.add_widget(done)
-
-    # ---------------------------------------------------------------- actions
-
-    def print_checklist(self) -> None:
-        item = self._item
-        if item is None:
-            return
-        receipt = templates.materials_checklist(checklist_dict(item, self.app.cfg.terminal.center_name))
-
-        def queued(_job_id: int) -> None:
-            self._printed_code = item.code
-            self._render()
-
-        self.app.print_receipt(receipt, "checklist", f"一次性告知单 {item.code}", on_queued=queued)
-
-    def finish(self) -> None:
-        item = self._item
-        if item is None:
-            return
-        self._printed_code = ""
-        self._render()
-        self.app.finish_transaction("checklist", item.code, item.code, item.name)
 
 
 def qr_row(data: str, caption: str) -> BoxLayout:

@@ -19,7 +19,7 @@ def test_guide_detail_items_categories_then_home(demo_app):
     wait_until(lambda: scr.state == "categories", 15, "catalogue loaded")
     category = scr.categories()[0][0]
     scr.open_category(category)
-    item = next(i for i in scr._items if i.category == category)
+    item = next(i for i in scr.flow.items if i.category == category)
     scr.open_item(item)
     advance_frames(2)
     back(app)
@@ -52,8 +52,8 @@ def test_ticket_confirm_items_categories(demo_app, monkeypatch):
     app = demo_app
     app.go("ticket")
     scr = app.screen("ticket")
-    wait_until(lambda: scr.stage == "categories" and scr._services, 15, "services loaded")
-    svc = scr._services[0]
+    wait_until(lambda: scr.stage == "categories" and scr.flow.services, 15, "services loaded")
+    svc = scr.flow.services[0]
     scr.choose_category(svc.category)
     scr.choose_service(svc)
     assert scr.stage == "confirm"

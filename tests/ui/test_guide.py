@@ -39,7 +39,7 @@ def type_letters(scr, letters: str) -> None:
 def test_category_item_detail(demo_app):
     scr = open_guide(demo_app)
     wait_until(lambda: scr.state == "categories", 15, "catalogue loaded")
-    assert len(scr._items) == 62
+    assert len(scr.flow.items) == 62
     assert "可能不是最新" not in texts(scr)
     shoot_all(demo_app, "guide-categories")
     tap(button(scr, "民政"))
@@ -88,7 +88,7 @@ def test_pinyin_search_print_checklist_and_finish(demo_app, monkeypatch):
         tap(scr.ids.keypad.key_widget("删除"))
     hit = button(scr, "个体工商户设立登记")
     tap(hit)
-    assert scr.state == "detail" and scr._item.name == "个体工商户设立登记"
+    assert scr.state == "detail" and scr.flow.item.name == "个体工商户设立登记"
     assert "经营场所使用证明（复印件，1份）：房产证或租赁合同" in texts(scr)
     ticket = buttons(scr, "取号办理")
     from screens import SCREENS
@@ -150,10 +150,10 @@ def test_offline_after_one_load_shows_the_cache_as_stale(demo_app):
     wait_until(lambda: scr.state == "categories", 15, "catalogue loaded")
     demo_app.services.demo.api_server.faults.error_rate = 1.0
     tap(demo_app.root.ids.home_button)
-    scr._items = []          # a fresh start of the screen: only the on-disk cache can answer now
+    scr.flow.items = []          # a fresh start of the screen: only the on-disk cache can answer now
     open_guide(demo_app)
-    wait_until(lambda: scr.state == "categories" and scr._stale, 20, "catalogue from the cache")
-    assert "可能不是最新" in texts(scr) and len(scr._items) == 62
+    wait_until(lambda: scr.state == "categories" and scr.flow.stale, 20, "catalogue from the cache")
+    assert "可能不是最新" in texts(scr) and len(scr.flow.items) == 62
     assert button(scr, "市场监管")
     shoot_all(demo_app, "guide-stale")
     type_letters(scr, "GTGS")
@@ -172,7 +172,7 @@ def test_api_down_and_nothing_cached_says_so_with_a_way_forward(demo_app):
     demo_app.services.demo.api_server.faults.reset()
     tap(button(scr, "重试"))
     wait_until(lambda: scr.state == "categories", 15, "loaded after retry")
-    assert not scr._stale
+    assert not scr.flow.stale
 
 
 def test_loading_state_is_shown_while_the_api_is_slow(demo_app):
@@ -190,4 +190,4 @@ def test_session_end_resets_the_guide(demo_app):
     type_letters(scr, "GT")
     tap(button(scr, "个体工商户设立登记"))
     tap(demo_app.root.ids.home_button)
-    assert scr.query == "" and scr.state == "categories" and scr._item is None
+    assert scr.query == "" and scr.state == "categories" and scr.flow.item is None

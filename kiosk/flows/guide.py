@@ -1,0 +1,242 @@
+"""事项指南: the 62 service items by category, searchable by pinyin initials, each item's details; the
+materials checklist (一次性告知单) prints, and 取号办理 leads to the queue ticket of that item.
+
+It works offline: the catalogue comes from the on-disk reference cache when the API is down (the flow
+then says `stale`). Viewing an item is information, not a transaction: only a printed checklist ends
+in 好差评, when the citizen taps 完成.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+from typing import Any
+
+from kiosk.api.models import MaterialForm, ServiceItem
+from kiosk.flows.base import Flow
+from kiosk.flows.deps import FlowDeps
+from kiosk.i18n import N_, Msg
+from kiosk.pinyin_search import search
+from kiosk.receipts import templates
+from kiosk.session import Transaction
+
+log = logging.getLogger(__name__)
+
+
+class Stage(StrEnum):
+    LOADING = "loading"
+    ERROR = "error"
+    CATEGORIES = "categories"
+    ITEMS = "items"
+    SEARCH = "search"
+    DETAIL = "detail"
+
+
+def checklist_data(item: ServiceItem, center_name: str) -> dict[str, Any]:
+    """A ServiceItem in the shape templates.materials_checklist takes."""
+    materials = []
+    for m in item.materials:
+        with_copy = m.form in (MaterialForm.COPY, MaterialForm.ORIGINAL_AND_COPY)
+        materials.append({
+            "name": m.name,
+            "original": m.form in (MaterialForm.ORIGINAL, MaterialForm.ORIGINAL_AND_COPY),
+            "copies": m.copies if with_copy else 0,
+            "note": m.notes,
+        })
+    return {
+        "center_name": center_name,
+        "name": item.name,
+        "materials": materials,
+        "conditions": list(item.conditions),
+        # The template words days as "N个工作日"; 0 (即办) would read "0个工作日", so it is left out.
+        "promised_days": item.promised_days or None,
+        "legal_days": item.legal_days or None,
+        "window": item.window,
+        "fee": item.fee,
+        "url": item.online_url,
+    }
+
+
+def days_words(days: int) -> Msg:
+    return Msg(N_("即办")) if days == 0 else Msg(N_("{n}个工作日"), n=days)
+
+
+def material_words(i: int, m: Any) -> Msg:
+    amount = Msg(N_("只需出示，不收取")) if m.copies == 0 else Msg(N_("{n}份"), n=m.copies)
+    notes = f"：{m.notes}" if m.notes else ""
+    return Msg("{i}. {name}（{form}，{amount}）{notes}", i=i, name=m.name, form=Msg(m.form.value), amount=amount,
+               notes=notes)
+
+
+def detail_sections(item: ServiceItem) -> list[tuple[Msg, list[Msg | str]]]:
+    """(heading, lines) of an item's details, in the order people read them."""
+    return [
+        (Msg(N_("办理条件")), [f"{i}. {c}" for i, c in enumerate(item.conditions, 1)]),
+        (Msg(N_("申请材料")), [material_words(i, m) for i, m in enumerate(item.materials, 1)]),
+        (Msg(N_("办理须知")), [
+            Msg(N_("法定办结时限：{days}"), days=days_words(item.legal_days)),
+            Msg(N_("承诺办结时限：{days}"), days=days_words(item.promised_days)),
+            Msg(N_("收费标准：{fee}"), fee=Msg(item.fee)),
+            Msg(N_("办理窗口：{window}"), window=item.window),
+            Msg(N_("办理部门：{department}"), department=item.department),
+            Msg(N_("事项编码：{code}"), code=item.code),
+        ]),
+    ]
+
+
+class GuideFlow(Flow):
+    def __init__(self, deps: FlowDeps) -> None:
+        super().__init__(deps.runner)
+        self.deps = deps
+        self.stage = Stage.LOADING
+        self.items: list[ServiceItem] = []
+        self.stale = False
+        self.fetched_at = 0.0
+        self.error: BaseException | None = None
+        self.category = ""
+        self.item: ServiceItem | None = None
+        self.query = ""
+        self.printed_code = ""
+        self._detail_from = Stage.CATEGORIES
+
+    # ------------------------------------------------------------ loading
+
+    def start(self) -> None:
+        if not self.items:
+            self.stage = Stage.LOADING
+        self._changed()
+        self._load()
+
+    def retry(self) -> None:
+        self.stage = Stage.LOADING
+        self._changed()
+        self._load()
+
+    def _load(self) -> None:
+        ref = self.deps.reference()
+        if ref is None:
+            self._failed(RuntimeError("no reference service"))
+            return
+        self._call(ref.services, self._loaded, self._failed)
+
+    def _loaded(self, answer: tuple[list[ServiceItem], bool, float]) -> None:
+        items, stale, fetched_at = answer
+        unchanged = list(items) == self.items and stale == self.stale
+        self.items, self.stale, self.fetched_at = list(items), stale, fetched_at
+        if self.stage in (Stage.LOADING, Stage.ERROR):
+            self.stage = Stage.SEARCH if self.query else Stage.CATEGORIES
+        elif unchanged:
+            return          # same catalogue: don't rebuild the buttons under the citizen's finger
+        self._changed()
+
+    def _failed(self, exc: BaseException) -> None:
+        log.warning("service catalogue not loaded: %s", type(exc).__name__)
+        if self.items:
+            self.stale = True       # keep what was shown; it is now older than the server's
+        else:
+            self.error = exc
+            self.stage = Stage.ERROR
+        self._changed()
+
+    # ------------------------------------------------------------ moving around
+
+    def categories(self) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        for item in self.items:
+            counts[item.category] = counts.get(item.category, 0) + 1
+        return list(counts.items())
+
+    def category_items(self) -> list[ServiceItem]:
+        return [i for i in self.items if i.category == self.category]
+
+    def found(self) -> list[ServiceItem]:
+        return search(self.items, self.query)
+
+    def set_query(self, query: str) -> None:
+        self.query = query
+        if query and self.stage in (Stage.CATEGORIES, Stage.ITEMS, Stage.SEARCH):
+            self.stage = Stage.SEARCH
+        elif not query and self.stage == Stage.SEARCH:
+            self.stage = Stage.CATEGORIES
+        self._changed()
+
+    def open_category(self, category: str) -> None:
+        self.category = category
+        self.stage = Stage.ITEMS
+        self._changed()
+
+    def open_item(self, item: ServiceItem) -> None:
+        self._detail_from = self.stage
+        self.item = item
+        self.stage = Stage.DETAIL
+        self._changed()
+
+    def back(self) -> bool:
+        """返回 goes one level up (detail → list → categories) before it leaves the guide: people who
+        went one step too far expect 返回 to undo that step, not to lose the guide."""
+        if self.stage == Stage.DETAIL:
+            self.up()
+            return True
+        if self.stage in (Stage.ITEMS, Stage.SEARCH):
+            self.query = ""
+            self.stage = Stage.CATEGORIES
+            self._changed()
+            return True
+        return False
+
+    def up(self) -> None:
+        """One level up inside the guide."""
+        if self.stage == Stage.DETAIL:
+            self.stage = self._detail_from
+            if self.stage == Stage.SEARCH and not self.query:
+                self.stage = Stage.CATEGORIES
+        elif self.stage == Stage.SEARCH:
+            self.query = ""
+            self.stage = Stage.CATEGORIES
+        else:
+            self.stage = Stage.CATEGORIES
+        self._changed()
+
+    # ------------------------------------------------------------ what the detail offers
+
+    def ticket_blocker(self, api_ok: bool, printer_ok: bool) -> Msg | None:
+        """Why 取号办理 cannot be offered now (None: it can)."""
+        if not api_ok:
+            return Msg(N_("网络暂不可用"))
+        if not printer_ok:
+            return Msg(N_("打印机暂不可用"))
+        return None
+
+    def print_checklist(self) -> None:
+        item = self.item
+        if item is None:
+            return
+        receipt = templates.materials_checklist(checklist_data(item, self.deps.cfg.terminal.center_name))
+
+        def queued(_job_id: int) -> None:
+            self.printed_code = item.code
+            self._changed()
+
+        self.deps.print_slip(receipt, "checklist", f"一次性告知单 {item.code}", queued)
+
+    @property
+    def can_finish(self) -> bool:
+        """完成 (and so 好差评) only after this item's checklist was printed."""
+        return self.item is not None and self.printed_code == self.item.code
+
+    def finish(self) -> None:
+        item = self.item
+        if item is None:
+            return
+        self.printed_code = ""
+        self._changed()
+        self.deps.finish_transaction(Transaction(kind="checklist", reference=item.code, service_code=item.code,
+                                                 service_name=item.name))
+
+    def reset(self) -> None:
+        # Nothing personal here; the next citizen starts at the categories with an empty keypad.
+        super().reset()
+        self.query = ""
+        self.category, self.item, self.printed_code = "", None, ""
+        self.stage = Stage.CATEGORIES if self.items else Stage.LOADING
+        self._changed()
