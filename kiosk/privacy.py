@@ -60,6 +60,7 @@ _PHONE_RE = re.compile(
 )
 _GROUP_START = re.compile(r"(?<!\d)\d", re.ASCII)
 _NOT_DIGIT = re.compile(r"[^0-9Xx]", re.ASCII)
+_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]", re.ASCII)
 # Province codes of GB/T 2260, for the 15-digit first-generation numbers (they have no check digit).
 _PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
                        "61 62 63 64 65".split())
@@ -79,6 +80,18 @@ def _fold(text: str) -> str:
     if text.isascii():
         return text
     return "".join(c if c.isascii() else _fold_char(c) for c in text)
+
+
+def _is_id18_shaped(digits: str) -> bool:
+    """Region code (a province, 81/82/83 for 港澳台 residents, 9 for 2023 permanent residence) and a
+    real birth date YYYYMMDD: an ID number even if its check character was mistyped."""
+    if digits[:2] not in _PROVINCES and digits[:2] not in ("81", "82", "83") and digits[0] != "9":
+        return False
+    try:
+        born = date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
+    except ValueError:
+        return False
+    return 1900 <= born.year and born <= date.today()
 
 
 def _is_id15(digits: str) -> bool:
@@ -106,10 +119,12 @@ def _id_spans(folded: str) -> list[tuple[int, int, str]]:
             digits = _NOT_DIGIT.sub("", raw)
             glued = (start > 0 and folded[start - 1].isalpha()) or \
                 (m.end() < len(folded) and folded[m.end()].isalpha())
-            # A standalone run of 18 is masked even with a wrong check digit (a mistyped ID is still
-            # one) unless it is a valid USCC; grouped or glued runs only when they are valid ID
-            # numbers, so case numbers and credit codes stay readable.
-            if is_valid_id_number(digits) or (raw == digits and not glued and not is_valid_uscc(digits)):
+            # A mistyped ID is still personal data, so the check character is not required: a
+            # standalone run of 18 is masked unless it is a valid USCC (as before); a grouped or glued
+            # run when it has an ID's region and birth date, so case numbers and USCCs (whose digits
+            # 7-14 are no date) stay readable.
+            if is_valid_id_number(digits) or _is_id18_shaped(digits) or \
+                    (raw == digits and not glued and not is_valid_uscc(digits)):
                 spans.append((start, m.end(), mask_id_number(digits)))
                 end = m.end()
                 continue
@@ -132,12 +147,13 @@ def _replace(text: str, spans: list[tuple[int, int, str]]) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Mask every ID number (18- and 15-digit, residence permits) and mobile number in free text."""
+    """Mask every ID number (18- and 15-digit, residence permits) and mobile number in free text, as
+    mask_id_number and mask_phone do (separators dropped, a country code kept)."""
     if not text:
         return text
     folded = _fold(text)
     spans = _id_spans(folded)
-    spans += [(m.start(), m.end(), mask_id_number(_SPACES.sub("", m.group(0))))
+    spans += [(m.start(), m.end(), mask_id_number(_NOT_ALNUM.sub("", m.group(0))))
               for m in _PR15_RE.finditer(folded) if not _overlaps(m.start(), m.end(), spans)]
     for m in _PHONE_RE.finditer(folded):
         if _overlaps(m.start(), m.end(), spans):
@@ -146,9 +162,6 @@ def mask_text(text: str) -> str:
         spans.append((m.start(), m.end(), text[m.start():m.start("num")] + num[:3] + "****" + num[-4:]))
     spans.sort()
     return _replace(text, spans)
-
-
-_SPACES = re.compile(r"[^0-9A-Za-z]", re.ASCII)
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int, str]]) -> bool:

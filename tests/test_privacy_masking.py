@@ -103,6 +103,14 @@ def test_18_digit_ids_are_masked_in_every_form(case: tuple[str, str]) -> None:
 
 
 @PROPS
+@given(in_text(id18().map(lambda n: n[:17] + "0123456789X"[("0123456789X".index(n[17]) + 1) % 11])))
+def test_ids_with_a_mistyped_check_character_are_masked_too(case: tuple[str, str]) -> None:
+    number, text = case
+    out = mask_text(text)
+    assert kept(out).upper() == number[:4] + number[-4:], (text, out)
+
+
+@PROPS
 @given(in_text(id15()))
 def test_15_digit_first_generation_ids_are_masked(case: tuple[str, str]) -> None:
     number, text = case
