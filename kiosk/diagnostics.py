@@ -362,11 +362,32 @@ def api_status_text(client: Any) -> str:
 
 
 def outbox_text(outbox: Any) -> str:
-    """An outbox (duck-typed: depth(), oldest_age() in seconds) in Chinese."""
+    """An outbox (duck-typed: depth(), oldest_age() in seconds, dead_alert()) in Chinese, with the
+    dead-letter alert after it."""
     depth = outbox.depth()
-    if not depth:
-        return "无待发送记录"
-    return f"待发送 {depth} 条，最早一条已等 {age_text(outbox.oldest_age())}"
+    text = f"待发送 {depth} 条，最早一条已等 {age_text(outbox.oldest_age())}" if depth else "无待发送记录"
+    alert = dead_letter_text(outbox)
+    return f"{text}；{alert}" if alert else text
+
+
+def dead_letter_text(outbox: Any) -> str:
+    """The technician's alert for records that will never arrive ("" when there are none)."""
+    alert = outbox.dead_alert() if hasattr(outbox, "dead_alert") else None
+    if not alert:
+        return ""
+    corrupt = f"，其中 {alert['corrupt']} 条记录损坏" if alert["corrupt"] else ""
+    days = int(getattr(outbox, "dead_max_age", 30 * 86400) // 86400)
+    return (f"⚠ {alert['count']} 条记录无法送达（已转入死信{corrupt}），最早一条 {age_text(alert['oldest_age_s'])}前，"
+            f"请查看日志并联系中心；超过 {days} 天自动删除")
+
+
+def print_queue_text(print_queue: Any) -> str:
+    """Jobs waiting, and the alert for jobs set aside as corrupt (duck-typed PrintQueue)."""
+    text = f"待打印 {len(print_queue.pending())} 张"
+    bad = print_queue.quarantined() if hasattr(print_queue, "quarantined") else []
+    if bad:
+        text += f"；⚠ {len(bad)} 张凭条数据损坏，已搁置未打印（见日志）"
+    return text
 
 
 def collect_status(*, terminal_id: str, print_queue: Any = None, card_service: Any = None,
@@ -378,6 +399,8 @@ def collect_status(*, terminal_id: str, print_queue: Any = None, card_service: A
         st = print_queue.status
         out["printer"] = {"state": print_queue.state, "text": printer_status_text(st) if st else
                           queue_state_text(print_queue.state), "pending_jobs": len(print_queue.pending())}
+        if hasattr(print_queue, "quarantined"):
+            out["printer"]["quarantined_jobs"] = len(print_queue.quarantined())
     if card_service is not None:
         out["reader"] = {"state": card_service.state, "last_error": card_service.last_error,
                          "text": card_state_text(card_service.state, card_service.last_error)}
@@ -387,6 +410,7 @@ def collect_status(*, terminal_id: str, print_queue: Any = None, card_service: A
                       "text": api_status_text(api_client)}
     if outbox is not None:
         out["outbox"] = {"depth": outbox.depth(), "oldest_age_s": outbox.oldest_age(),
+                         "dead_letters": outbox.dead_alert() if hasattr(outbox, "dead_alert") else None,
                          "text": outbox_text(outbox)}
     return out
 
@@ -403,4 +427,4 @@ def device_states(print_queue: Any = None, card_service: Any = None) -> dict[str
 
 __all__ = ["system_figures", "serial_ports", "tail_log", "export_bundle", "redact_config", "scrub",
            "printer_status_lines", "printer_status_text", "queue_state_text", "card_state_text",
-           "api_status_text", "outbox_text", "collect_status", "device_states", "versions"]
+           "api_status_text", "outbox_text", "dead_letter_text", "print_queue_text", "collect_status", "device_states", "versions"]

@@ -79,6 +79,24 @@ def build_heartbeat(terminal_id: str, version: str, started_at_monotonic: float,
     }
 
 
+def alert_devices(outbox: Any = None, print_queue: Any = None) -> list[dict[str, str]]:
+    """Alerts for the central monitoring, as extra heartbeat devices (DeviceState of the contract):
+    dead letters in the outbox, corrupt print jobs set aside. Empty when all is well."""
+    out = []
+    alert = outbox.dead_alert() if outbox is not None and hasattr(outbox, "dead_alert") else None
+    if alert:
+        corrupt = f", {alert['corrupt']} corrupt" if alert["corrupt"] else ""
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(alert["kinds"].items()))
+        out.append({"name": "outbox", "state": "warning",
+                    "detail": f"{alert['count']} dead letter(s) never delivered ({kinds}{corrupt}); "
+                              f"oldest {int(alert['oldest_age_s'] // 3600)} h"[:200]})
+    bad = print_queue.quarantined() if print_queue is not None and hasattr(print_queue, "quarantined") else []
+    if bad:
+        out.append({"name": "print_queue", "state": "warning",
+                    "detail": f"{len(bad)} corrupt print job(s) set aside"})
+    return out
+
+
 class Watchdog:
     """sd_notify messages to systemd (Type=notify, WatchdogSec=...). No-op without NOTIFY_SOCKET."""
 

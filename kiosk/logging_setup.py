@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import sys
+import threading
 from pathlib import Path
+from types import TracebackType
 
 from kiosk.privacy import mask_text
 
@@ -57,7 +60,35 @@ def setup_logging(data_dir: Path | None, level: str = "INFO", console: bool = Tr
         h.setFormatter(formatter)
         h.addFilter(MaskingFilter())
         root.addHandler(h)
+    install_excepthooks()
     return log_path
+
+
+def _log_uncaught(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None,
+                  where: str) -> None:
+    logging.getLogger("kiosk.uncaught").critical("uncaught exception in %s", where, exc_info=(exc_type, exc, tb))
+
+
+def _sys_hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    _log_uncaught(exc_type, exc, tb, "the main thread")
+
+
+def _thread_hook(args: threading.ExceptHookArgs) -> None:
+    if args.exc_type is SystemExit:  # what the default hook ignores too
+        return
+    name = args.thread.name if args.thread is not None else "a thread"
+    _log_uncaught(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback, f"thread {name}")
+
+
+def install_excepthooks() -> None:
+    """Uncaught exceptions, in the main thread or any other, go through the masked log instead of
+    Python's default hooks, which print the message (an ID number in it too) straight to stderr and
+    from there into the journal."""
+    sys.excepthook = _sys_hook
+    threading.excepthook = _thread_hook
 
 
 def route_kivy_logger() -> None:

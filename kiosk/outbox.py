@@ -26,7 +26,16 @@ Feedback tracking numbers
     database, e.g. FK20261126JT010007 for terminal DDJ-T01. The last 4 characters of the terminal ids of
     one center must differ.
 
-Privacy: payloads may hold a phone number; rows are deleted after delivery with secure_delete on.
+Dead letters and corrupt records
+    A dead letter never arrived: it is an alert for the technician (ERROR log line when it dies,
+    dead_alert() for the diagnostics screen and the heartbeat) until it is older than dead_max_age
+    (DEAD_MAX_AGE_S, 30 days): then it is logged once more, at WARNING, and deleted. A record that
+    cannot be read back (payload not JSON or not an object, a broken column) is moved to the dead
+    letters as "corrupt" instead of stopping the sender: the records after it are delivered.
+
+Privacy: payloads may hold a phone number; rows are deleted after delivery with secure_delete on, and
+the WAL is checkpointed and truncated once the outbox has drained, after a purge and at close, so the
+deleted text is in neither file.
 """
 
 from __future__ import annotations
@@ -51,6 +60,9 @@ log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 COALESCED = frozenset({"heartbeat"})
 DROPPABLE = ("heartbeat",)  # dropped in this order when the outbox is full
+DEAD_MAX_AGE_S = 30 * 24 * 3600  # a technician visits at least monthly; the heartbeat alerts sooner
+PURGE_INTERVAL_S = 3600.0
+CORRUPT = "corrupt record"
 
 Send = Callable[[str, dict[str, Any], str], Any]
 Delivered = Callable[[str, str, Any], None]
@@ -99,12 +111,16 @@ def _is_permanent(exc: BaseException) -> bool:
 
 class Outbox:
     def __init__(self, db_path: str | Path, send: Send, max_records: int = 10000, base_delay: float = 0.5,
-                 max_delay: float = 60.0, clock: Callable[[], float] = time.time) -> None:
+                 max_delay: float = 60.0, clock: Callable[[], float] = time.time,
+                 dead_max_age: float = DEAD_MAX_AGE_S) -> None:
         self.db_path = str(db_path)
         self._send = send
         self.max_records = max_records
         self.base_delay, self.max_delay = base_delay, max_delay
         self._clock = clock
+        self.dead_max_age = dead_max_age
+        self._last_purge = float("-inf")
+        self._dirty = False  # rows deleted since the last checkpoint
         self._lock = threading.RLock()
         self._wake = threading.Condition(self._lock)
         self._callbacks: list[Delivered] = []
@@ -118,6 +134,10 @@ class Outbox:
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as e:
             raise OutboxUnavailable(f"cannot open outbox {self.db_path}: {e}") from e
+        try:
+            self.purge_dead()
+        except sqlite3.Error as e:  # a read-only or full disk must not stop the terminal from starting
+            log.error("outbox: cannot purge old dead letters: %s", e)
 
     # ---- enqueue -----------------------------------------------------------------------------------
 
@@ -198,10 +218,48 @@ class Outbox:
         return None if row[0] is None else max(0.0, self._clock() - row[0])
 
     def dead_letters(self) -> list[dict[str, Any]]:
+        """The dead letters, oldest first; a corrupt one's payload is None."""
         with self._lock:
             rows = self._db.execute("SELECT seq, kind, payload, key, failed_at, error FROM dead ORDER BY seq").fetchall()
-        return [{"seq": r[0], "kind": r[1], "payload": json.loads(r[2]), "key": r[3], "failed_at": r[4],
+        return [{"seq": r[0], "kind": r[1], "payload": _payload_or_none(r[2]), "key": r[3], "failed_at": r[4],
                  "error": r[5]} for r in rows]
+
+    def dead_alert(self) -> dict[str, Any] | None:
+        """What the technician must know about dead letters, or None when there are none:
+        {"count", "corrupt" (how many of them could not be read), "oldest_age_s", "kinds"}."""
+        with self._lock:
+            rows = self._db.execute("SELECT kind, COUNT(*), MIN(failed_at), SUM(error LIKE ? || '%') "
+                                    "FROM dead GROUP BY kind ORDER BY kind", (CORRUPT,)).fetchall()
+        if not rows:
+            return None
+        oldest = min(r[2] for r in rows)
+        return {"count": sum(r[1] for r in rows), "corrupt": sum(int(r[3] or 0) for r in rows),
+                "oldest_age_s": max(0.0, self._clock() - oldest), "kinds": {r[0]: r[1] for r in rows}}
+
+    def purge_dead(self) -> int:
+        """Delete dead letters older than dead_max_age (logged first: they never arrived)."""
+        cutoff = self._clock() - self.dead_max_age
+        with self._lock:
+            self._last_purge = self._clock()
+            old = self._db.execute("SELECT kind, COUNT(*) FROM dead WHERE failed_at < ? GROUP BY kind",
+                                   (cutoff,)).fetchall()
+            if not old:
+                return 0
+            kinds = ", ".join(f"{n} {kind}" for kind, n in old)
+            log.warning("outbox: deleting dead letters older than %d days that never arrived (%s)",
+                        self.dead_max_age // 86400, kinds)
+            n = self._db.execute("DELETE FROM dead WHERE failed_at < ?", (cutoff,)).rowcount
+            self._checkpoint()
+        return n
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL into the database and truncate it: its old frames still hold deleted payloads."""
+        with self._lock:
+            try:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._dirty = False
+            except sqlite3.Error as e:
+                log.warning("outbox: WAL checkpoint failed: %s", e)
 
     def on_delivered(self, cb: Delivered) -> None:
         """cb(kind, key, response) runs on the sender thread after each delivery (schedule UI work)."""
@@ -227,7 +285,10 @@ class Outbox:
     def close(self) -> None:
         self.stop()
         with self._lock:
-            self._db.close()
+            try:
+                self._checkpoint()
+            finally:
+                self._db.close()
 
     def flush(self, timeout: float) -> bool:
         """Wait until every record is delivered (or dead-lettered); True if the outbox is empty."""
@@ -257,20 +318,41 @@ class Outbox:
                 if self._stopping:
                     return
             try:
-                head = self._head()
-            except sqlite3.Error as e:
-                log.error("outbox: cannot read: %s", e)
+                self._step()
+            except Exception:  # noqa: BLE001 - the sender must outlive any one record or a broken disk
+                log.exception("outbox: sender step failed")
                 self._idle(1.0)
-                continue
-            if head is None:
-                self._idle(1.0)
-                continue
-            seq, kind, payload, key, attempts, next_at = head
-            wait = next_at - self._clock()
-            if wait > 0:
-                self._idle(min(wait, 1.0))
-                continue
-            self._deliver(seq, kind, json.loads(payload), key, attempts)
+
+    def _step(self) -> None:
+        try:
+            if self._clock() - self._last_purge >= PURGE_INTERVAL_S:
+                self.purge_dead()
+            head = self._head()
+        except sqlite3.Error as e:
+            log.error("outbox: cannot read: %s", e)
+            self._idle(1.0)
+            return
+        if head is None:
+            if self._dirty:
+                self._checkpoint()
+            self._idle(1.0)
+            return
+        seq, kind, text, key, attempts, next_at = head
+        try:
+            payload = json.loads(text)
+            if not isinstance(payload, dict):
+                raise ValueError(f"payload is a JSON {type(payload).__name__}, not an object")
+            if not isinstance(kind, str) or not isinstance(key, str):
+                raise ValueError("kind or key is not text")
+            wait = float(next_at) - self._clock()
+            attempts = int(attempts)
+        except (TypeError, ValueError) as e:  # JSONDecodeError is a ValueError
+            self._to_dead(seq, mask_text(f"{CORRUPT}: {type(e).__name__}: {e}")[:300])
+            return
+        if wait > 0:
+            self._idle(min(wait, 1.0))
+            return
+        self._deliver(seq, kind, payload, key, attempts)
 
     def _idle(self, seconds: float) -> None:
         with self._lock:
@@ -294,6 +376,7 @@ class Outbox:
         try:
             with self._lock:
                 self._db.execute("DELETE FROM outbox WHERE seq = ?", (seq,))
+                self._dirty = True
         except sqlite3.Error as e:
             # Not deleted: it will be sent again with the same key and the server replays its answer.
             log.error("outbox: delivered %s %s but cannot delete it: %s", kind, key, e)
@@ -327,3 +410,10 @@ class Outbox:
                 self._db.execute("ROLLBACK")
                 raise
         log.error("outbox: record %d rejected permanently, moved to dead letters: %s", seq, detail)
+
+
+def _payload_or_none(text: Any) -> Any:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return None

@@ -23,6 +23,16 @@ Jobs live in SQLite (WAL, synchronous=FULL) until they are confirmed. Each job m
     than a missing one, which they can reprint from recent()). It is kept as "unconfirmed".
 Identity data is never stored: templates mask before building; submit() refuses a receipt that still
 contains a valid ID number.
+
+Retention: a finished job (printed, failed, unconfirmed) is kept only for reprint from the staff
+screen, which offers the last few: jobs finished more than a day ago, and finished jobs beyond the
+newest KEEP_FINISHED, are deleted (at start, after each job, and every PURGE_INTERVAL_S while idle).
+secure_delete overwrites what is deleted and a TRUNCATE checkpoint then empties the WAL, so the
+receipt text is gone from both files.
+
+A corrupt job (its bytes are not an ESC/POS job, its stored receipt does not parse) is set aside as
+"quarantined", logged and shown on the diagnostics screen; the jobs after it print. Quarantined jobs
+are deleted after QUARANTINE_MAX_AGE_S.
 """
 
 from __future__ import annotations
@@ -48,6 +58,12 @@ PRINTABLE = ("ready", "near_end")
 MAX_ATTEMPTS = 5
 AFTER_STATUS_TRIES = 3       # queries for the after-status before an unanswered printer counts as unknown
 AFTER_STATUS_RETRY_S = 1.0   # budget of each repeated query
+FINISHED = ("printed", "failed", "unconfirmed")
+FINISHED_MAX_AGE_S = 24 * 3600   # reprint is for the citizen still at the terminal, not for yesterday
+KEEP_FINISHED = 10               # the staff screen offers the last 8 for reprint
+QUARANTINE_MAX_AGE_S = 7 * 24 * 3600  # long enough for a technician's next visit
+PURGE_INTERVAL_S = 600.0
+ESC_INIT = b"\x1b@"              # every job the queue renders starts with ESC @
 _ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 _SCHEMA = """
@@ -96,15 +112,18 @@ class PrintQueue:
         *,
         width_dots: int = 576,
         native_qr: bool = True,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.db_path = str(db_path)
         self._factory = printer_factory
         self.poll_interval = poll_interval
         self.width_dots = width_dots
         self.native_qr = native_qr
+        self._clock = clock
         self._db = sqlite3.connect(self.db_path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA secure_delete=ON")  # deleted receipts are overwritten, not left in free pages
         self._db.executescript(_SCHEMA)
         self._lock = threading.RLock()
         self._wake = threading.Event()
@@ -116,7 +135,9 @@ class PrintQueue:
         self._state_cbs: list[Callable[[str, PrinterStatus | None], None]] = []
         self._job_cbs: list[Callable[[int, str], None]] = []
         self._fault: Callable[[str, int, bytes, ReceiptPrinter], None] | None = None  # tests only
+        self._last_purge = float("-inf")
         self._recover()
+        self.purge()
 
     # -- public API ---------------------------------------------------------------------------------
     def submit(self, receipt: Receipt, kind: str, summary: str) -> int:
@@ -125,7 +146,7 @@ class PrintQueue:
             if is_valid_id_number(m.group(0)):
                 raise ReceiptError("receipt contains an unmasked ID number; mask it with kiosk.privacy")
         data = receipt.to_escpos(width_dots=self.width_dots, native_qr=self.native_qr)
-        now = time.time()
+        now = self._clock()
         with self._lock:
             cur = self._db.execute(
                 "INSERT INTO jobs(kind, summary, data, receipt_json, state, created, updated) "
@@ -157,7 +178,10 @@ class PrintQueue:
     def close(self) -> None:
         self.stop()
         with self._lock:
-            self._db.close()
+            try:
+                self._checkpoint()
+            finally:
+                self._db.close()
 
     @property
     def state(self) -> str:
@@ -177,7 +201,37 @@ class PrintQueue:
         return self._rows("WHERE state IN ('waiting', 'sending') ORDER BY id")
 
     def recent(self, n: int = 10) -> list[dict[str, Any]]:
-        return self._rows("ORDER BY id DESC LIMIT ?", (n,))
+        """The newest jobs (for reprint); quarantined ones are not offered."""
+        return self._rows("WHERE state != 'quarantined' ORDER BY id DESC LIMIT ?", (n,))
+
+    def quarantined(self) -> list[dict[str, Any]]:
+        """Jobs set aside as corrupt (for the diagnostics screen)."""
+        return self._rows("WHERE state = 'quarantined' ORDER BY id")
+
+    def purge(self) -> int:
+        """Delete finished jobs past their retention (module docstring); returns how many."""
+        now = self._clock()
+        marks = ",".join("?" * len(FINISHED))
+        with self._lock:
+            self._last_purge = now
+            n = self._db.execute(
+                f"DELETE FROM jobs WHERE (state IN ({marks}) AND (updated < ? OR id NOT IN "
+                f"(SELECT id FROM jobs WHERE state IN ({marks}) ORDER BY id DESC LIMIT ?))) "
+                "OR (state = 'quarantined' AND updated < ?)",
+                (*FINISHED, now - FINISHED_MAX_AGE_S, *FINISHED, KEEP_FINISHED, now - QUARANTINE_MAX_AGE_S),
+            ).rowcount
+            if n:
+                self._checkpoint()
+        if n:
+            log.info("print queue: deleted %d finished job(s) past retention", n)
+        return n
+
+    def _checkpoint(self) -> None:
+        """Copy the WAL into the database and truncate it: the WAL still holds deleted receipts."""
+        try:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as e:  # busy: the next purge or close tries again
+            log.warning("print queue: WAL checkpoint failed: %s", e)
 
     def job(self, job_id: int) -> dict[str, Any] | None:
         rows = self._rows("WHERE id = ?", (job_id,))
@@ -192,7 +246,7 @@ class PrintQueue:
         return Receipt.from_json(row[0])
 
     def reprint(self, job_id: int) -> int:
-        now = time.time()
+        now = self._clock()
         with self._lock:
             row = self._db.execute(
                 "SELECT kind, summary, data, receipt_json FROM jobs WHERE id = ?", (job_id,)
@@ -221,7 +275,7 @@ class PrintQueue:
         with self._lock:
             self._db.execute(
                 "UPDATE jobs SET state = ?, updated = ?, attempts = attempts + ? WHERE id = ?",
-                (state, time.time(), 1 if attempt else 0, job_id),
+                (state, self._clock(), 1 if attempt else 0, job_id),
             )
 
     def _recover(self) -> None:
@@ -271,11 +325,27 @@ class PrintQueue:
         return None
 
     def _next_job(self) -> tuple[int, bytes, int] | None:
+        """The oldest waiting job that is sound; corrupt ones met on the way are quarantined."""
+        while True:
+            with self._lock:
+                row = self._db.execute(
+                    "SELECT id, data, attempts, receipt_json FROM jobs WHERE state = 'waiting' ORDER BY id LIMIT 1"
+                ).fetchone()
+            if row is None:
+                return None
+            job_id = int(row[0])
+            problem = _corruption(row[1], row[2], row[3])
+            if problem is None:
+                return job_id, bytes(row[1]), int(row[2])
+            self._quarantine(job_id, problem)
+
+    def _quarantine(self, job_id: int, problem: str) -> None:
         with self._lock:
-            row = self._db.execute(
-                "SELECT id, data, attempts FROM jobs WHERE state = 'waiting' ORDER BY id LIMIT 1"
-            ).fetchone()
-        return None if row is None else (int(row[0]), bytes(row[1]), int(row[2]))
+            self._db.execute("UPDATE jobs SET state = 'quarantined', updated = ? WHERE id = ?",
+                             (self._clock(), job_id))
+        log.error("print job %d is corrupt (%s): set aside as quarantined, the other jobs print", job_id,
+                  mask_text(problem))
+        self._emit_job(job_id, "failed")  # to the citizen it did not print: "ask the staff"
 
     def _run(self) -> None:
         try:
@@ -286,11 +356,15 @@ class PrintQueue:
     def _loop(self) -> None:
         while not self._stop.is_set():
             self._poll()
+            printed = False
             while self._state in PRINTABLE and not self._stop.is_set():
                 job = self._next_job()
                 if job is None:
                     break
                 self._print(*job)
+                printed = True
+            if printed or self._clock() - self._last_purge >= PURGE_INTERVAL_S:
+                self.purge()
             self._wake.wait(self.poll_interval)
             self._wake.clear()
 
@@ -346,3 +420,16 @@ class PrintQueue:
         else:
             self._set_job(job_id, "waiting")
             self._emit_job(job_id, "waiting")
+
+
+def _corruption(data: Any, attempts: Any, receipt_json: Any) -> str | None:
+    """Why a stored job cannot be printed, or None if it can."""
+    if not isinstance(data, bytes) or not data.startswith(ESC_INIT):
+        return f"print data is {type(data).__name__}, not an ESC/POS job"
+    if not isinstance(attempts, int):
+        return f"attempts is {type(attempts).__name__}"
+    try:
+        Receipt.from_json(receipt_json)
+    except Exception as e:  # noqa: BLE001 - any failure to read it back makes the job unusable for reprint
+        return f"stored receipt unreadable: {type(e).__name__}: {e}"[:200]
+    return None

@@ -180,7 +180,7 @@ class Services:
     def heartbeat_payload(self) -> dict:
         """The heartbeat in the contract's shape (kiosk.api.models.Heartbeat)."""
         from kiosk import __version__
-        from kiosk.heartbeat import build_heartbeat
+        from kiosk.heartbeat import alert_devices, build_heartbeat
 
         hb = build_heartbeat(self.cfg.terminal.id, __version__, self.started_at, dict(self.states),
                              self.outbox.depth() if self.outbox is not None else None,
@@ -188,7 +188,8 @@ class Services:
         return {
             "app_version": hb["version"], "uptime_s": hb["uptime_s"], "memory_mb": hb["memory_rss_mb"],
             "devices": [{"name": name, "state": _CONTRACT_STATE.get(state, "unknown"),
-                         "detail": (self.details.get(name) or state)[:200]} for name, state in self.states.items()],
+                         "detail": (self.details.get(name) or state)[:200]} for name, state in self.states.items()]
+            + alert_devices(self.outbox, self.printq),
             "outbox_depth": hb["outbox_depth"] or 0, "network": self.states.get("api", ""),
             "sent_at": hb["timestamp"], "cpu_percent": hb["cpu_percent"],
             "disk_free_mb": hb["disk_free_mb"], "last_error": hb["last_error"], "demo": self.cfg.is_demo,

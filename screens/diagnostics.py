@@ -93,7 +93,7 @@ class DiagnosticsScreen(BaseScreen):
             lines.append(f"打印机 {cfg.printer.port or '未配置'}：{diagnostics.queue_state_text(svc.states.get('printer', ''))}"
                          + (f"；{diagnostics.printer_status_text(status)}" if status is not None else ""))
             if pq is not None:
-                lines.append(f"  待打印 {len(pq.pending())} 张")
+                lines.append("  " + diagnostics.print_queue_text(pq))
             card = svc.card
             lines.append(f"读卡器 {cfg.reader.port or '未配置'}："
                          + diagnostics.card_state_text(svc.states.get('reader', ''), card.last_error if card else None))

@@ -1,5 +1,8 @@
 import logging
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 from kiosk.logging_setup import setup_logging
 from kiosk.workers import Worker
@@ -53,3 +56,46 @@ def test_worker_delivers_results_and_errors_through_post():
     w.shutdown(wait=True)
     assert sorted(map(str, results)) == ["42", "ZeroDivisionError"]
     assert len(posted) == 2          # every result went through post, none called directly
+
+
+# Synthetic numbers (check character computed): 370104 19800101 123X and a 138 mobile.
+SYNTHETIC_ID = "37010419800101123X"
+
+
+def test_uncaught_exception_in_a_worker_thread_is_logged_masked(tmp_path):
+    saved = sys.excepthook, threading.excepthook
+    try:
+        path = setup_logging(tmp_path, "INFO", console=False)
+
+        def work():
+            raise RuntimeError(f"lookup of 3701 0419 8001 0112 3X / {SYNTHETIC_ID} for 138-0013-8000 failed")
+
+        t = threading.Thread(target=work, name="lookup-worker")
+        t.start()
+        t.join(5)
+        for h in logging.getLogger().handlers:
+            h.flush()
+        text = path.read_text(encoding="utf-8")
+        assert "uncaught exception in thread lookup-worker" in text
+        assert "RuntimeError: lookup of 3701**********123X / 3701**********123X for 138****8000" in text
+        assert "Traceback" in text and "in work" in text       # the traceback is kept, only masked
+        assert SYNTHETIC_ID not in text and "138-0013-8000" not in text and "3701 0419" not in text
+    finally:
+        setup_logging(None, "WARNING", console=False)
+        sys.excepthook, threading.excepthook = saved
+
+
+def test_uncaught_exception_in_the_main_thread_is_logged_masked(tmp_path):
+    """A real process dies of an exception: its log file and its stderr (the journal) hold it masked."""
+    root = Path(__file__).resolve().parents[1]
+    code = ("import sys; from pathlib import Path; from kiosk.logging_setup import setup_logging; "
+            "setup_logging(Path(sys.argv[1]), 'INFO', console=True); "
+            f"raise ValueError('card {SYNTHETIC_ID} rejected')")
+    p = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=root, capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 1
+    text = (tmp_path / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    for out in (text, p.stderr):
+        assert "uncaught exception in the main thread" in out
+        assert "ValueError: card 3701**********123X rejected" in out
+        assert SYNTHETIC_ID not in out

@@ -94,3 +94,20 @@ def test_the_api_coming_back_is_noticed_within_seconds(services):
     assert services.states["api"] == "down"
     server.faults.reset()
     wait(lambda: services.states["api"] == "ok", services_module.HEALTH_RETRY + 4)
+
+
+def test_dead_letters_reach_the_central_monitoring_in_the_heartbeat(services):
+    """A record the server refuses for good is an alert for the technician: the next heartbeats carry
+    an "outbox" device in warning (no change to the heartbeat contract)."""
+    server = services.demo.api_server
+    services.outbox.enqueue("bogus", {"x": 1})
+    wait(lambda: services.outbox.dead_alert() is not None)
+
+    def alerted():
+        for hb in server.received("heartbeats"):
+            body = hb if isinstance(hb, dict) else hb.__dict__
+            if "dead letter(s) never delivered (1 bogus)" in str(body) and "'warning'" in str(body):
+                return True
+        return False
+
+    wait(alerted)

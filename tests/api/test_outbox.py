@@ -201,3 +201,125 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(tmp_path: Path, s
     left = sqlite3.connect(db).execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
     assert left == 0
     print(f"crash test: {len(contents)} delivered once, {server.attempts('feedback')} POSTs, {killed} kills")
+
+
+# ---- corrupt records, dead-letter age, secure delete ------------------------------------------------
+
+DAY = 24 * 3600
+
+
+class Clock:
+    """A fixed clock the test moves by hand."""
+
+    def __init__(self, t: float = 1_800_000_000.0) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _file_bytes(db: Path) -> bytes:
+    out = b""
+    for p in (db, db.with_name(db.name + "-wal")):
+        if p.exists():
+            out += p.read_bytes()
+    return out
+
+
+def test_a_corrupt_record_is_set_aside_and_the_others_are_delivered(tmp_path: Path, server: DemoServer,
+                                                                    client: ApiClient, caplog) -> None:
+    from kiosk.diagnostics import outbox_text
+    from kiosk.heartbeat import alert_devices
+
+    db = tmp_path / "outbox.db"
+    box = _box(tmp_path, client)
+    box.enqueue("feedback", _feedback(1))
+    box.close()
+    raw = sqlite3.connect(db, isolation_level=None)  # rows broken in the real file, as a bad disk would
+    raw.execute("INSERT INTO outbox (kind, payload, key, created_at) VALUES ('feedback', '{\"content\": \"诉', 'k1', 0)")
+    raw.execute("INSERT INTO outbox (kind, payload, key, created_at) VALUES ('feedback', '[1, 2]', 'k2', 0)")
+    raw.execute("INSERT INTO outbox (kind, payload, key, created_at, next_attempt_at) "
+                "VALUES ('feedback', '{}', 'k3', 0, 'soon')")
+    raw.close()
+    box = _box(tmp_path, client)
+    box.enqueue("feedback", _feedback(2))
+    with caplog.at_level("ERROR", logger="kiosk.outbox"):
+        box.start()
+        try:
+            assert box.flush(5)
+        finally:
+            box.stop()
+    assert [r["content"] for r in server.received("feedback")] == ["诉求 1", "诉求 2"]
+    dead = box.dead_letters()
+    assert [d["key"] for d in dead] == ["k1", "k2", "k3"]
+    assert all(d["error"].startswith("corrupt record") for d in dead)
+    assert dead[0]["payload"] is None and dead[1]["payload"] == [1, 2]
+    assert caplog.text.count("moved to dead letters: corrupt record") == 3
+    alert = box.dead_alert()
+    assert alert is not None and alert["count"] == 3 and alert["corrupt"] == 3 and alert["kinds"] == {"feedback": 3}
+    assert "⚠ 3 条记录无法送达（已转入死信，其中 3 条记录损坏）" in outbox_text(box)
+    assert alert_devices(box) == [{"name": "outbox", "state": "warning",
+                                   "detail": "3 dead letter(s) never delivered (3 feedback, 3 corrupt); oldest 0 h"}]
+    m.DeviceState.model_validate(alert_devices(box)[0])  # fits the heartbeat contract as it is
+    box.close()
+
+
+def test_dead_letters_alert_then_are_deleted_after_the_maximum_age(tmp_path: Path, server: DemoServer,
+                                                                  client: ApiClient, caplog) -> None:
+    from kiosk.diagnostics import collect_status, outbox_text
+    from kiosk.outbox import DEAD_MAX_AGE_S
+
+    clock = Clock()
+    db = tmp_path / "outbox.db"
+    box = _box(tmp_path, client, clock=clock)
+    box.enqueue("bogus", {"content": "DEAD-MARK-4c1e 13800138000"})   # the server refuses the kind
+    box.enqueue("feedback", _feedback(1))
+    box.start()
+    try:
+        assert box.flush(5)
+    finally:
+        box.stop()
+    assert box.dead_alert() == {"count": 1, "corrupt": 0, "oldest_age_s": 0.0, "kinds": {"bogus": 1}}
+    assert "1 条记录无法送达" in collect_status(terminal_id="T1", outbox=box)["outbox"]["text"]
+    clock.t += DEAD_MAX_AGE_S - 60
+    assert box.purge_dead() == 0 and box.dead_alert()["oldest_age_s"] == DEAD_MAX_AGE_S - 60
+    assert "29 天" in outbox_text(box)
+    assert b"DEAD-MARK-4c1e" in _file_bytes(db)     # the check below can see the text
+    clock.t += 120
+    with caplog.at_level("WARNING", logger="kiosk.outbox"):
+        assert box.purge_dead() == 1
+    assert "deleting dead letters older than 30 days that never arrived (1 bogus)" in caplog.text
+    assert box.dead_letters() == [] and box.dead_alert() is None
+    assert outbox_text(box) == "无待发送记录"
+    assert b"DEAD-MARK-4c1e" not in _file_bytes(db)  # overwritten (secure_delete), WAL truncated
+    box.close()
+
+
+def test_old_dead_letters_are_purged_when_the_outbox_opens(tmp_path: Path) -> None:
+    clock = Clock()
+    box = Outbox(tmp_path / "o.db", lambda *a: None, clock=clock, dead_max_age=DAY)
+    box._db.execute("INSERT INTO dead (seq, kind, payload, key, created_at, failed_at, error) "
+                    "VALUES (1, 'feedback', '{}', 'k', 0, ?, 'HTTP 409')", (clock.t,))
+    box.close()
+    clock.t += DAY + 1
+    again = Outbox(tmp_path / "o.db", lambda *a: None, clock=clock, dead_max_age=DAY)
+    assert again.dead_letters() == []
+    again.close()
+
+
+def test_delivered_payloads_are_gone_from_the_files(tmp_path: Path, server: DemoServer, client: ApiClient) -> None:
+    db = tmp_path / "outbox.db"
+    box = _box(tmp_path, client)
+    box.enqueue("feedback", {**_feedback(1), "content": "诉求 SENT-MARK-b7d9", "phone": "13800138000"})
+    assert b"SENT-MARK-b7d9" in _file_bytes(db)
+    box.start()
+    try:
+        assert box.flush(5)
+        # Once drained, the sender checkpoints: wait for that condition, not for a time.
+        deadline = time.monotonic() + 5
+        while b"SENT-MARK-b7d9" in _file_bytes(db):
+            assert time.monotonic() < deadline, "the delivered payload is still in the outbox files"
+            time.sleep(0.05)
+    finally:
+        box.close()
+    assert b"SENT-MARK-b7d9" not in _file_bytes(db)

@@ -228,3 +228,139 @@ def test_no_unmasked_identity_is_stored(sim, make_queue):
     q2 = make_queue()
     with pytest.raises(ReceiptError):
         q2.submit(Receipt().text(f"身份证 {SYNTHETIC_ID}").cut(), "bad", "x")
+
+
+# ---- retention, secure delete, corrupt jobs ---------------------------------------------------------
+
+DAY = 24 * 3600
+
+
+class Clock:
+    """A fixed clock the test moves by hand (no sleeps, no time of day)."""
+
+    def __init__(self, t: float = 1_800_000_000.0) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def clocked_queue(sim, tmp_path):
+    made = []
+
+    def make(clock):
+        q = PrintQueue(tmp_path / "print.db", lambda: ReceiptPrinter(sim.port, baudrate=BAUD),
+                       poll_interval=0.05, clock=clock)
+        made.append(q)
+        return q
+
+    yield make
+    for q in made:
+        q.close()
+
+
+def _file_bytes(db_path: str) -> bytes:
+    """The database and its WAL as they lie on disk."""
+    out = b""
+    for suffix in ("", "-wal"):
+        try:
+            with open(db_path + suffix, "rb") as f:
+                out += f.read()
+        except FileNotFoundError:
+            pass
+    return out
+
+
+def _slip(marker: str):
+    from kiosk.receipts import Receipt
+
+    return Receipt().text(f"凭条 {marker}").cut()
+
+
+def test_finished_jobs_older_than_a_day_are_deleted_and_overwritten(sim, clocked_queue):
+    clock = Clock()
+    q = clocked_queue(clock)
+    rec = Recorder(q)
+    q.start()
+    old = q.submit(_slip("RETAIN-OLD-7f3a"), "test", "old slip RETAIN-OLD-7f3a")
+    assert rec.job() == (old, "printed")
+    q.stop()
+    clock.t += DAY - 3600                                   # 23 h later: a second slip
+    q.start()
+    young = q.submit(_slip("RETAIN-NEW-91c2"), "test", "new slip")
+    assert rec.job() == (young, "printed")
+    q.stop()
+    q.submit(_slip("RETAIN-WAIT-55d0"), "test", "waiting slip")   # never printed: never deleted
+    assert b"RETAIN-OLD-7f3a" in _file_bytes(q.db_path)     # the check below can see the text
+    clock.t += 2 * 3600                                     # the first is now 25 h old, the second 2 h
+    assert q.purge() == 1
+    assert [j["summary"] for j in q.recent()] == ["waiting slip", "new slip"]
+    raw = _file_bytes(q.db_path)
+    assert b"RETAIN-OLD-7f3a" not in raw                    # secure_delete + TRUNCATE checkpoint
+    assert b"RETAIN-NEW-91c2" in raw
+    clock.t += 30 * DAY
+    assert q.purge() == 1 and [j["state"] for j in q.recent()] == ["waiting"]
+    assert q._db.execute("PRAGMA secure_delete").fetchone()[0] == 1
+
+
+def test_only_the_last_few_finished_jobs_are_kept_for_reprint(sim, clocked_queue):
+    from kiosk.print_queue import KEEP_FINISHED
+
+    q = clocked_queue(Clock())
+    rec = Recorder(q)
+    q.start()
+    ids = [q.submit(_slip(f"N{i}"), "test", f"slip {i}") for i in range(KEEP_FINISHED + 3)]
+    printed = [rec.job() for _ in ids]
+    assert [p[1] for p in printed] == ["printed"] * len(ids)
+    q.stop()
+    q.purge()
+    assert [j["id"] for j in q.recent(100)] == ids[::-1][:KEEP_FINISHED]
+    assert q.job(ids[0]) is None
+
+
+def test_a_corrupt_job_is_quarantined_and_the_others_print(sim, make_queue, caplog):
+    q = make_queue()
+    first = q.submit(_slip("GOOD-1"), "test", "good 1")
+    q.close()
+    # Corrupt rows written into the real file: print data stored as text, a receipt that is not JSON.
+    db = sqlite3.connect(q.db_path, isolation_level=None)
+    now = 1_800_000_000.0
+    bad_data = db.execute("INSERT INTO jobs(kind, summary, data, receipt_json, state, created, updated) "
+                          "VALUES ('test', 'bad data', 'garbage', '{\"blocks\": []}', 'waiting', ?, ?)",
+                          (now, now)).lastrowid
+    (good_bytes,) = db.execute("SELECT data FROM jobs WHERE id = ?", (first,)).fetchone()
+    bad_json = db.execute("INSERT INTO jobs(kind, summary, data, receipt_json, state, created, updated) "
+                          "VALUES ('test', 'bad json', ?, '{not json', 'waiting', ?, ?)",
+                          (good_bytes, now, now)).lastrowid
+    db.close()
+    q = make_queue()
+    rec = Recorder(q)
+    last = q.submit(_slip("GOOD-2"), "test", "good 2")
+    with caplog.at_level("ERROR", logger="kiosk.print_queue"):
+        q.start()
+        seen = dict(rec.job() for _ in range(4))
+    assert seen == {first: "printed", bad_data: "failed", bad_json: "failed", last: "printed"}
+    assert sim.wait_for_jobs(2, 5) and not sim.wait_for_jobs(3, 0.3)
+    assert [j["id"] for j in q.quarantined()] == [bad_data, bad_json]
+    assert all(j["state"] == "quarantined" for j in q.quarantined())
+    assert bad_data not in [j["id"] for j in q.recent()]            # not offered for reprint
+    assert f"print job {bad_data} is corrupt" in caplog.text and f"print job {bad_json} is corrupt" in caplog.text
+
+
+def test_quarantined_jobs_are_deleted_after_a_week(sim, clocked_queue):
+    from kiosk.print_queue import QUARANTINE_MAX_AGE_S
+
+    clock = Clock()
+    q = clocked_queue(clock)
+    q._db.execute("INSERT INTO jobs(kind, summary, data, receipt_json, state, created, updated) "
+                  "VALUES ('test', 'QUAR-MARK', x'00', '{', 'waiting', ?, ?)", (clock.t, clock.t))
+    rec = Recorder(q)
+    q.start()
+    assert rec.job()[1] == "failed"
+    q.stop()
+    clock.t += DAY * 2
+    assert q.purge() == 0 and len(q.quarantined()) == 1              # the technician can still look
+    clock.t += QUARANTINE_MAX_AGE_S
+    assert q.purge() == 1 and q.quarantined() == []
+    assert b"QUAR-MARK" not in _file_bytes(q.db_path)
