@@ -249,8 +249,9 @@ class KioskApp(App):
 
             self._flow_deps = FlowDeps(runner=self.worker, cfg=self.cfg, session=self.session,
                                        api=service("api"), reference=service("reference"),
-                                       outbox=service("outbox"), print_slip=self.print_receipt,
-                                       finish_transaction=self.finish)
+                                       outbox=service("outbox"), print_queue=service("printq"),
+                                       print_slip=self.print_receipt, finish_transaction=self.finish,
+                                       audit=self.staff_action, end_citizen_session=self.end_citizen_session)
         return self._flow_deps
 
     def finish_transaction(self, kind: str, reference: str, service_code: str = "",
@@ -402,6 +403,13 @@ class KioskApp(App):
         for w in list(Window.children):
             if isinstance(w, ModalView):
                 w.dismiss(animation=False)
+
+    def end_citizen_session(self) -> None:
+        """A helper ends the citizen's session from 帮办模式: everything personal goes, the helper stays."""
+        self.session.end("ended by helper")
+        for scr in self._screens.values():
+            if scr is not self._screens.get(self.current_screen):
+                scr.wipe()
 
     def call_helper(self) -> None:
         from screens import SCREENS

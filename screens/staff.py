@@ -1,28 +1,19 @@
-"""帮办模式: what a helper (帮办专员) does for a citizen at the terminal: reprint recent receipts, see this
-terminal's help requests and mark them handled, switch elder mode for them, end their session, leave."""
+"""帮办模式: the screen of kiosk.flows.staff.StaffFlow (reprint recent receipts, this terminal's help
+requests, end the citizen's session), plus the two shell actions a helper needs (elder mode, leave)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from kivy.lang import Builder
 from kivy.properties import ListProperty, StringProperty
 
-from kiosk.app import TZ
+from kiosk.flows.staff import StaffFlow
 from screens.base import BaseScreen
 from screens.tr import tr
 from screens.widgets import KButton, KLabel
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
-
-
-def _time(ts) -> str:
-    if isinstance(ts, (int, float)):
-        return datetime.fromtimestamp(ts, TZ).strftime("%m-%d %H:%M")
-    if isinstance(ts, datetime):
-        return ts.astimezone(TZ).strftime("%m-%d %H:%M")
-    return str(ts or "")
 
 
 class StaffScreen(BaseScreen):
@@ -32,64 +23,59 @@ class StaffScreen(BaseScreen):
     requests = ListProperty([])
     note = StringProperty("")
 
+    def on_kv_post(self, base_widget):
+        self.flow = StaffFlow(self.app.flow_deps())
+        self._drawn: tuple = (None, None)      # the flow's lists last drawn (redraw only new ones)
+        self.flow.subscribe(self._show)
+
+    def _show(self) -> None:
+        f = self.flow
+        jobs, requests = self._drawn
+        if f.jobs is not jobs:
+            self.jobs = f.jobs
+            self._draw_jobs()
+        if f.requests is not requests:
+            self.requests = f.requests
+            self._draw_requests()
+        self._drawn = (f.jobs, f.requests)
+        self.note = self.app.error_text(f.error) if f.error is not None else tr._(f.message)
+
     def on_activate(self, **params):
-        self.refresh()
+        self.flow.refresh()
 
     def refresh(self) -> None:
-        svc = self.app.services
-        if svc is not None and svc.printq is not None:
-            self.app.call(lambda: svc.printq.recent(8), self._show_jobs)
-        if svc is not None and svc.api is not None:
-            self.app.call(svc.api.help_requests, self._show_requests,
-                          lambda e: setattr(self, "note", self.app.error_text(e)))
+        self.flow.refresh()
 
-    def _show_jobs(self, jobs) -> None:
+    def _draw_jobs(self) -> None:
         box = self.ids.jobs
         box.clear_widgets()
-        if not jobs:
+        if not self.jobs:
             box.add_widget(KLabel(text=tr._("最近没有打印记录。")))
-        for job in jobs:
-            text = f"#{job['id']}  {_time(job.get('created'))}  {job.get('summary', '')}  ({job.get('state', '')})"
-            btn = KButton(kind="secondary", text=tr._("补打") + "  " + text)
+        for job in self.jobs:
+            btn = KButton(kind="secondary", text=tr._("补打") + "  " + self.flow.job_line(job))
             btn.bind(on_release=lambda _b, jid=job["id"]: self.reprint(jid))
             box.add_widget(btn)
 
     def reprint(self, job_id: int) -> None:
-        self.app.staff_action("reprint", f"job {job_id}")
-        svc = self.app.services
+        from screens.dialogs.print_dialog import PrintDialog
 
-        def queued(new_id: int) -> None:
-            from screens.dialogs.print_dialog import PrintDialog
+        self.flow.reprint(job_id, on_queued=lambda new_id: PrintDialog.follow(self.app, new_id))
 
-            PrintDialog.follow(self.app, new_id)
-            self.refresh()
-
-        self.app.call(lambda: svc.printq.reprint(job_id), queued)
-
-    def _show_requests(self, requests) -> None:
+    def _draw_requests(self) -> None:
         box = self.ids.requests
         box.clear_widgets()
-        pending = [r for r in requests if not getattr(r, "handled", False) and getattr(r, "status", "") != "handled"]
-        if not pending:
+        if not self.requests:
             box.add_widget(KLabel(text=tr._("本机没有待处理的求助。")))
-        for r in pending:
-            text = f"{_time(getattr(r, 'created_at', ''))}  {getattr(r, 'screen', '') or ''}  {getattr(r, 'reason', '') or ''}"
-            btn = KButton(kind="primary", text=tr._("标记已处理") + "  " + text)
-            btn.bind(on_release=lambda _b, rid=r.id: self.mark_handled(rid))
+        for r in self.requests:
+            btn = KButton(kind="primary", text=tr._("标记已处理") + "  " + self.flow.request_line(r))
+            btn.bind(on_release=lambda _b, rid=r.id: self.flow.mark_handled(rid))
             box.add_widget(btn)
 
     def mark_handled(self, request_id) -> None:
-        self.app.staff_action("help_handled", str(request_id))
-        api = self.app.services.api
-        self.app.call(lambda: api.mark_help_handled(request_id), lambda _r: self.refresh())
+        self.flow.mark_handled(request_id)
 
     def end_citizen_session(self) -> None:
-        self.app.staff_action("end_citizen_session")
-        self.app.session.end("ended by helper")
-        for scr in self.app._screens.values():
-            if scr is not self:
-                scr.wipe()
-        self.note = tr._("已结束该市民的办理，信息已清除。")
+        self.flow.end_citizen_session()
 
     def toggle_elder(self) -> None:
         self.app.staff_action("toggle_elder")
@@ -97,3 +83,6 @@ class StaffScreen(BaseScreen):
 
     def leave(self) -> None:
         self.app.leave_staff_mode("leave")
+
+    def wipe(self) -> None:
+        self.flow.reset()

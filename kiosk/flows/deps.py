@@ -34,8 +34,13 @@ class FlowDeps:
     api: Callable[[], Any] = _none            # kiosk.api.ApiClient | None
     reference: Callable[[], Any] = _none      # kiosk.cache.ReferenceCache | None
     outbox: Callable[[], Any] = _none         # kiosk.outbox.Outbox | None
+    print_queue: Callable[[], Any] = _none    # kiosk.print_queue.PrintQueue | None
     #: print_slip(receipt, kind, summary, on_queued): queue a receipt; on_queued(job_id) once queued.
     print_slip: Callable[..., None] = lambda *a, **k: None
     #: A transaction is done: the app records it and opens 好差评.
     finish_transaction: Callable[[Transaction], None] = lambda tx: None
     now: Callable[[], datetime] = _now
+    #: audit(what, detail): a staff action for the audit log (kiosk.security.StaffSession.action).
+    audit: Callable[[str, str], None] = lambda what, detail="": None
+    #: Ends the citizen's session and wipes every screen but the one asking (帮办模式 stays).
+    end_citizen_session: Callable[[], None] = lambda: None
