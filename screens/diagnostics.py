@@ -1,12 +1,11 @@
-"""Technician diagnostics: live state of every part of the terminal, and the tools to install, test
-and repair it (test print, test card read, port reassignment, touch test, log tail, diagnostics
-bundle, restart, exit to the desktop). Reached by the technician PIN only."""
+"""技术维护: the screen of kiosk.flows.diagnostics.DiagnosticsFlow (live state of every part of the
+terminal, test print and card read, port reassignment, log tail, diagnostics bundle), plus what only the
+window can do: the touch test, restart and exit to the desktop. Reached by the technician PIN only."""
 
 from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -16,8 +15,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.widget import Widget
 
-from kiosk import __version__, diagnostics
-from kiosk.privacy import mask_id_number, mask_name
+from kiosk.flows.diagnostics import DiagnosticsFlow
 from screens.base import BaseScreen
 from screens.tr import tr
 from screens.widgets import KButton, KLabel
@@ -25,7 +23,6 @@ from screens.widgets import KButton, KLabel
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 REFRESH_SECONDS = 1.0
-
 
 class TouchTest(Widget):
     """Draws a dot where it is touched and a grid, so a technician sees whether touches land true."""
@@ -64,13 +61,33 @@ class DiagnosticsScreen(BaseScreen):
     log_filter = StringProperty("")
     demo = BooleanProperty(False)
 
+    def on_kv_post(self, base_widget):
+        self.flow = DiagnosticsFlow(self.app.flow_deps())
+        self._ports_drawn = None
+        self._log_drawn = None
+        self.flow.subscribe(self._show)
+
+    def _show(self) -> None:
+        if self.app is None:
+            return                       # a late answer after the app stopped
+        f = self.flow
+        screen = f"屏幕 {Window.size[0]}x{Window.size[1]}  {self.app.orientation}"
+        self.status_text = "\n".join([*f.status, screen]) if f.status else ""
+        self.card_text, self.note, self.log_filter = f.card_text, f.note, f.log_filter
+        if f.ports is not self._ports_drawn:
+            self._ports_drawn = f.ports
+            self._draw_ports()
+        if f.log_lines is not self._log_drawn:
+            self._log_drawn = f.log_lines
+            self.ids.log.text = "\n".join(f.log_lines or []) or tr._("（没有日志）")
+
     def on_activate(self, **params):
         svc = self.app.services
         self.demo = bool(svc is not None and svc.demo.reader_sim is not None)
-        self._ev = Clock.schedule_interval(lambda _dt: self.refresh(), REFRESH_SECONDS)
-        self.refresh()
-        self.refresh_ports()
-        self.refresh_log()
+        self._ev = Clock.schedule_interval(lambda _dt: self.flow.refresh(), REFRESH_SECONDS)
+        self.flow.refresh()
+        self.flow.refresh_ports()
+        self.flow.refresh_log()
 
     def on_deactivate(self):
         ev = getattr(self, "_ev", None)
@@ -78,143 +95,56 @@ class DiagnosticsScreen(BaseScreen):
             ev.cancel()
             self._ev = None
 
-    # -------------------------------------------------------------- live status
+    # -------------------------------------------------------------- taps → flow
 
     def refresh(self) -> None:
-        svc = self.app.services if self.app is not None else None
-        if svc is None:
-            return
-        cfg = svc.cfg
-
-        def gather() -> str:
-            lines = [f"终端 {cfg.terminal.id}  版本 {__version__}  配置 {cfg.path or '（演示模式，无配置文件）'}"]
-            pq = svc.printq
-            status = pq.status if pq is not None else None
-            lines.append(f"打印机 {cfg.printer.port or '未配置'}：{diagnostics.queue_state_text(svc.states.get('printer', ''))}"
-                         + (f"；{diagnostics.printer_status_text(status)}" if status is not None else ""))
-            if pq is not None:
-                lines.append("  " + diagnostics.print_queue_text(pq))
-            card = svc.card
-            lines.append(f"读卡器 {cfg.reader.port or '未配置'}："
-                         + diagnostics.card_state_text(svc.states.get('reader', ''), card.last_error if card else None))
-            api = svc.api
-            tls = "TLS 已校验" if cfg.api.base_url.startswith("https://") else "未加密（仅限演示/内网）"
-            lines.append(f"中心接口 {cfg.api.base_url}：{svc.states.get('api', '')}；{tls}"
-                         + (f"；{diagnostics.api_status_text(api)}" if api is not None else ""))
-            if svc.outbox is not None:
-                lines.append("待发送 " + diagnostics.outbox_text(svc.outbox))
-            fig = diagnostics.system_figures(cfg.data_dir)
-            lines.append("系统 " + "  ".join(f"{k} {v}" for k, v in fig.items() if not isinstance(v, dict)))
-            lines.append(f"屏幕 {Window.size[0]}x{Window.size[1]}  {self.app.orientation}")
-            return "\n".join(lines)
-
-        self.app.call(gather, lambda text: setattr(self, "status_text", text),
-                      lambda e: setattr(self, "status_text", f"{type(e).__name__}: {e}"))
-
-    # -------------------------------------------------------------- tests
+        self.flow.refresh()
 
     def test_print(self) -> None:
-        from kiosk.receipts import templates
-
-        self.app.staff_action("test_print")
-        self.app.print_receipt(templates.test_page(terminal_id=self.app.cfg.terminal.id, version=__version__),
-                               "test", "test page")
+        self.flow.test_print()
 
     def reader_check(self) -> None:
-        card = self.app.services.card
-        if card is None:
-            self.card_text = tr._("读卡器未配置")
-            return
-        self.app.staff_action("reader_check")
-        self.app.call(lambda: (card.self_check(), card.sam_id()),
-                      lambda r: setattr(self, "card_text", f"SAM 自检 {'通过' if r[0] else '失败'}，模块号 {r[1]}"),
-                      lambda e: setattr(self, "card_text", f"读卡器无应答：{e}"))
+        self.flow.reader_check()
 
     def on_card_inserted(self, card) -> None:
-        # Test read: shown masked, and the identity is not kept in the session beyond this screen.
-        self.card_text = (f"读卡成功：{card.card_type} {mask_name(card.name)} {mask_id_number(card.id_number)} "
-                          f"有效期至 {card.valid_until or '长期'}")
+        self.flow.card_read(card)
 
     def demo_card(self) -> None:
         self.app.demo_toggle_card()
 
-    # -------------------------------------------------------------- ports
-
     def refresh_ports(self) -> None:
-        self.app.call(diagnostics.serial_ports, self._show_ports)
+        self.flow.refresh_ports()
 
-    def _show_ports(self, ports) -> None:
+    def reassign(self, device: str, port: str) -> None:
+        self.flow.reassign(device, port)
+
+    def set_log_filter(self, text: str) -> None:
+        self.flow.set_log_filter(text)
+
+    def refresh_log(self) -> None:
+        self.flow.refresh_log()
+
+    def export(self, dest: str | None = None) -> None:
+        self.flow.export(dest)
+
+    def usb_targets(self) -> list[str]:
+        return DiagnosticsFlow.usb_targets()     # kv asks before the flow exists
+
+    def _draw_ports(self) -> None:
         box = self.ids.ports
         box.clear_widgets()
-        devices = [p for p in ports if p.get("kind") == "port"]
-        links = [p for p in ports if p.get("kind") == "link"]
-        sim = self.app.services.cfg if self.app.services else None
-        candidates = [p["device"] for p in devices] + [p["device"] for p in links]
-        if sim is not None:
-            for port in (sim.printer.port, sim.reader.port):
-                if port and port not in candidates:
-                    candidates.append(port)
+        candidates = self.flow.port_candidates()
         if not candidates:
             box.add_widget(KLabel(text=tr._("没有找到串口设备。")))
-        for dev in candidates:
-            info = next((p for p in devices if p["device"] == dev), {})
+        for dev, info in candidates:
             row = Factory_row(dev, info.get("vid_pid"), info.get("description"))
             for device, label in (("printer", "设为打印机"), ("reader", "设为读卡器")):
                 btn = KButton(kind="secondary", text=tr._(label), size_hint_x=0.3)
-                btn.bind(on_release=lambda _b, d=device, p=dev: self.reassign(d, p))
+                btn.bind(on_release=lambda _b, d=device, p=dev: self.flow.reassign(d, p))
                 row.add_widget(btn)
             box.add_widget(row)
 
-    def reassign(self, device: str, port: str) -> None:
-        from kiosk.config_writer import set_config_value, validate_port
-
-        svc = self.app.services
-        path = svc.cfg.path
-
-        def work() -> str:
-            problem = validate_port(port)
-            if problem:
-                return problem
-            if path:
-                set_config_value(path, device, "port", port)
-            svc.reassign_port(device, port)
-            return (f"{'打印机' if device == 'printer' else '读卡器'}已改为 {port}"
-                    + ("，已写入配置文件" if path else "（演示模式：未写入文件）"))
-
-        self.app.staff_action("reassign_port", f"{device} -> {port}")
-        self.app.call(work, lambda msg: setattr(self, "note", msg),
-                      lambda e: setattr(self, "note", f"没有改成：{e}"))
-
-    # -------------------------------------------------------------- log, bundle, app
-
-    def set_log_filter(self, text: str) -> None:
-        self.log_filter = text
-        self.refresh_log()
-
-    def refresh_log(self) -> None:
-        path = Path(self.app.cfg.data_dir) / "logs" / "kiosk.log"
-        flt = self.log_filter
-        self.app.call(lambda: diagnostics.tail_log(path, 40, flt) if path.exists() else [],
-                      lambda lines: setattr(self.ids.log, "text", "\n".join(lines[-40:]) or tr._("（没有日志）")))
-
-    def export(self, dest: str | None = None) -> None:
-        svc = self.app.services
-        cfg = svc.cfg
-        dest = dest or str(Path(cfg.data_dir) / "exports")
-
-        def work():
-            status = diagnostics.collect_status(terminal_id=cfg.terminal.id, print_queue=svc.printq,
-                                                card_service=svc.card, api_client=svc.api, outbox=svc.outbox)
-            return diagnostics.export_bundle(dest, config_path=cfg.path or None,
-                                             log_dir=Path(cfg.data_dir) / "logs", status=status,
-                                             data_dir=cfg.data_dir)
-
-        self.app.staff_action("export_bundle", dest)
-        self.app.call(work, lambda p: setattr(self, "note", f"诊断包已导出：{p}"),
-                      lambda e: setattr(self, "note", f"导出失败：{e}"))
-
-    def usb_targets(self) -> list[str]:
-        return [str(p) for p in sorted(Path("/media").glob("*/*")) if p.is_dir()] if Path("/media").exists() else []
+    # -------------------------------------------------------------- the window itself
 
     def restart_app(self) -> None:
         self.app.staff_action("restart_app")
@@ -224,11 +154,14 @@ class DiagnosticsScreen(BaseScreen):
     def exit_to_desktop(self) -> None:
         self.app.staff_action("exit_to_desktop")
         self.app.leave_staff_mode("exit to desktop")
-        time.sleep(0.05)
-        self.app.stop()
+        # Stop on the next frame, after leaving staff mode has redrawn home (no sleep on the UI thread).
+        Clock.schedule_once(lambda _dt: self.app.stop(), 0)
 
     def leave(self) -> None:
         self.app.leave_staff_mode("leave")
+
+    def wipe(self) -> None:
+        self.flow.reset()
 
 
 def Factory_row(dev: str, vid_pid: str | None, description: str | None):

@@ -35,6 +35,7 @@ class FlowDeps:
     reference: Callable[[], Any] = _none      # kiosk.cache.ReferenceCache | None
     outbox: Callable[[], Any] = _none         # kiosk.outbox.Outbox | None
     print_queue: Callable[[], Any] = _none    # kiosk.print_queue.PrintQueue | None
+    services: Callable[[], Any] = _none       # kiosk.services.Services | None (the technician's tools)
     #: print_slip(receipt, kind, summary, on_queued): queue a receipt; on_queued(job_id) once queued.
     print_slip: Callable[..., None] = lambda *a, **k: None
     #: A transaction is done: the app records it and opens 好差评.
