@@ -66,8 +66,8 @@ from drivers.idcard.frame import (
     build_reply,
     decode_command,
 )
+from drivers.idcard.personal import id_check_char
 from drivers.idcard.record import IdentityCard, encode_text
-from kiosk.validators import id_check_char
 
 log = logging.getLogger(__name__)
 
