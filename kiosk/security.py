@@ -191,7 +191,7 @@ class PinGate:
         self.max_tries = max_tries
         self.first_lockout, self.max_lockout = first_lockout, max_lockout
         self.on_lockout = on_lockout
-        self._clock = clock  # wall clock: the lock end must mean the same after a restart
+        self.clock = clock  # wall clock: the lock end must mean the same after a restart (tests fix it)
         self._lock = threading.Lock()
         self._failures, self._locked_until = self._load()
 
@@ -212,7 +212,7 @@ class PinGate:
             return 0, 0.0
         except OSError as e:
             log.warning("PIN lockout state %s unreadable (%s): locking the pad", self.state_path, e)
-            return self.max_tries, self._clock() + self.first_lockout
+            return self.max_tries, self.clock() + self.first_lockout
         try:
             doc = json.loads(raw)
             failures, until = int(doc["failures"]), float(doc["locked_until"])
@@ -221,7 +221,7 @@ class PinGate:
         except (ValueError, KeyError, TypeError, OverflowError):
             # Fail closed: a damaged file must not hand out a fresh set of tries.
             log.warning("PIN lockout state %s damaged: locking the pad", self.state_path)
-            return self.max_tries, self._clock() + self.first_lockout
+            return self.max_tries, self.clock() + self.first_lockout
         return failures, until
 
     def _save(self) -> None:
@@ -239,7 +239,7 @@ class PinGate:
     def seconds_locked(self) -> int:
         """Seconds until the pad opens again (0 = not locked)."""
         with self._lock:
-            return self._seconds_left(self._clock())
+            return self._seconds_left(self.clock())
 
     def _seconds_left(self, now: float) -> int:
         left = self._locked_until - now
@@ -262,7 +262,7 @@ class PinGate:
             raise ValueError(f"role must be one of {ROLES}, not {role!r}")
         lockout = None
         with self._lock:
-            now = self._clock()
+            now = self.clock()
             left = self._seconds_left(now)
             if left:
                 audit(role, "pin_refused_locked", f"seconds_left={left}")
