@@ -192,7 +192,8 @@ class PinGate:
         self.first_lockout, self.max_lockout = first_lockout, max_lockout
         self.on_lockout = on_lockout
         self.clock = clock  # wall clock: the lock end must mean the same after a restart (tests fix it)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()   # the count and the lock end
+        self._turn = threading.Lock()   # one attempt at a time
         self._failures, self._locked_until = self._load()
 
     @classmethod
@@ -260,10 +261,11 @@ class PinGate:
         """Check one PIN for role against stored_hash. Runs scrypt: not on the UI thread."""
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, not {role!r}")
-        lockout = None
-        with self._lock:
-            now = self.clock()
-            left = self._seconds_left(now)
+        # Attempts take turns (_turn) for the whole check; the state lock is held only around reads and
+        # writes of the count, never during scrypt, so seconds_locked() on the UI thread never waits.
+        with self._turn:
+            with self._lock:
+                left = self._seconds_left(self.clock())
             if left:
                 audit(role, "pin_refused_locked", f"seconds_left={left}")
                 return PinResult(LOCKED, seconds_left=left)
@@ -277,23 +279,26 @@ class PinGate:
                 log.error("security.%s_pin_hash is unusable (%s): set it again with --set-pin", role, e)
                 audit(role, "pin_hash_unusable")
                 return PinResult(UNUSABLE)
-            if _matches(pin, h):
-                if self._failures or self._locked_until:
-                    self._failures, self._locked_until = 0, 0.0
+            right = _matches(pin, h)
+            with self._lock:
+                if right:
+                    if self._failures or self._locked_until:
+                        self._failures, self._locked_until = 0, 0.0
+                        self._save()
+                    audit(role, "pin_ok")
+                    return PinResult(OK)
+                self._failures += 1
+                if self._failures % self.max_tries:
                     self._save()
-                audit(role, "pin_ok")
-                return PinResult(OK)
-            self._failures += 1
-            if self._failures % self.max_tries:
+                    tries_left = self.max_tries - self._failures % self.max_tries
+                    audit(role, "pin_wrong", f"tries_left={tries_left}")
+                    return PinResult(WRONG, tries_left=tries_left)
+                now = self.clock()
+                seconds = self.lockout_seconds(self._failures // self.max_tries)
+                self._locked_until = now + seconds
                 self._save()
-                tries_left = self.max_tries - self._failures % self.max_tries
-                audit(role, "pin_wrong", f"tries_left={tries_left}")
-                return PinResult(WRONG, tries_left=tries_left)
-            seconds = self.lockout_seconds(self._failures // self.max_tries)
-            self._locked_until = now + seconds
-            self._save()
-            lockout = Lockout(role, self._failures, seconds, now)
-            audit(role, "pin_wrong_locked", f"seconds={_up(seconds)} failures={self._failures}")
+                lockout = Lockout(role, self._failures, seconds, now)
+                audit(role, "pin_wrong_locked", f"seconds={_up(seconds)} failures={self._failures}")
         self._report(lockout)
         return PinResult(LOCKED, seconds_left=_up(lockout.seconds))
 

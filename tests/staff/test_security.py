@@ -2,6 +2,7 @@
 
 import base64
 import json
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -182,6 +183,34 @@ def test_lockouts_grow_and_the_count_survives_them_and_restarts(tmp_path, h, aud
     assert any("action=pin_wrong_locked detail=seconds=3600 failures=40" in line for line in lines)
     assert any("role=technician action=pin_refused_locked" in line for line in lines)
     assert not any(PIN in line or "111111" in line or "000000" in line for line in lines)
+
+
+def test_asking_whether_the_pad_is_locked_never_waits_for_a_check_in_progress(tmp_path, h):
+    started, release = threading.Event(), threading.Event()
+
+    class HeldPin(str):
+        """A PIN whose scrypt input is handed over only when the test says so."""
+
+        def encode(self, *args, **kwargs):
+            started.set()
+            assert release.wait(10)
+            return str(self).encode(*args, **kwargs)
+
+    gate = PinGate(tmp_path / "gate.json", clock=FakeClock())
+    results = []
+    worker = threading.Thread(target=lambda: results.append(gate.try_pin("helper", HeldPin(PIN), h)))
+    worker.start()
+    try:
+        assert started.wait(10)
+        asked = []
+        ui = threading.Thread(target=lambda: asked.append(gate.seconds_locked()))
+        ui.start()
+        ui.join(5)           # a bound on a deadlock, not a timing: it answers at once or never
+        assert asked == [0]
+    finally:
+        release.set()
+        worker.join(10)
+    assert results[0].ok
 
 
 def test_state_file_of_the_previous_version_is_read(tmp_path, h):
