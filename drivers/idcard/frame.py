@@ -8,8 +8,9 @@ Layout, both directions::
 
 Len is big-endian and counts body + CHK; CHK is the XOR of Len1 .. last body byte.
 Payloads are not escaped, so the receive path resynchronises on preamble + plausible length +
-checksum ("hunting"), never on a delimiter search alone. The simulator uses the same code from
-the other side (``build_reply`` / ``decode_command``).
+checksum ("hunting"), never on a delimiter search alone. A one-byte XOR passes noise once in 256,
+so the reader also takes a reply only if it fits the command it answers (``reply_fits``). The
+simulator uses the same code from the other side (``build_reply`` / ``decode_command``).
 """
 
 from __future__ import annotations
