@@ -420,7 +420,7 @@ class KioskApp(App):
 
     def request_staff_mode(self) -> None:
         """The hidden gesture (3 s on the emblem): the PIN pad, or the staff panel if already in."""
-        from kiosk.security import PinGate
+        from kiosk.security import PinGate, report_to_outbox
         from screens import SCREENS
 
         if self.staff_mode:
@@ -428,7 +428,8 @@ class KioskApp(App):
             return
         if "pin" in SCREENS:
             if self.pin_gate is None:
-                self.pin_gate = PinGate.for_data_dir(self.cfg.data_dir)
+                self.pin_gate = PinGate.for_data_dir(
+                    self.cfg.data_dir, on_lockout=report_to_outbox(lambda: getattr(self.services, "outbox", None)))
             self.go("pin")
 
     def enter_staff_mode(self, role: str) -> None:

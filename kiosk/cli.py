@@ -33,7 +33,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--size", help="window size WxH (default: the display's size)")
     p.add_argument("--portrait", action="store_true", help="portrait layout (1080x1920)")
     p.add_argument("--selftest", action="store_true", help="check config, devices and API, then exit")
-    p.add_argument("--set-pin", choices=("helper", "technician"), help="set a staff PIN in the config file")
+    p.add_argument("--set-pin", choices=("helper", "technician"),
+                   help="set a staff PIN (6 to 12 digits) in the config file")
     p.add_argument("--version", action="version", version=f"kiosk {__version__}")
     args = p.parse_args(argv)
     if args.size and not re.match(r"^\d{3,5}x\d{3,5}$", args.size):

@@ -12,25 +12,9 @@ from functools import lru_cache
 
 from kiosk.validators import is_valid_id_number, is_valid_uscc
 
-
-def mask_id_number(s: str | None) -> str:
-    """3701**********9973: the first four and last four characters stay."""
-    if not s:
-        return ""
-    s = s.strip()
-    if len(s) <= 8:
-        return "*" * len(s)
-    return s[:4] + "*" * (len(s) - 8) + s[-4:]
-
-
-def mask_name(s: str | None) -> str:
-    """张*, 欧阳** ; Latin names keep their first letter per word (J*** S****)."""
-    if not s:
-        return ""
-    s = s.strip()
-    if s.isascii():
-        return " ".join(w[:1] + "*" * (len(w) - 1) for w in s.split())
-    return s[0] + "*" * (len(s) - 1)
+# One implementation, shared with the reader driver (which may not import the core).
+from drivers.idcard.personal import mask_id_number as mask_id_number
+from drivers.idcard.personal import mask_name as mask_name
 
 
 def mask_phone(s: str | None) -> str:

@@ -9,22 +9,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
+from drivers.idcard.personal import id_check_char
+
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$", re.ASCII)  # ASCII: not Arabic-Indic or full-width digits
 
 
 def normalize_id_number(s: str) -> str:
     """Strip spaces and upper-case the check character (readers and people both send 'x')."""
     return s.strip().replace(" ", "").upper()
-
-
-def id_check_char(first17: str) -> str:
-    """The GB 11643 check character (ISO 7064 MOD 11-2) for the first 17 digits."""
-    if len(first17) != 17 or not first17.isdigit():
-        raise ValueError("need exactly 17 digits")
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
 
 
 def is_valid_id_number(s: str) -> bool:

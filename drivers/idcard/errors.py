@@ -3,7 +3,8 @@
     ReaderError
      +-- ReaderNotConnected   port missing, cannot be opened, or I/O error (unplugged)
      +-- ReaderTimeout        no complete reply within the step's time (dead or booting reader)
-     +-- ReaderProtocolError  only garbage/corrupted frames arrived, or the reader rejected our frame
+     +-- ReaderProtocolError  only garbage, corrupted frames or frames that do not fit the command
+                              arrived (after asking again), or the reader rejected our frame
      +-- SamFault             SAM self-test failed (0x60) / not authorised (0x66)
      +-- CardReadError        the card was found but could not be read (0x41, 0x31-0x33, 0x40, 0x47,
                               or a record that does not decode)

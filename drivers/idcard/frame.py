@@ -8,8 +8,9 @@ Layout, both directions::
 
 Len is big-endian and counts body + CHK; CHK is the XOR of Len1 .. last body byte.
 Payloads are not escaped, so the receive path resynchronises on preamble + plausible length +
-checksum ("hunting"), never on a delimiter search alone. The simulator uses the same code from
-the other side (``build_reply`` / ``decode_command``).
+checksum ("hunting"), never on a delimiter search alone. A one-byte XOR passes noise once in 256,
+so the reader also takes a reply only if it fits the command it answers (``reply_fits``). The
+simulator uses the same code from the other side (``build_reply`` / ``decode_command``).
 """
 
 from __future__ import annotations
@@ -216,6 +217,42 @@ def _complete_at(buf: bytes, i: int, min_len: int, max_len: int) -> bool:
     n = (buf[i + 5] << 8) | buf[i + 6]
     end = i + HEADER_LEN + n
     return min_len <= n <= max_len and end <= len(buf) and buf[end - 1] == checksum(buf[i + 5 : end - 1])
+
+
+# What a successful reply to each command carries (reference §1.3): its SW3 and the allowed data lengths.
+# Text 256 + photo 1024 after the length fields; a fingerprint file is absent, one or two 512-byte templates.
+_FIT: dict[tuple[int, int], tuple[int, frozenset[int]]] = {
+    RESET_SAM: (SW_OK, frozenset({0})),
+    SAM_STATUS: (SW_OK, frozenset({0})),
+    SAM_ID: (SW_OK, frozenset({16})),
+    FIND_CARD: (SW_FIND_OK, frozenset({4})),
+    SELECT_CARD: (SW_OK, frozenset({8})),
+    READ_BASE: (SW_OK, frozenset({4 + 256 + 1024})),
+    READ_NEW_ADDRESS: (SW_OK, frozenset({70})),
+    READ_BASE_FP: (SW_OK, frozenset({6 + 256 + 1024 + fp for fp in (0, 512, 1024)})),
+}
+
+
+def reply_fits(command: tuple[int, int], reply: Reply) -> bool:
+    """Whether ``reply`` can be the module's answer to ``command`` (CMD, Para).
+
+    The XOR checksum is one byte: line noise passes it once in 256 tries. A frame that passed it but
+    does not fit the command (wrong success code, a data length the command never has, length fields
+    that disagree with the data, data on a failure) is noise or an answer to something else, never
+    the answer. Failures carry no data; their SW1/SW2 may be anything (reference §2).
+    """
+    cmd, para = command
+    if reply.sw3 not in (SW_OK, SW_FIND_OK):
+        return not reply.data
+    want = (SW_OK, frozenset({0})) if cmd == SET_BAUD else _FIT.get((cmd, para))
+    if want is None or reply.sw3 != want[0] or len(reply.data) not in want[1]:
+        return False
+    d = reply.data
+    if command == READ_BASE:
+        return d[:4] == b"\x01\x00\x04\x00"
+    if command == READ_BASE_FP:
+        return d[:4] == b"\x01\x00\x04\x00" and 6 + 256 + 1024 + int.from_bytes(d[4:6], "big") == len(d)
+    return True
 
 
 def decode(buf: bytes) -> tuple[int, Reply | None]:

@@ -37,6 +37,7 @@ from .frame import (
     build_frame,
     bytes_needed,
     decode,
+    reply_fits,
     status_text,
 )
 from .record import TEXT_LEN, IdentityCard, RecordError, decode_text
@@ -57,6 +58,10 @@ _DEFAULT_STEP_WAIT = 1.0
 _SAM_FAULTS = {0x60, 0x66}
 _REJECTED = {0x10, 0x11, 0x21, 0x23, 0x24}
 _POLL = 0.02  # pyserial read granularity; bounds how far a deadline can be overshot
+# After noise or a frame that does not fit, this long without a byte means the module has finished its
+# answer: ask again rather than wait out the step (a UART sends bytes back to back, 1 ms each at 9600).
+_QUIET = 0.08
+_ASKS = 3  # a command is asked at most this often per exchange
 
 
 def format_sam_id(data: bytes) -> str:
@@ -129,17 +134,14 @@ class IdCardReader:
 
     # ------------------------------------------------------------ one exchange
 
-    def _exchange(self, step: str, cmd: int, para: int, deadline: float) -> Reply:
-        frame = build_frame(cmd, para)
-        wait = _STEP_WAIT.get(step, _DEFAULT_STEP_WAIT) + 2321 * 10 / self.baudrate
-        end = min(deadline, time.monotonic() + wait)
+    def _send(self, step: str, frame: bytes) -> serial.SerialBase:
         was_open = self._ser is not None
         for attempt in (0, 1):
             ser = self._ensure_open()
             try:
                 ser.reset_input_buffer()  # stale bytes of an aborted exchange must not match
                 ser.write(frame)
-                break
+                return ser
             except _TTY_ERRORS as e:
                 self._drop()
                 # A port that was open before may be the old device node of a replugged reader:
@@ -148,29 +150,69 @@ class IdCardReader:
                     log.info("write to %s failed (%s); reopening", self.port, e)
                     continue
                 raise ReaderNotConnected(f"{step}: writing to {self.port} failed: {e}") from e
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _exchange(self, step: str, cmd: int, para: int, deadline: float) -> Reply:
+        """Send one command and return the first reply that fits it (frame.reply_fits).
+
+        Noise, corrupted frames and frames that pass the checksum but cannot be the answer are dropped.
+        When the line has gone quiet after such bytes and no fitting reply came, the command is asked
+        again (at most _ASKS times in all, within the step's time and the call's deadline).
+        """
+        frame = build_frame(cmd, para)
+        wait = _STEP_WAIT.get(step, _DEFAULT_STEP_WAIT) + 2321 * 10 / self.baudrate
+        end = min(deadline, time.monotonic() + wait)
+        dropped = unfit = 0
         buf = bytearray()
-        dropped = 0
-        try:
-            while True:
-                used, reply = decode(buf)
-                if used:
-                    del buf[:used]
+        for ask in range(1, _ASKS + 1):
+            ser = self._send(step, frame)
+            buf.clear()
+            noisy = False  # bytes came this round, but no fitting reply yet
+            heard = time.monotonic()
+            try:
+                while True:
+                    used, reply = decode(buf)
+                    if used and reply is None:
+                        del buf[:used]
+                        dropped += used
+                        noisy = True
+                        continue
                     if reply is not None:
-                        if dropped:
-                            log.warning("%s: resynchronised after %d bytes of line noise", step, dropped)
-                        log.debug("%s -> SW3 0x%02X", step, reply.sw3)
-                        return reply
-                    dropped += used
-                    continue
-                if time.monotonic() >= end:
-                    break
-                buf += ser.read(min(bytes_needed(bytes(buf)), 4096))
-        except _TTY_ERRORS as e:
-            self._drop()
-            raise ReaderNotConnected(f"{step}: reading from {self.port} failed: {e}") from e
+                        if reply_fits((cmd, para), reply):
+                            if dropped or unfit:
+                                log.warning("%s: resynchronised after %d bytes of line noise "
+                                            "(%d frames that did not fit, asked %d times)", step, dropped,
+                                            unfit, ask)
+                            log.debug("%s -> SW3 0x%02X", step, reply.sw3)
+                            return reply
+                        # Noise that passed the checksum, or an answer to something else: the real
+                        # reply may start inside it, so step past its preamble only and hunt on.
+                        unfit += 1
+                        noisy = True
+                        log.info("%s: dropped a frame that does not fit the command (SW3 0x%02X, %d data "
+                                 "bytes)", step, reply.sw3, len(reply.data))
+                        del buf[:1]
+                        dropped += 1
+                        continue
+                    now = time.monotonic()
+                    if now >= end:
+                        break
+                    if noisy and now - heard >= _QUIET and ask < _ASKS:
+                        break  # the module has finished talking and said nothing usable: ask again
+                    chunk = ser.read(min(bytes_needed(bytes(buf)), 4096))
+                    if chunk:
+                        buf += chunk
+                        heard = time.monotonic()
+            except _TTY_ERRORS as e:
+                self._drop()
+                raise ReaderNotConnected(f"{step}: reading from {self.port} failed: {e}") from e
+            if time.monotonic() >= end:
+                break
+            log.info("%s: no fitting reply after %d bytes of noise; asking again", step, dropped)
         if dropped or buf:
             raise ReaderProtocolError(
-                f"{step}: no valid reply ({dropped} bytes of noise dropped, {len(buf)} of a frame pending)"
+                f"{step}: no valid reply ({dropped} bytes of noise dropped, {unfit} frames that did not fit "
+                f"the command, {len(buf)} bytes of a frame pending)"
             )
         raise ReaderTimeout(f"{step}: the reader did not answer on {self.port}")
 

@@ -1,6 +1,6 @@
 """The 256-byte text record (机读文字信息, GA 490) of the four card types, UCS-2LE, space padded.
 
-Layouts are in /work/shared/reference/idcard-protocol.md §3.2-3.6. The card type is the marker
+Layouts follow GA 490-2013 as the vendors' SAM protocol documents give them. The card type is the marker
 at byte 248: space -> resident, 'J' -> HK/Macau/Taiwan permit, 'I' -> 2017 foreign permanent
 residence card, 'Y' -> 2023 foreign permanent residence card.
 """
@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass, fields
 from datetime import date
 
-from kiosk.privacy import mask_id_number, mask_name
-from kiosk.validators import id_check_char
+from .personal import id_check_char, mask_id_number, mask_name
 
 TEXT_LEN = 256
 LONG_TERM = "长期"

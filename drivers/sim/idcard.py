@@ -9,10 +9,13 @@ answered at the old rate), 0x91 for no appended address, and bytes paced at the 
 The port is a stable symlink (like udev's /dev/kiosk-idcard) to the current pty slave, so
 ``unplug()`` / ``replug()`` can hand out a new pty without the driver knowing its new name.
 
-Faults (``set_fault``): "dead" (no answer), "garbage" (noise + a corrupted copy before each reply),
-"bad_checksum" (only corrupted replies), "remove_mid_read" (the card leaves during the read: 0x41
+Faults (``set_fault``): "dead" (no answer), "garbage" (noise, a forged frame start and a corrupted copy
+before each reply), "forged" (every other reply is replaced by a frame that passes the checksum but fits
+no command, as line noise does once in 256 tries), "bad_checksum" (only corrupted replies), "remove_mid_read" (the card leaves during the read: 0x41
 and the card is gone), "read_error" (0x41 and the latch: find fails until the card is re-presented),
 "sam_fail" (every command answers 0x60), "slow" (each reply delayed by ``slow_delay``).
+The noise comes from ``random.Random(seed)``: the same seed and commands give the same bytes
+(``seed=None`` for fresh noise each run, ``reseed()`` between runs of a loop).
 
 Run ``python -m drivers.sim.idcard`` for a standalone reader controlled on stdin.
 
@@ -66,12 +69,12 @@ from drivers.idcard.frame import (
     build_reply,
     decode_command,
 )
+from drivers.idcard.personal import id_check_char
 from drivers.idcard.record import IdentityCard, encode_text
-from kiosk.validators import id_check_char
 
 log = logging.getLogger(__name__)
 
-FAULTS = ("dead", "garbage", "bad_checksum", "remove_mid_read", "read_error", "sam_fail", "slow")
+FAULTS = ("dead", "garbage", "forged", "bad_checksum", "remove_mid_read", "read_error", "sam_fail", "slow")
 LINK_NAME = "kiosk-idcard"
 _BAUD_OF_PARA = {v: k for k, v in BAUD_PARA.items()}
 _PARTIAL_FRAME_IDLE = 0.2  # a host frame stuck this long is answered 0x11 (length wrong)
@@ -133,6 +136,12 @@ def synthetic_photo(card: IdentityCard) -> bytes:
     return (head + bytes(filler))[:1024]
 
 
+def forged_reply(rng: random.Random) -> bytes:
+    """A frame with a right checksum that no command is answered with: random status bytes and
+    28 data bytes (length field 0x0020, as in the "garbage" fault's forged start)."""
+    return build_reply(rng.randrange(256), rng.randbytes(28), rng.randrange(256), rng.randrange(256))
+
+
 class IdCardSimulator:
     """The module, on a pty behind a stable symlink. All fd work happens on its daemon thread."""
 
@@ -144,7 +153,7 @@ class IdCardSimulator:
         boot_delay: float = 0.0,
         slow_delay: float = 1.0,
         process_delay: float = 0.0,
-        seed: int | None = None,
+        seed: int | None = 0,
     ) -> None:
         self.baudrate = baudrate
         self.boot_delay = boot_delay
@@ -157,6 +166,7 @@ class IdCardSimulator:
         self._made_dir = False
         self._lock = threading.RLock()
         self._rng = random.Random(seed)
+        self._forge_next = True  # "forged": replace this reply, answer the next one truly
         # card state
         self._card: IdentityCard | None = None
         self._read_done = False
@@ -253,6 +263,12 @@ class IdCardSimulator:
     @property
     def fault(self) -> str | None:
         return self._fault
+
+    def reseed(self, seed: int | None) -> None:
+        """Start the noise over from ``seed`` (and the "forged" fault with a forged reply)."""
+        with self._lock:
+            self._rng.seed(seed)
+            self._forge_next = True
 
     def unplug(self) -> None:
         """Close the pty (the host sees I/O errors) and remove the symlink, as udev would."""
@@ -456,8 +472,15 @@ class IdCardSimulator:
             time.sleep(self.slow_delay)
         if fault == "garbage":
             bad = frame[:-1] + bytes((frame[-1] ^ 0x5A,))
+            # A preamble whose length field swallows the frames behind it: the host's checksum test on
+            # the swallowed bytes passes once in 256 (reply_fits must then reject the forgery).
             fake = b"\xaa\xaa\xaa\x96\x69\x00\x20" + self._rng.randbytes(10)
             frame = self._rng.randbytes(self._rng.randint(1, 40)) + fake + bad + frame
+        elif fault == "forged":
+            with self._lock:
+                forge, self._forge_next = self._forge_next, not self._forge_next
+            if forge:
+                frame = forged_reply(self._rng)
         elif fault == "bad_checksum":
             frame = frame[:-1] + bytes((frame[-1] ^ 0x5A,))
         self._write_paced(frame)

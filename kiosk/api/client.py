@@ -34,6 +34,7 @@ OUTBOX_ROUTES: dict[str, tuple[str, type[BaseModel], type[BaseModel]]] = {
     "evaluation": ("/v1/evaluations", m.EvaluationCreate, m.EvaluationReceipt),
     "help_request": ("/v1/help-requests", m.HelpRequestCreate, m.HelpRequest),
     "heartbeat": ("/v1/terminals/{terminal_id}/heartbeat", m.Heartbeat, m.HeartbeatAck),
+    "security_event": ("/v1/terminals/{terminal_id}/events", m.SecurityEventCreate, m.SecurityEventAck),
 }
 #: Longest Retry-After we wait for; a server asking for more is treated as unavailable right away.
 MAX_RETRY_AFTER_S = 3.0
@@ -306,6 +307,11 @@ class ApiClient:
 
     def heartbeat(self, heartbeat: m.Heartbeat, idempotency_key: str | None = None) -> m.HeartbeatAck:
         return self._post_model(f"/v1/terminals/{_seg(self.terminal_id)}/heartbeat", heartbeat, m.HeartbeatAck,
+                                idempotency_key)
+
+    def report_security_event(self, event: m.SecurityEventCreate, idempotency_key: str | None = None
+                              ) -> m.SecurityEventAck:
+        return self._post_model(f"/v1/terminals/{_seg(self.terminal_id)}/events", event, m.SecurityEventAck,
                                 idempotency_key)
 
     def send_outbox(self, kind: str, payload: dict[str, Any], idempotency_key: str) -> BaseModel:

@@ -97,6 +97,10 @@ ROUTES: tuple[Route, ...] = (
           m.HelpRequest, params=(_ID,), errors=(404,)),
     Route("POST", "/v1/terminals/{id}/heartbeat", "heartbeat", "Health report of a terminal",
           m.HeartbeatAck, body=m.Heartbeat, params=(_ID,), errors=(422,)),
+    Route("POST", "/v1/terminals/{id}/events", "reportSecurityEvent", "A security event of a terminal "
+          "(a PIN pad lockout)", m.SecurityEventAck, status=201, body=m.SecurityEventCreate, params=(_ID,),
+          errors=(422,), description="Sent through the terminal's outbox, so it arrives late rather than never; "
+          "the same Idempotency-Key returns the stored answer."),
     Route("GET", "/v1/policies", "listPolicies", "Policies and subsidies (政策与补贴)", m.Policy, many=True,
           etag=True),
     Route("GET", "/v1/jobs", "listJobs", "Job posts (就业驿站)", m.JobPost, many=True, etag=True),

@@ -301,6 +301,26 @@ class HeartbeatAck(_In):
     received_at: datetime
 
 
+# ---- terminal security events ----------------------------------------------------------------------
+
+
+class SecurityEventCreate(_Out):
+    """Something the center's security staff must know about a terminal, sent through the outbox."""
+
+    kind: Literal["pin_lockout"] = Field(description="pin_lockout: the staff PIN pad locked itself after "
+                                         "too many wrong PINs")
+    role: Literal["helper", "technician"] = Field(description="Role the last wrong PIN was entered for")
+    failures: int = Field(ge=1, le=1_000_000, description="Wrong PINs in a row since the last right one")
+    locked_until: datetime
+    at: datetime = Field(description="When the lockout began")
+
+
+class SecurityEventAck(_In):
+    id: str
+    terminal_id: str
+    received_at: datetime
+
+
 # ---- policies and jobs ---------------------------------------------------------------------------
 
 

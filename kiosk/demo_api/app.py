@@ -28,7 +28,8 @@ from kiosk.validators import is_valid_id_number, is_valid_uscc, normalize_case_n
 
 VERSION = "demo-1.0"
 
-_KINDS = ("tickets", "feedback", "evaluations", "help_requests", "help_handled", "heartbeats")
+_KINDS = ("tickets", "feedback", "evaluations", "help_requests", "help_handled", "heartbeats",
+          "security_events")
 
 
 def _now_shanghai() -> datetime:
@@ -289,6 +290,16 @@ def create_app(state: DemoState, token: str) -> FastAPI:
             return 200, m.HeartbeatAck(terminal_id=id, received_at=state.clock()).model_dump(mode="json"), True
 
         return idempotent("heartbeats", key, {"terminal_id": id, **body.model_dump(mode="json")}, create)
+
+    @app.post("/v1/terminals/{id}/events", dependencies=secured, status_code=201)
+    async def security_event(id: str, body: m.SecurityEventCreate,
+                             key: str | None = Header(default=None, alias="Idempotency-Key")) -> Any:
+        def create() -> tuple[int, Any, bool]:
+            n = len(state.records["security_events"]) + 1
+            ack = m.SecurityEventAck(id=f"SE{n:06d}", terminal_id=id, received_at=state.clock())
+            return 201, ack.model_dump(mode="json"), True
+
+        return idempotent("security_events", key, {"terminal_id": id, **body.model_dump(mode="json")}, create)
 
     @app.get("/v1/policies", dependencies=secured)
     async def policies(request: Request) -> Response:

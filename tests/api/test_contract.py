@@ -84,6 +84,10 @@ def _body(model: type | None) -> st.SearchStrategy[object]:
         m.HelpRequestCreate: st.builds(dict, terminal_id=st.just("T1"), reason=_text),
         m.Heartbeat: st.builds(dict, app_version=st.just("1"), uptime_s=st.floats(-1, 1e6),
                                sent_at=st.just("2026-11-26T10:00:00+08:00")),
+        m.SecurityEventCreate: st.builds(dict, kind=st.sampled_from(["pin_lockout", "x"]),
+                                         role=st.sampled_from(["helper", "technician", "citizen"]),
+                                         failures=st.integers(0, 20), at=st.just("2026-11-26T10:00:00+08:00"),
+                                         locked_until=st.just("2026-11-26T10:01:00+08:00")),
     }[model]
     return st.one_of(valid, junk)
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drivers.idcard import FrameError, Reply, build_frame, build_reply, decode, parse_frame
-from drivers.idcard.frame import STATUS_TEXT, Command, decode_command, parse_command
+from drivers.idcard.frame import STATUS_TEXT, Command, decode_command, parse_command, reply_fits
 
 H = bytes.fromhex
 
@@ -198,3 +198,50 @@ def test_command_round_trip(cmd, para, data):
     frame = build_frame(cmd, para, data)
     assert parse_command(frame) == Command(cmd, para, data)
     assert decode_command(frame) == (len(frame), Command(cmd, para, data), None)
+
+
+# ---------------------------------------------------------------- a reply must fit its command
+
+_TEXT_PHOTO = bytes.fromhex("01000400") + bytes(256 + 1024)
+
+
+@pytest.mark.parametrize("command, frame", [
+    ((0x11, 0xFF), "AAAAAA9669000400009094"),                    # SAM status OK (reference §7.1)
+    ((0x11, 0xFF), "AAAAAA9669000400006064"),                    # SAM self-test failed
+    ((0x10, 0xFF), "AAAAAA9669000400009094"),                    # reset OK
+    ((0x20, 0x01), "AAAAAA9669000800009F0000000097"),            # find OK
+    ((0x20, 0x01), "AAAAAA9669000400008084"),                    # find failed
+    ((0x20, 0x02), "AAAAAA9669000C00009000000000000000009C"),    # select OK
+    ((0x20, 0x02), "AAAAAA9669000400008185"),                    # select failed
+    ((0x30, 0x01), "AAAAAA9669000400004145"),                    # read failed
+    ((0x30, 0x03), "AAAAAA9669000400009195"),                    # no appended address
+    ((0x60, 0x04), "AAAAAA9669000400009094"),                    # baud change OK
+])
+def test_reference_replies_fit_their_command(command, frame):
+    assert reply_fits(command, parse_frame(bytes.fromhex(frame)))
+
+
+def test_read_replies_fit_by_their_length_fields():
+    assert reply_fits((0x30, 0x01), Reply(0, 0, 0x90, _TEXT_PHOTO))
+    assert reply_fits((0x30, 0x10), Reply(0, 0, 0x90, _TEXT_PHOTO[:4] + b"\x00\x00" + _TEXT_PHOTO[4:]))
+    fp = bytes.fromhex("010004000200") + bytes(256 + 1024 + 512)
+    assert reply_fits((0x30, 0x10), Reply(0, 0, 0x90, fp))
+    assert reply_fits((0x12, 0xFF), Reply(0, 0, 0x90, bytes(16)))
+    assert reply_fits((0x30, 0x03), Reply(0, 0, 0x90, bytes(70)))
+    assert reply_fits((0x30, 0x01), Reply(0x12, 0x34, 0x41))  # failures: SW1/SW2 may be anything (§2)
+
+
+@pytest.mark.parametrize("command, reply", [
+    ((0x20, 0x01), Reply(0, 0, 0x90, bytes(4))),                   # find succeeds with 0x9F, not 0x90
+    ((0x20, 0x02), Reply(0, 0, 0x9F, bytes(8))),                   # 0x9F answers only find
+    ((0x20, 0x02), Reply(0, 0, 0x90, bytes(4))),                   # select carries 8 bytes
+    ((0x11, 0xFF), Reply(0, 0, 0x90, bytes(28))),                  # status carries none
+    ((0x12, 0xFF), Reply(0, 0, 0x90, bytes(15))),                  # SAM ID is 16 bytes
+    ((0x30, 0x01), Reply(0, 0, 0x90, bytes(4 + 256 + 1024))),      # length fields say 0 / 0
+    ((0x30, 0x01), Reply(0, 0, 0x90, _TEXT_PHOTO[:-1])),           # one byte short
+    ((0x30, 0x10), Reply(0, 0, 0x90, bytes.fromhex("010004000400") + bytes(256 + 1024 + 512))),  # fp 1024 != 512
+    ((0x30, 0x01), Reply(0, 0, 0x41, b"\x00")),                    # a failure with data
+    ((0x55, 0x01), Reply(0, 0, 0x90)),                             # a command we never send
+])
+def test_frames_with_a_right_checksum_that_cannot_be_the_answer(command, reply):
+    assert not reply_fits(command, reply)

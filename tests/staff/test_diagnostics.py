@@ -46,7 +46,7 @@ def terminal(config_file, tmp_path):
     """A config with a real token and PIN hash, and a log dir whose files hold raw personal numbers
     (written directly, as if a handler without the mask had written them)."""
     set_config_value(config_file, "api", "token", TOKEN)
-    set_config_value(config_file, "security", "helper_pin_hash", hash_pin("2468"))
+    set_config_value(config_file, "security", "helper_pin_hash", hash_pin("246813"))
     log_dir = tmp_path / "data" / "logs"
     log_dir.mkdir(parents=True)
     (log_dir / "kiosk.log").write_text(

@@ -1,5 +1,6 @@
 """Helper mode and technician diagnostics, driven through the real app in demo mode."""
 
+import threading
 from dataclasses import replace
 
 import pytest
@@ -10,7 +11,7 @@ from kiosk.security import PinGate, hash_pin
 from kiosk.services import Services
 from screens.widgets import find_overflows
 
-HELPER_PIN, TECH_PIN = "2468", "13579"
+HELPER_PIN, TECH_PIN = "246813", "1357902468"
 
 
 @pytest.fixture
@@ -41,6 +42,8 @@ def enter_pin(app, role: str, pin: str) -> None:
     for digit in pin:
         tap(pin_screen.ids.pad.key_widget(digit))
     tap(pin_screen.ids.ok_button)
+    # The PIN is checked on the worker pool; its answer comes back through the Clock.
+    wait_until(lambda: not pin_screen.busy, 10, "the PIN check")
 
 
 def test_emblem_hold_opens_the_pin_pad_and_helper_pin_enters_helper_mode(staff_app):
@@ -59,18 +62,74 @@ def test_emblem_hold_opens_the_pin_pad_and_helper_pin_enters_helper_mode(staff_a
     assert app.staff_mode == "" and app.current_screen == "home"
 
 
-def test_five_wrong_pins_lock_the_pad_even_after_restart(staff_app):
+def test_five_wrong_pins_lock_the_pad_even_after_restart_and_the_center_hears_of_it(staff_app):
     app = staff_app
     app.request_staff_mode()
-    for _ in range(5):
-        enter_pin(app, "technician", "0000")
+    app.pin_gate.clock = lambda: 1_800_000_000.0   # the lock must not run out while the test taps
+    for i in range(4):
+        enter_pin(app, "technician", "000000")
+        assert app.screen("pin").message == f"密码错误，还可以再试 {4 - i} 次。"
+    enter_pin(app, "helper", "000000")
     assert app.staff_mode == ""
-    assert "分钟后再试" in app.screen("pin").message
+    assert app.screen("pin").message == "输入错误次数过多，请 1 分钟后再试。"
     assert app.current_screen == "pin", app.current_screen
     enter_pin(app, "technician", TECH_PIN)           # even the right PIN is refused while locked
     assert app.staff_mode == ""
-    restarted = PinGate.for_data_dir(app.cfg.data_dir)
-    assert restarted.seconds_locked() > 250
+    restarted = PinGate.for_data_dir(app.cfg.data_dir, clock=app.pin_gate.clock)
+    assert restarted.seconds_locked() == 60 and restarted.failures == 5
+    # The lockout went through the outbox to the central API (the demo server here).
+    api = app.services.demo.api_server
+    wait_until(lambda: len(api.received("security_events")) == 1, 15, "the lockout report")
+    event = api.received("security_events")[0]
+    assert (event["kind"], event["role"], event["failures"]) == ("pin_lockout", "helper", 5)
+    assert event["terminal_id"] == app.cfg.terminal.id
+
+
+def test_the_pin_is_checked_off_the_ui_thread_while_the_pad_shows_it_is_busy(staff_app):
+    app = staff_app
+    app.request_staff_mode()
+    gate, checked_on, release = app.pin_gate, [], threading.Event()
+    real_try = gate.try_pin
+
+    def held_try(role, pin, stored):   # the real check, held until the test has looked at the pad
+        checked_on.append(threading.current_thread())
+        assert release.wait(10)
+        return real_try(role, pin, stored)
+
+    gate.try_pin = held_try
+    pin_screen = app.screen("pin")
+    wait_until(lambda: app.sm.current_screen is pin_screen and pin_screen.parent is not None, 3, "the PIN pad")
+    advance_frames(3)
+    tap(pin_screen.ids.helper_button)
+    for digit in HELPER_PIN:
+        tap(pin_screen.ids.pad.key_widget(digit))
+    tap(pin_screen.ids.ok_button)
+    try:
+        wait_until(lambda: checked_on, 5, "the check to start")
+        run_for(0.2)                   # the UI keeps drawing frames meanwhile
+        assert checked_on[0] is not threading.main_thread()
+        assert pin_screen.busy and pin_screen.message == "正在验证…"
+        assert pin_screen.ids.ok_button.disabled and pin_screen.ids.pad.disabled
+        assert pin_screen.ids.technician_button.disabled
+        assert app.staff_mode == ""
+    finally:
+        release.set()
+    wait_until(lambda: app.staff_mode == "helper", 10, "helper mode")
+    assert not pin_screen.busy
+
+
+def test_fewer_than_six_digits_cannot_be_sent(staff_app):
+    app = staff_app
+    app.request_staff_mode()
+    pin_screen = app.screen("pin")
+    wait_until(lambda: app.sm.current_screen is pin_screen and pin_screen.parent is not None, 3, "the PIN pad")
+    advance_frames(3)
+    tap(pin_screen.ids.helper_button)
+    for digit in "24681":
+        tap(pin_screen.ids.pad.key_widget(digit))
+    assert pin_screen.ids.ok_button.disabled
+    tap(pin_screen.ids.pad.key_widget("3"))
+    assert not pin_screen.ids.ok_button.disabled
 
 
 def test_helper_reprints_a_receipt_and_handles_a_help_request(staff_app):
