@@ -6,7 +6,7 @@ brings the measure (printer columns, or a font's advance in pixels), so both wra
 - A line never begins with closing punctuation (，。、；：？！）》」』】〕… and their kin) and never ends
   with opening punctuation (（《「『【〔“ …): a break is only taken where neither would happen, so the
   character before a closing mark goes down with it (the usual 挤进/推出 choice: we push out).
-- Runs of ASCII (and other non-CJK letters and digits) without spaces are one token — numbers, case
+- Runs of ASCII (and other non-CJK letters and digits, full-width ones too) without spaces are one token — numbers, case
   numbers such as SD2024050100012, phone numbers, URLs, Latin words — and are never split. "……" and
   "——" are one token too.
 - Between Han characters a break may fall anywhere; at spaces it falls on the space, which is dropped.
@@ -42,6 +42,8 @@ def _is_word_char(ch: str) -> bool:
         return False
     if ord(ch) < 0x80:
         return True
+    if "\uff10" <= ch <= "\uff5a":  # full-width digits and Latin letters (１２３, ＡＢＣ) are tokens too
+        return ch.isalnum()
     if unicodedata.east_asian_width(ch) in ("W", "F"):
         return False
     return unicodedata.category(ch)[0] in "LN"

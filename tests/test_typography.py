@@ -127,6 +127,7 @@ def test_a_token_wider_than_the_line_is_split_not_overflowing(digits, width):
     ("see https://example.gov.cn/q/A023 now", 30, ["see", "https://example.gov.cn/q/A023", "now"]),
     # …… is one mark and does not begin a line
     ("请稍候……", 8, ["请稍", "候……"]),
+    ("第１２３４５号", 10, ["第", "１２３４５", "号"]),
     ("hello world", 8, ["hello", "world"]),
     ("a\n\nb", 10, ["a", "", "b"]),
     ("", 10, [""]),

@@ -26,7 +26,7 @@ _SEPARATORS = re.compile(r"[\s\-‐‑–—_.·()（）]")
 _LONG_NUMBER = re.compile(rf"[0-9{_HAN_DIGITS}]{{7,}}")
 _FIELD = re.compile(r"(姓名|名字|申请人|联系人|经办人|代理人|法定代表人|户主|住址|地址|籍贯|出生|身份证号|证件号|"
                     r"手机|电话|\bname|\baddress|\bphone|\bmobile|\bborn)\s*[:：是为]", re.IGNORECASE)
-_ADDRESS = re.compile(rf"([路街巷弄道里村]\s*[0-9{_HAN_DIGITS}十百]+\s*号)|([0-9{_HAN_DIGITS}十]+\s*(单元|栋|幢|室))")
+_ADDRESS = re.compile(rf"([路街巷弄道村]\s*[0-9{_HAN_DIGITS}十百]+\s*号)|([0-9{_HAN_DIGITS}十]+\s*(单元|栋|幢|室))")
 _ADDRESS_FORM = re.compile(r"[\u4e00-\u9fff](先生|女士|小姐|阿姨|大爷|同志)|\b(Mr|Mrs|Ms|Miss)\.?\s+[A-Z]")
 
 

@@ -192,7 +192,7 @@ class Voice:
                 self._synthesize(*warm)
                 continue
             assert job is not None
-            path = self.cache.get(job.text, job.lang) or self._synthesize(job.text, job.lang)
+            path = self._synthesize(job.text, job.lang)
             if path is None:
                 self._event("failed", job.text)
                 continue
@@ -204,6 +204,8 @@ class Voice:
             self._event("played" if played else "dropped", job.text)
 
     def _synthesize(self, text: str, lang: str) -> Path | None:
+        """The WAV from the cache, made first on a miss; None (logged once) when the engine fails —
+        its version() too runs a program, so even a cache lookup can fail on a broken install."""
         try:
             path = self.cache.make(text, lang)
         except (EngineError, OSError) as e:

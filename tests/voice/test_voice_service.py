@@ -12,7 +12,16 @@ from conftest import CountingEngine, at, recording_player
 from kiosk.config import Config, VoiceSection
 from kiosk.hours import TZ
 from kiosk.validators import id_check_char
-from kiosk.voice import FIXED, CommandEngine, Player, SpeechRefused, check_speakable, in_quiet_hours, render
+from kiosk.voice import (
+    FIXED,
+    CommandEngine,
+    EspeakEngine,
+    Player,
+    SpeechRefused,
+    check_speakable,
+    in_quiet_hours,
+    render,
+)
 from kiosk.voice import speaker_test as run_speaker_test
 from kiosk.voice.cache import VoiceCache
 
@@ -221,8 +230,10 @@ def test_no_sound_device_is_logged_once_and_say_carries_on(make_voice, caplog, c
     assert len(lines) == 1 and "no sound output" in lines[0]
 
 
-def test_engine_failure_is_logged_once(make_voice, caplog):
-    voice, events = make_voice(engine=CommandEngine("false {text} {out}"))
+@pytest.mark.parametrize("engine", [lambda: CommandEngine("false {text} {out}"),
+                                    lambda: EspeakEngine(binary="/nonexistent/espeak-ng")])
+def test_engine_failure_is_logged_once(make_voice, caplog, engine):
+    voice, events = make_voice(engine=engine())
     voice.start_session(elder=True)
     with caplog.at_level(logging.WARNING, logger="kiosk.voice.service"):
         voice.say("place_card", interrupt=False)
@@ -230,6 +241,10 @@ def test_engine_failure_is_logged_once(make_voice, caplog):
         events.wait_for("failed", 2)
     lines = [r.getMessage() for r in caplog.records if "speech engine failed" in r.getMessage()]
     assert len(lines) == 1
+    voice.warm(["zh_CN"])
+    assert voice.idle(30)  # still alive: warming fails quietly too
+    assert voice.say("take_slip")
+    events.wait_for("failed", 3)
 
 
 # ---------------------------------------------------------------- speaker test (diagnostics)
