@@ -73,6 +73,12 @@ def ticket_words(number: str, lang: str = "zh_CN") -> str:
     return "".join(_DIGITS_ZH[int(c)] if c.isdigit() else c for c in number)
 
 
+def count_words(n: int, lang: str = "zh_CN") -> str:
+    """A count before a measure word: 2 is 两 ("两件", "两人"), not 二; others as digits, which the
+    engine reads as numbers (12 → 十二)."""
+    return "两" if n == 2 and lang != "en" else str(n)
+
+
 def render(prompt_id: str, lang: str = "zh_CN", **params: object) -> str:
     """The text of a prompt; templates get their parameters checked (KeyError for an unknown id)."""
     prompt = PROMPTS[prompt_id]
@@ -80,12 +86,12 @@ def render(prompt_id: str, lang: str = "zh_CN", **params: object) -> str:
         ahead = int(params["ahead"])  # type: ignore[call-overload]
         if ahead < 0:
             raise ValueError(f"people ahead must not be negative: {ahead}")
-        params = {"number": ticket_words(str(params["number"]), lang), "ahead": ahead}
+        params = {"number": ticket_words(str(params["number"]), lang), "ahead": count_words(ahead, lang)}
     elif prompt_id == "cases_need_materials":
         count = int(params["count"])  # type: ignore[call-overload]
         if count < 1:
             raise ValueError(f"count must be at least 1: {count}")
-        params = {"count": count}
+        params = {"count": count_words(count, lang)}
     elif params:
         raise ValueError(f"prompt {prompt_id!r} takes no parameters")
     elif not prompt.fixed:

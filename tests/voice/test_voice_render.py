@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.validators import id_check_char
-from kiosk.voice import FIXED
+from kiosk.voice import FIXED, EspeakEngine, render
 
 ROOT = Path(__file__).resolve().parents[2]
 SILENCE = 0.01  # RMS amplitude (sox stat, 0..1); espeak-ng speech at volume 80 measures about 0.07
@@ -95,3 +95,21 @@ def test_cli_reports_a_broken_engine(tmp_path):
             config=demo_config(tmp_path, 'engine = "command"\ncommand = "false {text} {out}"'))
     assert r.returncode == 1
     assert "语音引擎失败" in r.stderr and "false exited with 1" in r.stderr
+
+
+def test_chinese_prompts_are_read_as_mandarin_not_as_english_spelled_pinyin():
+    # Debian 12's plain `cmn` voice switches to English for every Han character ("(en)kI55NTr'i:55" for
+    # 请, "qing three"); the voice the engine uses must keep them all in Mandarin.
+    texts = [p.text("zh_CN") for p in FIXED] + [render("ticket_number", number="A023", ahead=2),
+                                                 render("cases_need_materials", count=12)]
+    for text in texts:
+        phonemes = subprocess.run(["espeak-ng", "-v", EspeakEngine.VOICES["zh_CN"], "-x", "-q"],
+                                  input=text, capture_output=True, text=True, check=True).stdout
+        assert "(en)" not in phonemes, (text, phonemes)
+        assert re.search(r"\d{2}", phonemes), phonemes  # Mandarin tone contours, e.g. 35 or 214
+
+
+def test_counts_and_ticket_numbers_read_as_people_say_them():
+    assert render("ticket_number", number="A023", ahead=2) == "您的号码是A零二三号，前面还有两人等候。"
+    assert render("cases_need_materials", count=2) == "您有两件办件需要补充材料，请查看屏幕。"
+    assert render("ticket_number", "en", number="A023", ahead=2) == "Your number is A 0 2 3. 2 people are ahead of you."
