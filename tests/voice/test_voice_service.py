@@ -7,7 +7,7 @@ import logging
 from datetime import UTC, datetime, time
 
 import pytest
-from conftest import CountingEngine, at, recording_player
+from voice_helpers import CountingEngine, at, recording_player
 
 from kiosk.config import Config, VoiceSection
 from kiosk.hours import TZ
