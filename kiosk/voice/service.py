@@ -120,12 +120,12 @@ class Voice:
         text = render(what, lang, **params) if what in PROMPTS else what
         if what not in PROMPTS and params:
             raise ValueError("parameters are for prompts, not free text")
-        if not self.speaking():
-            return False
-        try:
+        try:  # checked even when silent, so a screen that would speak personal data shows in the log at once
             check_speakable(text, self._private)
         except SpeechRefused as e:
             log.warning("voice: %s (%s)", e, f"prompt {what}" if what in PROMPTS else "free text")
+            return False
+        if not self.speaking():
             return False
         with self._cond:
             if self._closed:
