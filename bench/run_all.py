@@ -32,6 +32,8 @@ BENCHES = [
     ("api", ["api.py"], ["api.py", "-n", "100"], "case lookup p50/p95 over loopback vs /v1/health"),
     ("frames", ["frames.py", "--latency", "2", "--idle", "3"], ["frames.py", "--latency", "2", "--idle", "2"],
      "UI frame gaps while the demo API answers in 2 s vs the same screen idle (target max gap <= 50 ms)"),
+    ("voice", ["voice.py"], ["voice.py", "-n", "20"],
+     "say() to the player running: cached fixed prompt vs synthesised on the spot (target <= 300 ms)"),
     ("soak", ["soak.py", "--sessions", "1000", "--warmup", "100", "--size", "960x540"],
      ["soak.py", "--sessions", "80", "--warmup", "100", "--every", "20", "--size", "480x270"],
      "scripted citizen sessions in one process: RSS growth, fds, threads"),

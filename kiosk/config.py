@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+import string
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
@@ -108,6 +110,17 @@ class SecuritySection:
 
 
 @dataclass(frozen=True)
+class VoiceSection:
+    enabled: bool = True                 # the terminal speaks at all (each citizen may still switch it off)
+    volume: int = 80                     # 0-100, applied to the synthesised sound
+    elder_default: bool = True           # voice starts on in 长辈模式; off otherwise until switched on
+    quiet_hours: tuple[time, time] | None = None   # silent from..to (may wrap midnight); None: never
+    engine: str = "espeak-ng"            # "espeak-ng" or "command"
+    command: str = ""                    # engine = "command": the offline TTS command line ({text} {out} {lang})
+    player: str = ""                     # command line that plays a WAV ({file}); "": aplay, paplay or sox play
+
+
+@dataclass(frozen=True)
 class Config:
     path: str = ""                       # the file it came from; "" in demo mode without a file
     mode: str = TERMINAL                 # DEMO or TERMINAL; see the module docstring
@@ -119,6 +132,7 @@ class Config:
     ui: UiSection = field(default_factory=UiSection)
     hours: HoursSection = field(default_factory=HoursSection)
     security: SecuritySection = field(default_factory=SecuritySection)
+    voice: VoiceSection = field(default_factory=VoiceSection)
     data_dir: str = ""
     log_level: str = "INFO"
 
@@ -241,7 +255,7 @@ def _parse(path: str, doc: dict, force_demo: bool = False) -> Config:
         mode = DEMO
     demo = mode == DEMO
     sections = {}
-    for name in ("terminal", "api", "printer", "reader", "session", "ui", "hours", "security"):
+    for name in ("terminal", "api", "printer", "reader", "session", "ui", "hours", "security", "voice"):
         top.used.add(name)
         sections[name] = _Reader(path, name, doc.get(name, {}))
 
@@ -331,6 +345,8 @@ def _parse(path: str, doc: dict, force_demo: bool = False) -> Config:
                                    technician_pin_hash=security.technician_pin_hash
                                    or defaults.technician_pin_hash)
 
+    voice = _voice(sections["voice"])
+
     data_dir = top.get("data_dir", str, "")
     if not data_dir:
         raise top.fail("data_dir", "must be set (e.g. \"/var/lib/kiosk\")")
@@ -341,7 +357,49 @@ def _parse(path: str, doc: dict, force_demo: bool = False) -> Config:
     if not demo:
         _require_terminal_keys(path, doc)
     return Config(path=path, mode=mode, terminal=terminal, api=api, printer=printer, reader=reader, session=session,
-                  ui=ui, hours=hours, security=security, data_dir=data_dir, log_level=log_level)
+                  ui=ui, hours=hours, security=security, voice=voice, data_dir=data_dir,
+                  log_level=log_level)
+
+
+def _voice(r: _Reader) -> VoiceSection:
+    volume = r.get("volume", int, VoiceSection.volume)
+    if not 0 <= volume <= 100:
+        raise r.fail("volume", f"must be 0 to 100, not {volume!r}")
+    quiet = r.get("quiet_hours", str, "").strip()
+    quiet_hours = None
+    if quiet:
+        m = _PERIOD.match(quiet)
+        try:
+            quiet_hours = (time(int(m[1]), int(m[2])), time(int(m[3]), int(m[4]))) if m else None
+        except ValueError:
+            quiet_hours = None
+        # start == end would be silent all day or never: neither is what anyone means.
+        if quiet_hours is None or quiet_hours[0] == quiet_hours[1]:
+            raise r.fail("quiet_hours", f"must look like \"22:00-07:00\" (or \"\" for none), not {quiet!r}")
+    engine = r.choice("engine", ("espeak-ng", "command"), VoiceSection.engine)
+    command = _command(r, "command", ("text", "out", "lang"))
+    if engine == "command" and not command:
+        raise r.fail("command", "must be set when engine = \"command\" (the TTS command line)")
+    return VoiceSection(enabled=r.get("enabled", bool, True), volume=volume,
+                        elder_default=r.get("elder_default", bool, True), quiet_hours=quiet_hours,
+                        engine=engine, command=command, player=_command(r, "player", ("file",)))
+
+
+def _command(r: _Reader, name: str, placeholders: tuple[str, ...]) -> str:
+    """A command line run without a shell: it must split, and use only the placeholders it is given."""
+    text = r.get(name, str, "").strip()
+    if not text:
+        return ""
+    try:
+        words = shlex.split(text)
+        used = {f for w in words for _, f, _, _ in string.Formatter().parse(w) if f is not None}
+    except ValueError as e:
+        raise r.fail(name, f"is not a command line we can run ({e}); write literal braces as {{{{ }}}}") from None
+    unknown = sorted(used - set(placeholders))
+    if unknown:
+        allowed = ", ".join(f"{{{p}}}" for p in placeholders)
+        raise r.fail(name, f"unknown placeholder {{{unknown[0]}}}; allowed: {allowed}")
+    return text
 
 
 def load_config(path: str | os.PathLike, force_demo: bool = False) -> Config:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drivers.printer.canvas import CELL_W, char_cols, text_cols
+from drivers.printer.canvas import CELL_W, text_cols
 from kiosk.receipts.model import (
     QR,
     Barcode,
@@ -21,10 +21,7 @@ from kiosk.receipts.model import (
     Text,
     Title,
 )
-
-# Characters that must not start a line (行首禁则) and that must not end one.
-NO_START = set("，。、：；！？）】》」』”’,.;:!?)]}%")
-NO_END = set("（【《「『“‘([{")
+from kiosk.typography import break_lines
 
 
 @dataclass(frozen=True)
@@ -64,59 +61,12 @@ def columns(width_dots: int) -> int:
     return width_dots // CELL_W
 
 
-def _tokens(text: str) -> list[str]:
-    """ASCII words stay together; each double-byte character is its own token; spaces are tokens."""
-    out: list[str] = []
-    word = ""
-    for ch in text:
-        if ord(ch) < 0x80 and not ch.isspace():
-            word += ch
-            continue
-        if word:
-            out.append(word)
-            word = ""
-        out.append(ch)
-    if word:
-        out.append(word)
-    return out
-
-
 def wrap(text: str, cols: int) -> list[str]:
+    """Lines of at most `cols` columns, broken by the Chinese rules of kiosk.typography (the same ones
+    the screens use)."""
     if cols < 2:
         raise ReceiptError(f"line too narrow: {cols} columns")
-    lines: list[str] = []
-    for para in text.split("\n"):
-        cur = ""
-        for tok in _tokens(para):
-            if text_cols(cur) + text_cols(tok) <= cols:
-                cur += tok
-                continue
-            if tok == " ":
-                lines.append(cur)
-                cur = ""
-                continue
-            if text_cols(tok) > cols:  # a word longer than the line: break it by character
-                for ch in tok:
-                    if text_cols(cur) + char_cols(ch) > cols:
-                        lines.append(cur)
-                        cur = ""
-                    cur += ch
-                continue
-            if tok in NO_START and cur:
-                # carry the previous character down so the punctuation does not start a line
-                carry, cur = cur[-1], cur[:-1]
-                lines.append(cur)
-                cur = carry + tok
-                continue
-            if cur and cur[-1] in NO_END:
-                carry, cur = cur[-1], cur[:-1]
-                lines.append(cur)
-                cur = carry + tok
-                continue
-            lines.append(cur.rstrip(" "))
-            cur = tok
-        lines.append(cur.rstrip(" "))
-    return lines
+    return break_lines(text, text_cols, cols)
 
 
 def layout(receipt: Receipt, width_dots: int = 576) -> list[Op]:
