@@ -10,11 +10,10 @@ import unicodedata
 from datetime import date
 from functools import lru_cache
 
-from kiosk.validators import is_valid_id_number, is_valid_uscc
-
 # One implementation, shared with the reader driver (which may not import the core).
 from drivers.idcard.personal import mask_id_number as mask_id_number
 from drivers.idcard.personal import mask_name as mask_name
+from kiosk.validators import is_valid_id_number, is_valid_uscc
 
 
 def mask_phone(s: str | None) -> str:
