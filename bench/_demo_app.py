@@ -38,9 +38,9 @@ def start_demo_app(width: int = 1920, height: int = 1080, maxfps: int = 0, name:
     from kivy.core.window import Window
     from kivyhelp import make_app, wait_until
 
-    from kiosk.cli import register_font
     from kiosk.config import Config
     from kiosk.services import Services
+    from screens.glue import register_font
 
     register_font()
     services = Services(Config.demo(tempfile.mkdtemp(prefix=f"kiosk-{name}-")))

@@ -51,12 +51,12 @@ def main() -> None:
 
         Bare().run()
     else:
-        from kiosk.cli import register_font
         from kiosk.config import Config
+        from screens.glue import register_font
 
         register_font()
-        from kiosk.app import KioskApp
         from kiosk.services import Services
+        from screens.app import KioskApp
 
         services = Services(Config.demo(tempfile.mkdtemp(prefix="kiosk-bench-")))
         KioskApp(cfg=services.cfg, services=services).run()

@@ -1,6 +1,6 @@
 """Entry point of the PyInstaller bundle (`dist/kiosk/kiosk`).
 
-`kiosk [options]` runs kiosk.cli.main. A bundle has no `python -m`, so the technician tools of the drivers
+`kiosk [options]` runs screens.launch.main. A bundle has no `python -m`, so the technician tools of the drivers
 are reached through it as well:
 
     kiosk tool printer status --port /dev/kiosk-printer     (= python -m drivers.printer ...)
@@ -26,7 +26,7 @@ def run(argv: list[str]) -> int:
             return tool.main(argv[2:])
         except SystemExit as e:  # argparse usage errors and --help
             return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
-    from kiosk.cli import main
+    from screens.launch import main
 
     return main(argv)
 

@@ -91,15 +91,6 @@ def install_excepthooks() -> None:
     threading.excepthook = _thread_hook
 
 
-def route_kivy_logger() -> None:
-    """Kivy logs to its own 'kivy' logger with its own handlers; send it through ours instead."""
-    from kivy.logger import Logger
-
-    for h in list(Logger.handlers):
-        Logger.removeHandler(h)
-    Logger.propagate = True
-
-
 def audit(role: str, action: str, detail: str = "") -> None:
     """One audit line: who (role), what; the time comes from the log format."""
     logging.getLogger(AUDIT).info("role=%s action=%s%s", role, action, f" detail={detail}" if detail else "")

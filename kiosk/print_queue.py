@@ -48,6 +48,7 @@ from typing import Any
 
 from drivers.printer import NotConnected, PrinterError, PrinterStatus, ReceiptPrinter
 from kiosk.privacy import mask_text
+from kiosk.receipts.escpos import render_escpos
 from kiosk.receipts.model import Receipt, ReceiptError
 from kiosk.validators import is_valid_id_number
 
@@ -145,7 +146,7 @@ class PrintQueue:
         for m in _ID_CANDIDATE.finditer(receipt_json):
             if is_valid_id_number(m.group(0)):
                 raise ReceiptError("receipt contains an unmasked ID number; mask it with kiosk.privacy")
-        data = receipt.to_escpos(width_dots=self.width_dots, native_qr=self.native_qr)
+        data = render_escpos(receipt, width_dots=self.width_dots, native_qr=self.native_qr)
         now = self._clock()
         with self._lock:
             cur = self._db.execute(

@@ -82,10 +82,7 @@ class Services:
     # ------------------------------------------------------------------ lifecycle
 
     def start(self, app: Any = None, post: Callable[[Callable[[], None]], None] | None = None) -> None:
-        if post is None and app is not None:
-            from kiosk.workers import kivy_post
-
-            post = kivy_post
+        """post(fn) delivers events on the thread that wants them (the UI passes Kivy's Clock)."""
         if post is not None:
             self._post = post
         if app is not None and hasattr(app, "on_service_event"):

@@ -18,17 +18,10 @@ log = logging.getLogger(__name__)
 Post = Callable[[Callable[[], None]], None]
 
 
-def kivy_post(fn: Callable[[], None]) -> None:
-    """Deliver fn on the Kivy main thread at the next frame."""
-    from kivy.clock import Clock
-
-    Clock.schedule_once(lambda _dt: fn(), 0)
-
-
 class Worker:
     """A small thread pool whose results come back through `post`."""
 
-    def __init__(self, post: Post = kivy_post, max_workers: int = 4, name: str = "kiosk-io"):
+    def __init__(self, post: Post, max_workers: int = 4, name: str = "kiosk-io"):
         self._post = post
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix=name)
         self._closed = False

@@ -26,7 +26,7 @@ def test_log_file_masks_id_and_phone(tmp_path):
 
 
 def test_kivy_logger_goes_through_the_mask(tmp_path):
-    from kiosk.logging_setup import route_kivy_logger
+    from screens.glue import route_kivy_logger
 
     path = setup_logging(tmp_path, "INFO", console=False)
     route_kivy_logger()

@@ -32,14 +32,12 @@ def _status(p: ReceiptPrinter) -> int:
 
 
 def _test(p: ReceiptPrinter) -> int:
-    # The test page is a kiosk template; this entry point is a tool, not library code, so the upward
-    # import is confined here.
     import socket
 
-    from kiosk import __version__ as version
-    from kiosk.receipts.templates import test_page
+    from drivers.printer.test_page import test_page_bytes
 
-    page = test_page(socket.gethostname()[:20] or "kiosk", str(version), time.strftime("%Y-%m-%d %H:%M:%S"))
+    page = test_page_bytes(socket.gethostname()[:20] or "kiosk", "driver", time.strftime("%Y-%m-%d %H:%M:%S"),
+                           p.profile)
     try:
         p.print_receipt(page)
     except PrinterError as e:

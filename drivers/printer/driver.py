@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
 import serial
 
@@ -188,15 +187,14 @@ class ReceiptPrinter:
     def transmit_seconds(self, nbytes: int) -> float:
         return nbytes * 10 / self.baudrate
 
-    def render(self, receipt: Any) -> bytes:
-        """Bytes for a receipt: bytes as given, or an object with to_escpos(width_dots, native_qr)."""
-        if isinstance(receipt, (bytes, bytearray)):
-            return bytes(receipt)
-        return receipt.to_escpos(width_dots=self.width_dots, native_qr=self.native_qr)
+    def print_receipt(self, data: bytes) -> None:
+        """Check, send, check again. Raises a PrinterError subclass when it cannot be sure it printed.
 
-    def print_receipt(self, receipt: Any) -> None:
-        """Check, send, check again. Raises a PrinterError subclass when it cannot be sure it printed."""
-        data = self.render(receipt)
+        data is the receipt as ESC/POS bytes: the driver knows no receipt model (the kiosk renders its
+        receipts itself, kiosk.receipts.render_escpos)."""
+        if not isinstance(data, (bytes, bytearray)):
+            raise TypeError(f"print_receipt takes ESC/POS bytes, not {type(data).__name__}")
+        data = bytes(data)
         raise_for_status(self.status(), "before printing")
         self.send_raw(data)
         # The query waits behind the job in the line: give it the job's transmission time too.

@@ -191,9 +191,3 @@ class Receipt:
     @classmethod
     def from_json(cls, text: str) -> Receipt:
         return cls.from_dict(json.loads(text))
-
-    # -- rendering ----------------------------------------------------------------------------------
-    def to_escpos(self, width_dots: int = 576, native_qr: bool = True) -> bytes:
-        from kiosk.receipts.escpos import render_escpos
-
-        return render_escpos(self, width_dots=width_dots, native_qr=native_qr)

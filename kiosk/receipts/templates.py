@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from drivers.printer.test_page import TEST_PUNCTUATION  # one list of test characters, the driver's
 from kiosk.privacy import mask_id_number, mask_name
 from kiosk.receipts.model import Receipt
 
@@ -134,7 +135,6 @@ def feedback_receipt(f: Mapping[str, Any]) -> Receipt:
     return r.cut()
 
 
-TEST_PUNCTUATION = "【测试】：你好，世界。甲、乙、丙；“引号”（括号）《书名》！？"
 
 
 def test_page(terminal_id: str, version: str, time: str = "", url: str = "https://example.gov.cn/kiosk/test") -> Receipt:

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from drivers.printer import CoverOpen, NoAnswer, NotConnected, Offline, PaperOut, ReceiptPrinter, WriteTimeout
-from kiosk.receipts import Receipt
+from kiosk.receipts import Receipt, render_escpos
 
 
 def test_status_in_every_state(sim, printer):
@@ -65,7 +65,7 @@ def test_unplug_and_replug_reconnects(sim, printer):
 
 def test_print_receipt_prints_chinese_and_checks_status(sim, printer):
     r = Receipt().title("排队凭条").text("前面等候：3 人").qr("https://example.gov.cn/q/A1").cut()
-    printer.print_receipt(r)
+    printer.print_receipt(render_escpos(r))
     assert sim.wait_for_jobs(1, 5)
     t = sim.jobs[0].transcript
     assert "排队凭条" in t and "前面等候：3 人" in t and "[QR https://example.gov.cn/q/A1]" in t
@@ -83,7 +83,7 @@ def test_print_receipt_prints_chinese_and_checks_status(sim, printer):
 def test_print_receipt_refuses_when_not_ready(sim, printer, setup, error):
     setup(sim)
     with pytest.raises(error) as e:
-        printer.print_receipt(Receipt().text("测试").cut())
+        printer.print_receipt(render_escpos(Receipt().text("测试").cut()))
     assert e.value.message and e.value.detail
     assert not sim.wait_for_jobs(1, 0.2)
 
@@ -91,7 +91,7 @@ def test_print_receipt_refuses_when_not_ready(sim, printer, setup, error):
 def test_paper_out_mid_job_is_reported_after(sim, printer):
     sim.set_paper_out_after(20)
     with pytest.raises(PaperOut):
-        printer.print_receipt(Receipt().text("一二三四五六七八九十" * 4).cut())
+        printer.print_receipt(render_escpos(Receipt().text("一二三四五六七八九十" * 4).cut()))
     assert sim.jobs == []
 
 

@@ -21,7 +21,7 @@ from kivyhelp import make_app, stop_app  # noqa: E402
 
 @pytest.fixture(scope="session", autouse=True)
 def _font():
-    from kiosk.cli import register_font
+    from screens.glue import register_font
 
     register_font()
 

@@ -91,7 +91,7 @@ def screenshot(name: str) -> Path:
 def make_app(cfg=None, services=None):
     from kivy.core.window import Window
 
-    from kiosk.app import KioskApp
+    from screens.app import KioskApp
 
     EventLoop.ensure_window()
     Window.size = (1920, 1080)

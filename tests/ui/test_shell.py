@@ -166,7 +166,7 @@ def _mark_shown(app) -> bool:
     mark = app.root.ids.demo_mark
     x, y = mark.to_window(*mark.pos)
     return (mark.get_root_window() is not None and mark.opacity == 1 and "演示模式" in mark.text
-            and "DEMO" in mark.text and mark.width >= mark.texture_size[0] > 0
+            and "DEMO" in mark.text and mark.width >= mark.texture_size[0] > 0 and mark.height > 0
             and 0 <= x and x + mark.width <= Window.width and 0 <= y and y + mark.height <= Window.height)
 
 
@@ -197,6 +197,6 @@ def test_a_terminal_shows_no_demo_mark(tmp_path):
         run_for(0.05)
         assert not app.demo_mode
         mark = app.root.ids.demo_mark
-        assert mark.text == "" and mark.width == 0 and mark.opacity == 0
+        assert mark.text == "" and mark.height == 0 and mark.opacity == 0
     finally:
         stop_app(app)

@@ -6,12 +6,13 @@ import time
 from kivyhelp import wait_until
 
 from kiosk.workers import Worker
+from screens.glue import kivy_post
 
 
 def test_results_and_errors_arrive_on_the_ui_thread(kiosk_app):
     main = threading.main_thread()
     seen = {}
-    w = Worker()
+    w = Worker(kivy_post)
 
     def slow():
         time.sleep(0.2)

@@ -112,10 +112,10 @@ def main(config_path: str, phone: str, uscc: str) -> int:
     from kivyhelp import make_app, run_for, set_window, wait_until
 
     from kiosk import hours
-    from kiosk.cli import register_font
     from kiosk.config import load_config
-    from kiosk.logging_setup import route_kivy_logger, setup_logging
+    from kiosk.logging_setup import setup_logging
     from kiosk.services import Services
+    from screens.glue import register_font, route_kivy_logger
 
     hours.now = lambda: OPEN
     cfg = load_config(config_path)

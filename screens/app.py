@@ -1,7 +1,7 @@
-"""The Kivy App: wires the services, holds what the screens display as properties, navigates, and runs
-the idle timer. Business rules live in kiosk/ modules that do not need a window.
+"""The Kivy App: wires the services and the flows, holds what the shell displays as properties,
+navigates, and runs the idle guard. Task rules live in kiosk/flows, which need no window.
 
-Import this only after kiosk.cli.configure_kivy() (or the tests' conftest) has set Kivy's Config:
+Import this only after screens.glue.configure_kivy() (or the tests' conftest) has set Kivy's Config:
 importing kivy.core.window creates the window.
 """
 
@@ -11,7 +11,6 @@ import importlib
 import logging
 import time as _time
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -20,11 +19,12 @@ from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, Strin
 
 from kiosk import theme
 from kiosk.config import Config
+from kiosk.hours import TZ
 from kiosk.session import Session, idle_seconds
 from kiosk.workers import Worker
+from screens.glue import kivy_post
 
 log = logging.getLogger(__name__)
-TZ = ZoneInfo("Asia/Shanghai")
 
 
 class KioskApp(App):
@@ -49,7 +49,7 @@ class KioskApp(App):
         self.cfg = cfg or Config.demo()
         self.services = services
         self.session = Session()
-        self.worker = Worker()
+        self.worker = Worker(kivy_post)
         self._screens: dict = {}
         self._history: list[tuple[str, dict]] = []
         self._idle_ev = None
@@ -114,7 +114,7 @@ class KioskApp(App):
         Window.unbind(on_flip=self._start_services)
         if self.services is not None and not self._services_started:
             self._services_started = True
-            self.services.start(self)
+            self.services.start(self, post=kivy_post)
 
     def on_stop(self):
         Window.unbind(on_flip=self._start_services)
