@@ -39,3 +39,8 @@ class FlowDeps:
     #: A transaction is done: the app records it and opens 好差评.
     finish_transaction: Callable[[Transaction], None] = lambda tx: None
     now: Callable[[], datetime] = _now
+    #: "" | "helper" | "technician": what the person at the terminal may do (a helper may type ID numbers).
+    staff_mode: Callable[[], str] = lambda: ""
+    #: The ID-card reader can read a card now; and how many cards it found but could not read so far.
+    reader_ok: Callable[[], bool] = lambda: True
+    card_read_failures: Callable[[], int] = lambda: 0
