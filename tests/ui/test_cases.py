@@ -88,8 +88,9 @@ def test_card_list_detail_print_finish(demo_app):
     url = "https://zwfw.example.gov.cn/case/3701022026000000004"
     scr.flow.open_case(scr.case.model_copy(update={"url": url}), from_list=True)
     assert [q.data for q in scr.ids.qr_box.children if isinstance(q, QRCode)] == [url]
-    tap(scr.ids.back_to_list)
-    assert scr.stage == "list" and len(scr.ids.case_list.children) == 4
+    tap(demo_app.root.ids.back_button)                      # the footer's 返回 reaches the flow too
+    run_for(0.05)
+    assert demo_app.current_screen == "cases" and scr.stage == "list" and len(scr.ids.case_list.children) == 4
 
     tap_case(scr, CASE_1)
     values = {r.ids.k.text: r.ids.v.text for r in scr.ids.case_rows.children}
@@ -125,6 +126,9 @@ def test_card_list_detail_print_finish(demo_app):
 def test_card_removed_clears_the_view(demo_app):
     scr = open_screen(demo_app)
     insert_card(demo_app, scr)
+    tap_case(scr, CASE_1)
+    tap(scr.ids.back_to_list)
+    assert scr.stage == "list" and not scr.ids.case_rows.children
     tap_case(scr, CASE_1)
     demo_app.demo_toggle_card()                              # take the card away
     wait_until(lambda: scr.stage == "start", 15, "the place-card state")
