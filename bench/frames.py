@@ -104,6 +104,7 @@ def main() -> int:
     def cases_prepare():
         app.go("cases")
         scr = app.screen("cases")
+        app.staff_mode = "helper"                    # only a helper may type an ID number
         scr.open_manual_id()
         return scr
 
@@ -129,6 +130,7 @@ def main() -> int:
     for name, prepare, start, done in flows:
         faults.reset()
         app.end_session("bench")
+        app.staff_mode = ""                               # each flow starts with a citizen at the terminal
         scr = prepare()
         clock.record(0.5)                                 # settle (the screen's first draw)
         idle = clock.record(args.idle)

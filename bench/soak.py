@@ -63,11 +63,15 @@ class Session:
         app = self.app
         app.go("cases")
         scr = app.screen("cases")
-        scr.open_manual_id()
-        scr.typed_id(self.id_number)
-        self.wait(lambda: scr.stage == "list", "case list")
-        if scr._cases:
-            scr.open_case(scr._cases[0], True)
+        app.staff_mode = "helper"                    # only a helper may type an ID number
+        try:
+            scr.open_manual_id()
+            scr.typed_id(self.id_number)
+            self.wait(lambda: scr.stage == "list", "case list")
+        finally:
+            app.staff_mode = ""
+        if scr.flow.cases:
+            scr.open_case(scr.flow.cases[0], True)
             self.wait(lambda: scr.stage == "detail", "case detail")
 
     def guide(self) -> None:

@@ -247,12 +247,17 @@ class KioskApp(App):
             def service(name: str):
                 return (lambda: getattr(self.services, name) if self.services is not None else None)
 
+            def read_failures() -> int:
+                return getattr(service("card")(), "read_failures", 0)
+
             self._flow_deps = FlowDeps(runner=self.worker, cfg=self.cfg, session=self.session,
                                        api=service("api"), reference=service("reference"),
                                        outbox=service("outbox"), print_queue=service("printq"),
                                        services=lambda: self.services,
                                        print_slip=self.print_receipt, finish_transaction=self.finish,
-                                       audit=self.staff_action, end_citizen_session=self.end_citizen_session)
+                                       audit=self.staff_action, end_citizen_session=self.end_citizen_session,
+                                       staff_mode=lambda: self.staff_mode, reader_ok=lambda: self.reader_ok,
+                                       card_read_failures=read_failures)
         return self._flow_deps
 
     def finish_transaction(self, kind: str, reference: str, service_code: str = "",
@@ -330,7 +335,7 @@ class KioskApp(App):
         elif printer == "near_end":
             banners.append(("warn", "打印纸即将用完，请告知工作人员。"))
         if svc.states.get("reader") in ("not_connected", "error"):
-            # Typing an ID number is for helpers only (screens/cases.py): point citizens at what they can do.
+            # Typing an ID number is for helpers only (kiosk/flows/cases.py): point citizens at what they can do.
             banners.append(("warn", "读卡器暂不可用，请用办件编号查询，或呼叫帮办。"))
         self.banners = banners
 

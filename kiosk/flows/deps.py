@@ -45,3 +45,8 @@ class FlowDeps:
     audit: Callable[[str, str], None] = lambda what, detail="": None
     #: Ends the citizen's session and wipes every screen but the one asking (帮办模式 stays).
     end_citizen_session: Callable[[], None] = lambda: None
+    #: "" | "helper" | "technician": what the person at the terminal may do (a helper may type ID numbers).
+    staff_mode: Callable[[], str] = lambda: ""
+    #: The ID-card reader can read a card now; and how many cards it found but could not read so far.
+    reader_ok: Callable[[], bool] = lambda: True
+    card_read_failures: Callable[[], int] = lambda: 0
