@@ -18,3 +18,14 @@ os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
 os.environ.setdefault("KIVY_DPI", "96")
 
 ARTIFACTS = ROOT / "artifacts"
+
+
+def pytest_addoption(parser):
+    # The python-can idea: the device tests in tests/*/test_*_endpoints.py run against the simulators on
+    # pseudo-terminals always, and against a real device too when one is attached at the bench.
+    parser.addoption("--printer-port", default=os.environ.get("KIOSK_TEST_PRINTER_PORT", ""),
+                     help="also run the printer endpoint tests against this real port (or pyserial URL)")
+    parser.addoption("--printer-baud", type=int, default=int(os.environ.get("KIOSK_TEST_PRINTER_BAUD", "19200")))
+    parser.addoption("--reader-port", default=os.environ.get("KIOSK_TEST_READER_PORT", ""),
+                     help="also run the ID-card reader endpoint tests against this real port")
+    parser.addoption("--reader-baud", type=int, default=int(os.environ.get("KIOSK_TEST_READER_BAUD", "115200")))

@@ -34,9 +34,9 @@ def _status(p: ReceiptPrinter) -> int:
 def _test(p: ReceiptPrinter) -> int:
     import socket
 
-    from drivers.printer.test_page import test_page_bytes
+    from drivers.printer.bench_page import bench_page
 
-    page = test_page_bytes(socket.gethostname()[:20] or "kiosk", "driver", time.strftime("%Y-%m-%d %H:%M:%S"),
+    page = bench_page(socket.gethostname()[:20] or "kiosk", "driver", time.strftime("%Y-%m-%d %H:%M:%S"),
                            p.profile)
     try:
         p.print_receipt(page)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from drivers.printer.test_page import TEST_PUNCTUATION  # one list of test characters, the driver's
+from drivers.printer.bench_page import TEST_PUNCTUATION  # one list of test characters, the driver's
 from kiosk.privacy import mask_id_number, mask_name
 from kiosk.receipts.model import Receipt
 

@@ -17,7 +17,7 @@ RARE_NAMES = "生僻字：喆 堃 玥 珺 镕"
 FS_KANJI_ON, FS_KANJI_OFF = b"\x1c\x26", b"\x1c\x2e"
 
 
-def test_page_bytes(station: str, version: str, time: str, profile: str | None = None,
+def bench_page(station: str, version: str, time: str, profile: str | None = None,
                     url: str = "https://example.gov.cn/kiosk/test") -> bytes:
     d = dummy(profile)
     d.hw("INIT")
