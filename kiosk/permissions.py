@@ -16,11 +16,15 @@ DEMO_TOKEN = ApiSection.token
 
 
 def config_has_secrets(cfg: Config) -> bool:
-    """True when the config holds a real API token or any staff PIN hash."""
+    """True when the config holds a real API token or a staff PIN hash of its own (the demo PINs are
+    published in the README, so their hashes are no secret)."""
+    from kiosk.demo_pins import DEMO_PIN_HASHES
+
     token = cfg.api.token.strip()
     if token and token != DEMO_TOKEN:
         return True
-    return bool(cfg.security.helper_pin_hash or cfg.security.technician_pin_hash)
+    hashes = {cfg.security.helper_pin_hash, cfg.security.technician_pin_hash} - {""}
+    return bool(hashes - set(DEMO_PIN_HASHES.values()))
 
 
 def check_secret_permissions(path: str, has_secrets: bool) -> str | None:

@@ -50,6 +50,7 @@ def test_secret_config_closed_to_others_is_accepted(tmp_path, mode):
 def test_world_readable_config_without_secrets_is_accepted(tmp_path):
     p = _config_file(tmp_path, "demo-token")
     text = p.read_text(encoding="utf-8").replace('"https://zwfw.example.gov.cn/kiosk"', '"demo"')
+    text = text.replace('mode = "terminal"', 'mode = "demo"')
     p.write_text(text, encoding="utf-8")
     os.chmod(p, 0o644)
     cfg = load_config(p)
