@@ -35,8 +35,7 @@ NAMES = ("services", "policies", "jobs")
 class NoReferenceData(ApiError):
     """The API cannot be reached and nothing was cached yet."""
 
-    message_zh = "暂时无法获取信息，请稍后再试或咨询工作人员"
-    message_en = "This information is not available right now. Please try later or ask the staff."
+    code = "api.no_reference_data"
 
 
 @dataclass(frozen=True)

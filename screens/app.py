@@ -208,11 +208,11 @@ class KioskApp(App):
         self.worker.submit(fn, on_result, on_error or self.show_error)
 
     def error_text(self, error: BaseException) -> str:
-        """Words for people: the named API/device errors carry them; anything else is generic."""
-        text = getattr(error, "message_zh" if self.lang == "zh_CN" else "message_en", None)
-        if text is None and self.lang == "zh_CN":
-            text = getattr(error, "message", None)
-        return text or self.t("出现了问题，请稍后再试，或呼叫帮办。")
+        """Words for people about error, in the current language (kiosk.error_words: one catalog)."""
+        from kiosk.error_words import error_words
+        from screens.tr import tr
+
+        return tr._(error_words(error))
 
     def show_error(self, error: BaseException | str, title: str = "") -> None:
         from screens.widgets import show_dialog

@@ -10,6 +10,8 @@
                               or a record that does not decode)
 
 Frame- and record-level problems stay ValueErrors (FrameError, RecordError); the driver chains them.
+Each error has a stable `code` ("reader.timeout"); the words for people are the kiosk's
+(kiosk/error_words.py), the message is for the log.
 """
 
 from __future__ import annotations
@@ -18,26 +20,28 @@ from __future__ import annotations
 class ReaderError(Exception):
     """Base of every reader failure. ``sw3`` is the reader's status byte when one was received."""
 
+    code = "reader.fault"
+
     def __init__(self, message: str, sw3: int | None = None) -> None:
         super().__init__(message)
         self.sw3 = sw3
 
 
 class ReaderNotConnected(ReaderError):
-    pass
+    code = "reader.not_connected"
 
 
 class ReaderTimeout(ReaderError, TimeoutError):
-    pass
+    code = "reader.timeout"
 
 
 class ReaderProtocolError(ReaderError):
-    pass
+    code = "reader.protocol"
 
 
 class SamFault(ReaderError):
-    pass
+    code = "reader.sam_fault"
 
 
 class CardReadError(ReaderError):
-    pass
+    code = "reader.card_unreadable"

@@ -41,7 +41,7 @@ def _test(p: ReceiptPrinter) -> int:
     try:
         p.print_receipt(page)
     except PrinterError as e:
-        print(f"{type(e).__name__}: {e.message} ({e.detail})")
+        print(f"{type(e).__name__} [{e.code}]: {e.detail}")
         return 3 if isinstance(e, NotConnected) else 1
     print("test page printed")
     return 0

@@ -9,49 +9,48 @@ PrinterError
  ├── CoverOpen      cover open
  └── PrinterFault   cutter / unrecoverable / auto-recoverable error
 
-Each error carries `message` (short Chinese text for people on the screen) and `detail`
-(technical text for the log). `str(err)` is the detail, so log lines stay technical.
+Each error carries a stable `code` ("printer.paper_out") and `detail` (technical text for the log).
+The driver words nothing for people: the kiosk turns the code into words in the citizen's language
+(kiosk/error_words.py). `str(err)` is the detail, so log lines stay technical.
 """
 
 from __future__ import annotations
 
 
 class PrinterError(Exception):
-    message = "打印机故障，请联系工作人员"
+    code = "printer.fault"
 
-    def __init__(self, detail: str = "", message: str | None = None) -> None:
+    def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.__class__.__name__)
         self.detail = detail or self.__class__.__name__
-        if message is not None:
-            self.message = message
 
 
 class NotConnected(PrinterError):
-    message = "打印机未连接，请联系工作人员"
+    code = "printer.not_connected"
 
 
 class WriteTimeout(PrinterError):
-    message = "打印机无响应，请稍后再试"
+    code = "printer.write_timeout"
 
 
 class Offline(PrinterError):
-    message = "打印机暂不可用，请联系工作人员"
+    code = "printer.offline"
 
 
 class NoAnswer(Offline):
-    message = "打印机无响应，请联系工作人员"
+    code = "printer.no_answer"
 
 
 class PaperOut(PrinterError):
-    message = "打印纸已用完，请联系工作人员换纸"
+    code = "printer.paper_out"
 
 
 class CoverOpen(PrinterError):
-    message = "打印机盖未关好，请联系工作人员"
+    code = "printer.cover_open"
 
 
 class PrinterFault(PrinterError):
-    message = "打印机故障，请联系工作人员"
+    code = "printer.fault"
 
 
 class InvalidStatusByte(ValueError):

@@ -56,7 +56,7 @@ def test_unplug_and_replug_reconnects(sim, printer):
     sim.unplug()
     with pytest.raises(NotConnected) as e:
         printer.status()
-    assert "未连接" in e.value.message
+    assert e.value.code == "printer.not_connected"
     with pytest.raises(NotConnected):
         printer.status()  # the path is gone: still not connected, no hang
     sim.replug()
@@ -84,7 +84,7 @@ def test_print_receipt_refuses_when_not_ready(sim, printer, setup, error):
     setup(sim)
     with pytest.raises(error) as e:
         printer.print_receipt(render_escpos(Receipt().text("测试").cut()))
-    assert e.value.message and e.value.detail
+    assert e.value.code.startswith("printer.") and e.value.detail
     assert not sim.wait_for_jobs(1, 0.2)
 
 
@@ -99,7 +99,7 @@ def test_stalled_printer_raises_write_timeout(sim, printer):
     sim.set_stalled(True)
     with pytest.raises(WriteTimeout) as e:
         printer.send_raw(b"\x1b@" + b"A" * 400_000)
-    assert e.value.message
+    assert e.value.code == "printer.write_timeout"
 
 
 def test_bad_arguments():
