@@ -5,6 +5,7 @@
 #   scripts/build_deb.sh --bundle DIR             package an already built bundle (DIR/kiosk, DIR/_internal)
 #   scripts/build_deb.sh --version 0.2.0-1        Debian version (default: `kiosk --version` + "-1")
 #   scripts/build_deb.sh --out DIR                where the .deb goes (default dist/)
+#   DEB_COMPRESS=gzip scripts/build_deb.sh        faster, 20% bigger (the tests use it); default xz
 #
 # Layout in the package: /usr/lib/kiosk (the bundle), /usr/bin/kiosk, /usr/sbin/kiosk-upgrade,
 # /lib/systemd/system (units), /lib/udev/rules.d/99-kiosk.rules (template), /etc/kiosk/config.toml
@@ -57,7 +58,7 @@ find "$pkg/usr/lib/kiosk" -name __pycache__ -prune -exec rm -rf {} +
 find "$pkg/usr/lib/kiosk/_internal" -type f -name '*.so*' -exec chmod a-x {} +
 while IFS= read -r -d '' lib; do
   rp=$(patchelf --print-rpath "$lib" 2>/dev/null) || continue
-  case $rp in ""|'$ORIGIN'*) ;; *) patchelf --remove-rpath "$lib" ;; esac
+  case $rp in ""|"\$ORIGIN"*) ;; *) patchelf --remove-rpath "$lib" ;; esac
 done < <(find "$pkg/usr/lib/kiosk" -type f \( -name '*.so*' -o -name kiosk \) -print0)
 ln -s ../lib/kiosk/kiosk "$pkg/usr/bin/kiosk"
 install -m 0755 deploy/kiosk-upgrade "$pkg/usr/sbin/kiosk-upgrade"
@@ -98,5 +99,5 @@ find "$pkg" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 mkdir -p "$OUT"
 deb="$OUT/kiosk_${VERSION}_${ARCH}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$pkg" "$deb" >/dev/null
+dpkg-deb --root-owner-group "-Z${DEB_COMPRESS:-xz}" --build "$pkg" "$deb" >/dev/null
 echo "built $deb ($(du -h "$deb" | cut -f1))"

@@ -28,7 +28,13 @@ def terminal(tmp_path):
     why = can_mount_overlay()
     if why:
         pytest.skip(f"terminal chroot: {why}")
-    t = Terminal(tmp_path / "terminal")
+    try:
+        t = Terminal(tmp_path / "terminal")
+    except AssertionError as e:
+        # A container without the right to mount: the apt signature test (AltApt) still runs.
+        if "permission denied" in str(e).lower() or "not permitted" in str(e).lower():
+            pytest.skip(f"terminal chroot: mount refused here: {str(e).splitlines()[-1]}")
+        raise
     try:
         log = t.root / "tmp/selftest.log"
         log.touch()

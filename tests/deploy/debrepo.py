@@ -26,7 +26,9 @@ def sh(*cmd: str | os.PathLike, check: bool = True, timeout: float = 300, **kw) 
 
 
 def build_deb(bundle: Path, version: str, out: Path) -> Path:
-    sh("bash", BUILD_DEB, "--bundle", bundle, "--version", version, "--out", out, cwd=ROOT)
+    # gzip: 5x faster than the release's xz on a loaded machine; what is packed is the same.
+    sh("bash", BUILD_DEB, "--bundle", bundle, "--version", version, "--out", out, cwd=ROOT,
+       env={**os.environ, "DEB_COMPRESS": "gzip"})
     arch = sh("dpkg", "--print-architecture").stdout.strip()
     deb = out / f"kiosk_{version}_{arch}.deb"
     assert deb.is_file()
@@ -141,6 +143,13 @@ class Terminal:
         self.layer.mkdir(parents=True)
         self.root.mkdir(parents=True)
         self.mounts: list[Path] = []
+        try:
+            self._build()
+        except BaseException:
+            self.close()                 # no half-built chroot left mounted
+            raise
+
+    def _build(self) -> None:
         sh("mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", self.layer)
         self.mounts.append(self.layer)
         (self.layer / "upper").mkdir()

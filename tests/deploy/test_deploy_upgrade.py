@@ -13,7 +13,7 @@ import pytest
 from debrepo import Key, Repo, fake_deb, sh
 from deploy_helpers import DEPLOY, ROOT, snapshot
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 CONFIG = "etc/kiosk/config.toml"
 TECHNICIAN_EDIT = '\n# filled in by the technician\n[terminal]\nid = "JN-HY-DDJ-07"\n'
