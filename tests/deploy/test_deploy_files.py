@@ -94,7 +94,7 @@ def test_console_lockdown_files():
     logind = parse_unit(lock / "50-kiosk-vt.conf")["Login"]
     assert logind == {"NAutoVTs": ["0"], "ReserveVT": ["0"]}
     postinst = (ROOT / "packaging/debian/postinst").read_text()
-    assert all(f"getty@tty{n}.service" in postinst for n in range(2, 7))
+    assert all(f"getty@tty{n}.service" in postinst and f"autovt@tty{n}.service" in postinst for n in range(2, 7))
 
 
 def test_xorg_unit_is_bare_and_never_blanks():

@@ -139,6 +139,7 @@ def test_remove_and_purge(terminal, center_repo, center_key, debs, tmp_path):
     _ok(terminal.run("apt-mark unhold kiosk && apt-get -y -q remove kiosk"))
     assert not (terminal.root / "usr/lib/kiosk").exists()
     assert not (etc / "getty@tty3.service").is_symlink()           # consoles given back
+    assert not (etc / "autovt@tty3.service").is_symlink()
     assert (terminal.root / CONFIG).exists()                       # remove keeps the config
     _ok(terminal.run("apt-get -y -q purge kiosk"))
     assert not (terminal.root / CONFIG).exists()
