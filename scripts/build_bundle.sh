@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds the PyInstaller bundle and the tarball that kiosk-upgrade installs.
+# Builds the PyInstaller bundle and a tarball of it (demo/training; terminals get the .deb of scripts/build_deb.sh).
 #
 #   scripts/build_bundle.sh            demo build (simulators + demo central API included)
 #   KIOSK_BUNDLE_DEMO=0 scripts/build_bundle.sh    production build
 #
 # Output: dist/kiosk/kiosk (the bundle) and dist/kiosk-<version>[-demo].tar.gz, whose single top folder
-# holds the bundle plus deploy/ (units, udev rules, install.sh, kiosk-upgrade), config.example.toml and
+# holds the bundle plus deploy/ (units, udev rules, kiosk-upgrade), config.example.toml and
 # docs/install.md. Needs a display or headless Mesa EGL (Kivy's hooks open a window); no display here
 # means SDL's offscreen driver, or run it under xvfb-run.
 set -euo pipefail
@@ -26,7 +26,7 @@ trap 'rm -rf -- "$stage"' EXIT
 cp -a "$DIST/kiosk" "$stage/$name"
 mkdir -p "$stage/$name/deploy" "$stage/$name/docs"
 cp -a deploy/kiosk.service deploy/kiosk-xorg.service deploy/kiosk-restart.service deploy/kiosk-restart.timer \
-      deploy/99-kiosk.rules deploy/kiosk-upgrade deploy/install.sh "$stage/$name/deploy/"
+      deploy/99-kiosk.rules deploy/kiosk-upgrade "$stage/$name/deploy/"
 cp -a config.example.toml "$stage/$name/"
 [ -f docs/install.md ] && cp -a docs/install.md "$stage/$name/docs/"
 tar -C "$stage" -czf "$DIST/$name.tar.gz" "$name"

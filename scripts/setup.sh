@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(python3-venv xvfb xauth xdotool x11-apps libmtdev1 libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri
-              libglx-mesa0 zbar-tools openssl systemd shellcheck espeak-ng sox alsa-utils)
+              libglx-mesa0 zbar-tools openssl systemd shellcheck espeak-ng sox alsa-utils lintian aptly gnupg
+              patchelf)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,11 +1,11 @@
-"""Helpers for the deploy tests: fake kiosk bundles (a tiny `kiosk` shell script) and tree snapshots."""
+"""Helpers for the deploy tests: stand-in kiosk bundles (a tiny `kiosk` shell script) and tree snapshots."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import subprocess
-import tarfile
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,6 +23,17 @@ exit 0
 """
 
 
+def build_bundle(out: Path, demo: bool) -> Path:
+    """kiosk.spec built by PyInstaller into out/dist/kiosk (~30 s)."""
+    env = {**os.environ, "KIOSK_BUNDLE_DEMO": "1" if demo else "0", "KIVY_LOG_MODE": "MIXED",
+           "KIVY_HOME": str(out / "kivy-home")}
+    r = subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+                        "--distpath", str(out / "dist"), "--workpath", str(out / "build"), str(ROOT / "kiosk.spec")],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=280)
+    assert r.returncode == 0, r.stderr[-4000:]
+    return out / "dist" / "kiosk"
+
+
 def make_bundle(where: Path, version: str, selftest_rc: int = 0) -> Path:
     d = where / f"bundle-{version}-{selftest_rc}" / "kiosk"
     (d / "_internal" / "assets").mkdir(parents=True)
@@ -31,14 +42,6 @@ def make_bundle(where: Path, version: str, selftest_rc: int = 0) -> Path:
     exe.write_text(FAKE_KIOSK.format(version=version, selftest_rc=selftest_rc))
     exe.chmod(0o755)
     return d
-
-
-def make_tarball(where: Path, version: str, selftest_rc: int = 0) -> Path:
-    d = make_bundle(where, version, selftest_rc)
-    tgz = where / f"kiosk-{version}.tar.gz"
-    with tarfile.open(tgz, "w:gz") as tar:
-        tar.add(d, arcname=f"kiosk-{version}")
-    return tgz
 
 
 def snapshot(top: Path) -> dict[str, tuple]:
@@ -51,32 +54,3 @@ def snapshot(top: Path) -> dict[str, tuple]:
             digest = hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() and not p.is_symlink() else ""
             out[str(p.relative_to(top))] = (st.st_mode, digest, st.st_mtime_ns)
     return out
-
-
-class Upgrader:
-    def __init__(self, root: Path, tmp: Path):
-        self.root, self.tmp = root, tmp
-        self.log = tmp / "selftest.log"
-        self.log.touch()
-        self.systemctl_log = tmp / "systemctl.log"
-        self.env = {**os.environ, "KIOSK_ROOT": str(root), "KIOSK_FAKE_LOG": str(self.log)}
-        self.env.pop("KIOSK_SYSTEMCTL", None)
-
-    def fake_systemctl(self, active: bool) -> None:
-        script = self.tmp / "systemctl"
-        script.write_text(f'#!/bin/sh\necho "$*" >> {self.systemctl_log}\n'
-                          f'[ "$1" = is-active ] && exit {0 if active else 3}\nexit 0\n')
-        script.chmod(0o755)
-        self.env["KIOSK_SYSTEMCTL"] = str(script)
-
-    def run(self, *args: str, **env: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(DEPLOY / "kiosk-upgrade"), *args], env={**self.env, **env},
-                              capture_output=True, text=True, timeout=30)
-
-    def current(self) -> str:
-        return os.readlink(self.root / "opt/kiosk/current")
-
-    def previous(self) -> str:
-        return os.readlink(self.root / "opt/kiosk/previous")
-
-

@@ -1,28 +1,18 @@
-"""Builds the PyInstaller bundle from kiosk.spec into a temp folder and runs it (slow: ~25 s per build)."""
+"""Builds the PyInstaller bundle from kiosk.spec into a temp folder and runs it (slow: ~30 s per build;
+the production build is the session fixture the package tests reuse)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from deploy_helpers import ROOT
+from deploy_helpers import ROOT, build_bundle
 
 from kiosk import __version__
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
-
-
-def _build(out: Path, demo: bool) -> Path:
-    env = {**os.environ, "KIOSK_BUNDLE_DEMO": "1" if demo else "0", "KIVY_LOG_MODE": "MIXED",
-           "KIVY_HOME": str(out / "kivy-home")}
-    r = subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-                        "--distpath", str(out / "dist"), "--workpath", str(out / "build"), str(ROOT / "kiosk.spec")],
-                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=280)
-    assert r.returncode == 0, r.stderr[-4000:]
-    return out / "dist" / "kiosk"
 
 
 def _run(bundle: Path, *args: str, tmp: Path, timeout: float = 90) -> subprocess.CompletedProcess:
@@ -39,7 +29,7 @@ def _pyz_modules(out: Path) -> str:
 @pytest.fixture(scope="module")
 def demo_bundle(tmp_path_factory):
     out = tmp_path_factory.mktemp("bundle-demo")
-    return _build(out, demo=True), out
+    return build_bundle(out, demo=True), out
 
 
 def test_bundle_layout_matches_what_the_code_expects(demo_bundle):
@@ -89,9 +79,9 @@ def test_bundle_selftest_in_demo_mode(demo_bundle, tmp_path):
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]
 
 
-def test_production_bundle_leaves_demo_parts_out(tmp_path):
-    bundle = _build(tmp_path, demo=False)
-    mods = _pyz_modules(tmp_path)
+def test_production_bundle_leaves_demo_parts_out(production_bundle, tmp_path):
+    bundle, out = production_bundle
+    mods = _pyz_modules(out)
     assert "'kiosk.cli'" in mods and "'drivers.printer.driver'" in mods
     for name in ("'drivers.sim'", "'drivers.sim.idcard'", "'kiosk.demo_api'", "'fastapi'", "'uvicorn'"):
         assert name not in mods, name
