@@ -88,3 +88,12 @@ class Flow:
         self._drop_pending()
         self.busy = False
         self.message = None
+
+
+def categories(items: list[Any]) -> list[tuple[str, int]]:
+    """(category, number of items) of service items, in the order the API lists them (the guide and
+    the ticket flow show the same categories the same way)."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.category] = counts.get(item.category, 0) + 1
+    return list(counts.items())

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from kiosk.api.models import MaterialForm, ServiceItem
-from kiosk.flows.base import Flow
+from kiosk.flows.base import Flow, categories
 from kiosk.flows.deps import FlowDeps
 from kiosk.i18n import N_, Msg
 from kiosk.pinyin_search import search
@@ -141,10 +141,8 @@ class GuideFlow(Flow):
     # ------------------------------------------------------------ moving around
 
     def categories(self) -> list[tuple[str, int]]:
-        counts: dict[str, int] = {}
-        for item in self.items:
-            counts[item.category] = counts.get(item.category, 0) + 1
-        return list(counts.items())
+        """(category, number of items), in the order the API lists them."""
+        return categories(self.items)
 
     def category_items(self) -> list[ServiceItem]:
         return [i for i in self.items if i.category == self.category]

@@ -15,7 +15,7 @@ from typing import Any
 
 from kiosk import hours
 from kiosk.api.errors import Unavailable
-from kiosk.flows.base import Flow
+from kiosk.flows.base import Flow, categories
 from kiosk.flows.deps import FlowDeps
 from kiosk.i18n import N_, Msg
 from kiosk.receipts import templates
@@ -120,10 +120,7 @@ class TicketFlow(Flow):
 
     def categories(self) -> list[tuple[str, int]]:
         """(category, number of items), in the order the API lists them."""
-        counts: dict[str, int] = {}
-        for s in self.services:
-            counts[s.category] = counts.get(s.category, 0) + 1
-        return list(counts.items())
+        return categories(self.services)
 
     def items(self) -> list[Any]:
         return [s for s in self.services if s.category == self.category]
