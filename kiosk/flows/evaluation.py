@@ -117,6 +117,7 @@ class EvaluationFlow(Flow):
 
     def enter_phone(self) -> None:
         self.stage = Stage.PHONE
+        self._check()
         self._changed()
 
     def phone_ok(self, value: str) -> bool:
@@ -131,6 +132,7 @@ class EvaluationFlow(Flow):
 
     def phone_cancel(self) -> None:
         self.stage = Stage.CHOOSE
+        self._check()
         self._changed()
 
     # ------------------------------------------------------------ the request
