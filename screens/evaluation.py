@@ -13,7 +13,6 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Obje
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.flows.evaluation import LEVELS, EvaluationFlow, Stage, label
-from kiosk.privacy import mask_phone
 from screens.base import BaseScreen
 from screens.tr import tr
 from screens.widgets import DIGITS, KButton, Keypad, KLabel
@@ -173,7 +172,7 @@ class EvaluationScreen(BaseScreen):
                                                 "body"))
             body.add_widget(reasons)
             body.add_widget(KLabel(text=tr._("留下联系电话，便于工作人员核实整改（可选，仅用于回访）")))
-            text = (tr._("联系电话：{phone}　修改").format(phone=mask_phone(f.phone)) if f.phone
+            text = (tr._("联系电话：{phone}　修改").format(phone=f.phone_shown()) if f.phone
                     else tr._("输入联系电话"))
             phone_btn = self._button("phone", text, self.enter_phone, "secondary", "body")
             phone_btn.size_hint_x = 0.5 if self._landscape() else 1

@@ -23,6 +23,7 @@ from kiosk.flows.deps import FlowDeps
 from kiosk.flows.invalid import log_refused, problems
 from kiosk.i18n import N_, Msg
 from kiosk.outbox import OutboxUnavailable
+from kiosk.privacy import mask_phone
 from kiosk.session import Transaction
 from kiosk.validators import is_valid_mobile
 
@@ -119,6 +120,10 @@ class EvaluationFlow(Flow):
         self.stage = Stage.PHONE
         self._check()
         self._changed()
+
+    def phone_shown(self) -> str:
+        """The phone as the screen may show it (masked: others may be looking)."""
+        return mask_phone(self.phone)
 
     def phone_ok(self, value: str) -> bool:
         return is_valid_mobile(value)

@@ -91,6 +91,7 @@ def test_a_bad_rating_carries_its_reasons_in_order_and_the_phone(deps, outbox, s
     assert flow.stage == Stage.PHONE and not flow.phone_ok("1391234567")
     flow.phone_done(PHONE)
     assert flow.stage == Stage.CHOOSE and flow.phone == PHONE and flow.ready
+    assert flow.phone_shown() == "139****5678"
     flow.submit()
     deps.runner.run_all()
     outbox.start()
