@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -15,6 +17,7 @@ from kiosk.config import Config
 from kiosk.demo_api import DemoServer
 from kiosk.flows.deps import FlowDeps
 from kiosk.flows.runners import ManualRunner
+from kiosk.outbox import Outbox
 
 TOKEN = "flow-token"
 OPEN = datetime(2026, 6, 1, 10, 0, tzinfo=hours.TZ)        # a Monday morning
@@ -56,3 +59,20 @@ def deps(tmp_path, client) -> FlowDeps:
                  print_slip=Printed(), finish_transaction=finished.append, now=lambda: OPEN)
     d.finished = finished       # what the flow handed to 好差评
     return d
+
+
+_terminals = itertools.count(1)
+
+
+@pytest.fixture
+def outbox(tmp_path, client, deps) -> Iterator[Outbox]:
+    """A real outbox on a SQLite file, sending to the demo API when a test starts its sender; the
+    flows reach it through deps.outbox(). Each gets its own terminal id: a fresh outbox counts
+    tracking numbers from 1 on the same fixed day, and the session's demo API refuses a number twice."""
+    box = Outbox(tmp_path / "outbox.sqlite", client.send_outbox, base_delay=0.05, max_delay=0.5)
+    deps.cfg = replace(deps.cfg, terminal=replace(deps.cfg.terminal, id=f"FLOW-{next(_terminals):04d}"))
+    deps.outbox = lambda: box
+    try:
+        yield box
+    finally:
+        box.close()

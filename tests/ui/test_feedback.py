@@ -232,15 +232,35 @@ def test_bad_phone_and_uscc_are_refused(kiosk_app):
     assert scr.step == "phone" and scr.keypad.value == PHONE
 
 
+def test_a_body_the_contract_refuses_is_said_and_not_stored(kiosk_app):
+    """The window's part of the rule (tests/flows/test_feedback_flow.py has the rest): 确认提交 reaches
+    the flow, and its refusal is a dialog in words, with the form still there behind it."""
+    from screens.widgets import Dialog
+
+    app = kiosk_app
+    scr = fill_until_review(app, touch=False)
+    scr.flow.phone = "12345678901"                 # past the keypad somehow: the model refuses it
+    press(scr.ids.next_button)
+    advance_frames(2)
+    dialog = next(w for w in Window.children if isinstance(w, Dialog))
+    assert dialog.message.startswith("联系电话有误，无法提交") and dialog.cancel_text == "呼叫帮办"
+    assert scr.step == "review" and scr.tracking_no == "" and not scr.busy
+    tap(dialog.ids.ok)
+    advance_frames(2)
+
+
 STATES = ("category", "type", "phrases", "phone", "uscc", "review", "done")
 
 
 def test_screenshots(kiosk_app):
+    from kiosk.flows.feedback import Step
+
     app = kiosk_app
     app.go("feedback")
     scr = app.screen("feedback")
-    scr.category, scr.problem, scr.phrases = "水电气暖", "停水停电", ["经常停水停电", "影响正常经营"]
-    scr.phone, scr.uscc, scr.tracking_no = PHONE, ENTERPRISES[0].uscc, "FK20261126JT010007"
+    f = scr.flow
+    f.category, f.problem, f.phrases = "水电气暖", "停水停电", ["经常停水停电", "影响正常经营"]
+    f.phone, f.uscc, f.tracking_no = PHONE, ENTERPRISES[0].uscc, "FK20261126JT010007"
     for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
         set_window(size)
         for lang in ("zh_CN", "en"):
@@ -248,7 +268,8 @@ def test_screenshots(kiosk_app):
             for elder in (False, True):
                 app.set_elder(elder)
                 for state in STATES:
-                    scr.go_step(state)
+                    f.step = Step(state)
+                    scr._show()
                     advance_frames(3)
                     assert find_overflows(app.root) == [], (state, orient, lang, elder)
                     if state in ("uscc", "done") or (lang == "zh_CN" and not elder):
@@ -322,10 +343,12 @@ def test_feedback_status_screenshots(kiosk_app):
     from datetime import datetime
 
     from kiosk.api.models import FeedbackStatus
+    from kiosk.flows.feedback_status import Problem, Stage
 
     app = kiosk_app
     app.go("feedback_status")
     scr = app.screen("feedback_status")
+    f = scr.flow
     reply = FeedbackStatus(tracking_no="FK20261126JT010007", status="已回复",
                            submitted_at=datetime(2026, 11, 26, 9, 30), department="道德街街道经济发展办公室",
                            reply="您反映的“融资信贷”问题已转交相关部门核实处理，网格员将与您联系。感谢您的反馈。",
@@ -337,15 +360,14 @@ def test_feedback_status_screenshots(kiosk_app):
             for elder in (False, True):
                 app.set_elder(elder)
                 suffix = f"{orient}-{lang}{'-elder' if elder else ''}"
-                scr.step, scr.result, scr.error = "enter", None, "not_found"
-                scr.keypad.value = "FK20261126JT010007"
-                scr._queried = scr.keypad.value
-                scr.render()
+                f.stage, f.result, f.problem = Stage.ENTER, None, Problem.NOT_FOUND
+                f.number = f._queried = "FK20261126JT010007"
+                scr._show()
                 advance_frames(3)
                 assert find_overflows(app.root) == [], ("enter", suffix)
                 screenshot(f"feedback_status-enter-{suffix}")
-                scr.step, scr.result, scr.error = "result", reply, ""
-                scr.render()
+                f.stage, f.result, f.problem = Stage.RESULT, reply, Problem.NONE
+                scr._show()
                 advance_frames(3)
                 assert find_overflows(app.root) == [], ("result", suffix)
                 screenshot(f"feedback_status-result-{suffix}")
