@@ -11,11 +11,12 @@ import unicodedata
 
 
 class FreeTextError(ValueError):
-    """The text cannot be taken as it is; message_zh / message_en say why, for the helper."""
+    """The text cannot be taken as it is. `code` and `values` say why (kiosk.error_words words it for
+    the helper in the current language)."""
 
-    def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en)
-        self.message_zh, self.message_en = message_zh, message_en
+    def __init__(self, code: str, **values: object) -> None:
+        super().__init__(f"{code}: {values}")
+        self.code, self.values = code, values
 
 
 def unprintable(text: str) -> list[str]:
@@ -43,11 +44,9 @@ def clean_free_text(text: str, max_length: int, multiline: bool = True) -> str:
             folded.append(line)
     text = "\n".join(folded).strip()
     if len(text) > max_length:
-        raise FreeTextError(f"内容过长：最多 {max_length} 个字，现在 {len(text)} 个字",
-                            f"Too long: at most {max_length} characters, now {len(text)}")
+        raise FreeTextError("text.too_long", max=max_length, n=len(text))
     bad = unprintable(text)
     if bad:
         shown = "".join(bad[:5])
-        raise FreeTextError(f"含有无法打印的字符：{shown}，请换一种写法",
-                            f"Contains characters the printer cannot print: {shown}")
+        raise FreeTextError("text.unprintable", chars=shown)
     return text

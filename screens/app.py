@@ -23,6 +23,7 @@ from kiosk.hours import TZ
 from kiosk.session import Session, idle_seconds
 from kiosk.workers import Worker
 from screens.glue import kivy_post
+from screens.tr import tr
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +73,6 @@ class KioskApp(App):
 
     def build(self):
         from screens.shell import KioskRoot
-        from screens.tr import tr
-
         tr.switch(self.lang)
         self._update_center_name()
         self.root_widget = KioskRoot()
@@ -88,9 +87,9 @@ class KioskApp(App):
         box.clear_widgets()
         if self.staff_mode:
             role = "帮办模式" if self.staff_mode == "helper" else "技术维护模式"
-            box.add_widget(Banner(level="info", text=self.t(role)))
+            box.add_widget(Banner(level="info", text=tr._(role)))
         for level, msgid in self.banners:
-            box.add_widget(Banner(level=level, text=self.t(msgid)))
+            box.add_widget(Banner(level=level, text=tr._(msgid)))
 
     def on_lang(self, *_args) -> None:
         if getattr(self, "root_widget", None) is not None:
@@ -130,8 +129,6 @@ class KioskApp(App):
             self.services.stop()
         self.worker.shutdown()
         self.session.end("app stopped")
-        from screens.tr import tr
-
         tr.forget_observers()
 
     def open_settings(self, *args):
@@ -165,15 +162,7 @@ class KioskApp(App):
         t = self.cfg.terminal
         self.center_name_text = t.center_name if self.lang == "zh_CN" else t.center_name_en
 
-    def t(self, msgid: str) -> str:
-        """Translate for Python code; bind to `lang` to refresh."""
-        from screens.tr import tr
-
-        return tr._(msgid)
-
     def set_language(self, lang: str) -> None:
-        from screens.tr import tr
-
         if lang == self.lang:
             return
         self.session.touch()
@@ -210,8 +199,6 @@ class KioskApp(App):
     def error_text(self, error: BaseException) -> str:
         """Words for people about error, in the current language (kiosk.error_words: one catalog)."""
         from kiosk.error_words import error_words
-        from screens.tr import tr
-
         return tr._(error_words(error))
 
     def show_error(self, error: BaseException | str, title: str = "") -> None:
@@ -220,14 +207,14 @@ class KioskApp(App):
         if not isinstance(error, str):
             log.warning("shown to the citizen: %s: %s", type(error).__name__, getattr(error, "detail", error))
             error = self.error_text(error)
-        show_dialog(title or self.t("抱歉"), error, self.t("知道了"),
-                    cancel_text=self.t("呼叫帮办"), on_cancel=self.call_helper)
+        show_dialog(title or tr._("抱歉"), error, tr._("知道了"),
+                    cancel_text=tr._("呼叫帮办"), on_cancel=self.call_helper)
 
     def print_receipt(self, receipt, kind: str, summary: str, on_queued=None) -> None:
         """Queue a receipt; the print dialog follows the job until it printed or waits for the printer."""
         svc = self.services
         if svc is None or svc.printq is None:
-            self.show_error(self.t("本机暂时不能打印，请联系工作人员。"))
+            self.show_error(tr._("本机暂时不能打印，请联系工作人员。"))
             return
 
         def queued(job_id: int) -> None:

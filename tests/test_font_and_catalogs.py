@@ -11,7 +11,7 @@ from kiosk.i18n import I18N_DIR, load_language
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("kiosk", "screens", "drivers")
-MSGID_RE = re.compile(r"""(?:tr\._|app\.t|\bT|\bN_)\(\s*(["'])((?:(?!\1).)+)\1""")
+MSGID_RE = re.compile(r"""(?:tr\._|\bT|\bN_)\(\s*(["'])((?:(?!\1).)+)\1""")
 
 
 @pytest.fixture(scope="module")

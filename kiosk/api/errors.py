@@ -1,6 +1,6 @@
 """The few errors the API client raises; every failure of a call becomes one of them.
 
-    ApiError                 base: message_zh / message_en for people, detail for the log, status
+    ApiError                 base: a stable `code` (words: kiosk/error_words.py), detail for the log, status
      ├── NotFound            404: no such case / service / enterprise / tracking number
      ├── Unauthorized        401/403: the terminal's token is wrong or revoked (a technician's job)
      ├── Unavailable         network down, timeouts, TLS failure, 5xx, 408, 429: try again later
@@ -19,8 +19,6 @@ from kiosk.privacy import mask_text
 
 class ApiError(Exception):
     code = "api.error"
-    message_zh = "服务暂时不可用，请稍后再试"
-    message_en = "The service is not available right now. Please try again later."
 
     def __init__(self, detail: str = "", status: int | None = None) -> None:
         self.detail = mask_text(detail)
@@ -35,8 +33,6 @@ class ApiError(Exception):
 
 class NotFound(ApiError):
     code = "api.not_found"
-    message_zh = "未查询到相关信息，请核对后重试"
-    message_en = "Nothing was found. Please check and try again."
 
     @property
     def permanent(self) -> bool:
@@ -45,14 +41,10 @@ class NotFound(ApiError):
 
 class Unauthorized(ApiError):
     code = "api.unauthorized"
-    message_zh = "本机未获授权访问服务，请联系工作人员"
-    message_en = "This terminal is not authorised. Please ask the staff for help."
 
 
 class Unavailable(ApiError):
     code = "api.unavailable"
-    message_zh = "网络异常，服务暂时不可用，请稍后再试"
-    message_en = "The network or service is unavailable. Please try again later."
 
 
 class TlsFailure(Unavailable):
@@ -61,14 +53,10 @@ class TlsFailure(Unavailable):
 
 class BadResponse(ApiError):
     code = "api.bad_response"
-    message_zh = "服务返回了无法识别的结果，请稍后再试或联系工作人员"
-    message_en = "The service gave an answer we cannot read. Please try later or ask the staff."
 
 
 class Rejected(ApiError):
     code = "api.rejected"
-    message_zh = "提交的信息有误，请核对后重试"
-    message_en = "The information was not accepted. Please check it and try again."
 
     @property
     def permanent(self) -> bool:

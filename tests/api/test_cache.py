@@ -33,7 +33,7 @@ def test_fetch_then_offline_gives_stale_copy(tmp_path: Path) -> None:
         assert ref.jobs()[1] is True
         with pytest.raises(NoReferenceData) as e:
             ref.policies()  # never fetched: nothing to fall back on
-        assert e.value.message_zh
+        assert e.value.code == "api.no_reference_data"
 
 
 def test_etag_revalidation_and_change(tmp_path: Path, server: DemoServer, client: ApiClient) -> None:

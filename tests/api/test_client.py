@@ -38,7 +38,7 @@ def test_unknown_things_are_not_found(client: ApiClient) -> None:
     cases = client.cases_by_id_number(WANG.id_number)
     with pytest.raises(NotFound) as e:
         client.case_by_number(cases[0].case_no, "0000")  # wrong phone digits look like an unknown case
-    assert e.value.message_zh and e.value.message_en and e.value.status == 404
+    assert e.value.code == "api.not_found" and e.value.status == 404
     with pytest.raises(NotFound):
         client.service("no-such-item")
     with pytest.raises(NotFound):

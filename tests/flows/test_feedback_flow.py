@@ -137,7 +137,9 @@ def test_the_helper_step_is_there_only_with_a_helper(deps, outbox, server):
     assert flow.step == Step.EXTRA and flow.step_label().render("zh_CN") == "第 6 步，共 7 步"
     flow.next(texts={"details": details + "😀", "contact_name": "王小明"})
     assert flow.step == Step.EXTRA and set(flow.extra_errors) == {"details"}
-    assert "无法打印的字符：😀" in flow.extra_errors["details"].message_zh
+    from kiosk.error_words import error_words
+
+    assert "无法打印的字符：😀" in error_words(flow.extra_errors["details"]).render("zh_CN")
     flow.next(texts={"details": f"  {details}\n\n", "contact_name": "王小明", "enterprise_name": "济南示例商贸有限公司"})
     assert flow.step == Step.REVIEW and flow.extra_errors == {}
     rows = {label: parts for label, parts in flow.review_rows()}
