@@ -19,6 +19,8 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from kiosk.api.urls import base_url_problem
+
 
 class ConfigError(Exception):
     """A config file that cannot be used. str() is the one line shown to the installer."""
@@ -214,8 +216,8 @@ def _parse(path: str, doc: dict) -> Config:
 
     r = sections["api"]
     base_url = r.get("base_url", str, ApiSection.base_url).strip().rstrip("/")
-    if base_url != "demo" and not re.match(r"^https?://[^\s/]+", base_url):
-        raise r.fail("base_url", f"must be an http(s):// URL or \"demo\", not {base_url!r}")
+    if base_url != "demo" and (problem := base_url_problem(base_url)) is not None:
+        raise r.fail("base_url", f"{problem} (or \"demo\"), not {base_url!r}")
     ca = r.get("ca_bundle", str, "")
     if ca and not Path(ca).is_file():
         raise r.fail("ca_bundle", f"file not found: {ca}")

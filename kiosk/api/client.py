@@ -104,10 +104,12 @@ class _CallDeadline:
                     except OSError:
                         pass  # already closed
 
-    def finish(self) -> None:
+    def finish(self) -> bool:
+        """Stop the timer; True when the deadline had passed (what was read may be cut short by it)."""
         with self._lock:
             self._done = True
         self._timer.cancel()
+        return self.expired
 
 
 _calls = threading.local()  # .deadline: the _CallDeadline of the call running on this thread
@@ -265,6 +267,8 @@ class ApiClient:
                     self._read_body(resp, method, path)
                 finally:
                     resp.close()
+                if deadline.finish():  # e.g. headers cut off by the shutdown look like a complete answer
+                    raise _DeadlinePassed()
             except ApiError:
                 if deadline.expired:
                     raise DeadlineExceeded(f"{method} {path}: no complete answer within "
