@@ -24,7 +24,7 @@ from kiosk.privacy import mask_id_number, mask_name
 from kiosk.receipts import templates
 from kiosk.validators import id_prefix_ok, is_plausible_case_number, is_valid_id_number, normalize_case_number
 from screens.base import BaseScreen
-from screens.widgets import KButton, KLabel, QRCode
+from screens.widgets import KButton, KLabel, QRCode, plain
 
 log = logging.getLogger(__name__)
 
@@ -305,7 +305,7 @@ class CasesScreen(BaseScreen):
         for c in self._cases:
             status = self._t(STATUS_WORDS.get(c.status_code, str(c.status)))
             when = c.submitted_at.astimezone(TZ).strftime("%Y-%m-%d")
-            text = (f"[b]{c.service_name}[/b]\n" + self._t("办件编号 {no}").format(no=c.case_no) + "\n"
+            text = (f"[b]{plain(c.service_name)}[/b]\n" + self._t("办件编号 {no}").format(no=plain(c.case_no)) + "\n"
                     + self._t("状态：{status}").format(status=status) + "    "
                     + self._t("提交日期：{date}").format(date=when))
             btn = KButton(kind="tile", text=text, markup=True)
@@ -445,7 +445,7 @@ class CasesScreen(BaseScreen):
             when = s.time.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
             latest = i == len(c.steps) - 1
             head = f"[b]{when}  {self._t(str(s.status))}[/b]" if latest else f"{when}  {self._t(str(s.status))}"
-            lbl = KLabel(text=f"{head}\n{s.department}" + (f"\n{s.note}" if s.note else ""), markup=True)
+            lbl = KLabel(text=f"{head}\n{plain(s.department)}" + (f"\n{plain(s.note)}" if s.note else ""), markup=True)
             steps.add_widget(lbl)
         url = getattr(c, "url", None)           # the contract has none yet; show a QR when it does
         if url:

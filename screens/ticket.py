@@ -21,7 +21,7 @@ from kiosk.api.errors import Unavailable
 from kiosk.i18n import gettext
 from kiosk.receipts import templates
 from screens.base import BaseScreen
-from screens.widgets import KButton
+from screens.widgets import KButton, plain
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 log = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ class TicketScreen(BaseScreen):
         cats.cols = 3 if landscape else 2
         for cat in self.categories():
             n = sum(1 for s in self._services if s.category == cat)
-            btn = KButton(kind="tile", font_role="title", text=f"{self._t(cat)}\n[size={int(self.app.sz.body)}]"
+            btn = KButton(kind="tile", font_role="title", text=f"{plain(self._t(cat))}\n[size={int(self.app.sz.body)}]"
                           f"{self._t('{n} 项').format(n=n)}[/size]", markup=True, min_height=self.app.sz.tile * 0.7)
             btn.category = cat
             btn.bind(on_release=lambda b: self.choose_category(b.category))
