@@ -49,8 +49,11 @@ class Route:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _pattern(pattern: str) -> dict[str, Any]:
-    return {"type": "string", "pattern": pattern}
+def _pattern(pattern: str, *examples: str) -> dict[str, Any]:
+    """A string parameter. Examples are the demo server's synthetic data: they show the shape to a reader,
+    and the contract run (tests/api/test_contract_run.py) sends them to reach the answers that need real
+    data."""
+    return {"type": "string", "pattern": pattern, **({"examples": list(examples)} if examples else {})}
 
 
 _ID = Param("id", "path", _pattern(m.KEY_PATTERN))
@@ -68,7 +71,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/health", "health", "Liveness of the API (no token needed)", m.Health, auth=False),
     Route("GET", "/v1/services", "listServices", "The service items (事项) of the center", m.ServiceItem,
           many=True, etag=True),
-    Route("GET", "/v1/services/{id}", "getService", "One service item", m.ServiceItem, params=(_ID,)),
+    Route("GET", "/v1/services/{id}", "getService", "One service item", m.ServiceItem,
+          params=(Param("id", "path", _pattern(m.KEY_PATTERN, "370102-SCJG-001")),)),
     Route("POST", "/v1/case-search", "searchCasesByIdNumber", "Cases of the citizen whose ID card was read",
           m.Case, many=True, body=m.CaseSearch, replay=False,
           description="The terminal vouches that the ID card was read in the current session. The ID number "
@@ -77,11 +81,11 @@ ROUTES: tuple[Route, ...] = (
           "list; a wrong check character or birth date is 422. Answered with Cache-Control: no-store."),
     Route("GET", "/v1/cases/{case_no}", "caseByNumber", "One case by 办件编号 and the phone's last 4 digits",
           m.Case,
-          params=(Param("case_no", "path", _pattern(m.CASE_NO_PATTERN)),
-                  Param("phone_last4", "query", _pattern(m.PHONE_LAST4_PATTERN))),
+          params=(Param("case_no", "path", _pattern(m.CASE_NO_PATTERN, "3701022026000000001")),
+                  Param("phone_last4", "query", _pattern(m.PHONE_LAST4_PATTERN, "1234"))),
           description="A wrong phone_last4 answers 404 like an unknown case, so existence is not revealed."),
     Route("GET", "/v1/enterprises/{uscc}", "getEnterprise", "Registration facts of an enterprise",
-          m.Enterprise, params=(Param("uscc", "path", _pattern(m.USCC_PATTERN)),),
+          m.Enterprise, params=(Param("uscc", "path", _pattern(m.USCC_PATTERN, "92370102MA3C8K1N6E")),),
           description="A USCC of the right shape with a wrong check character (GB 32100) is 422."),
     Route("POST", "/v1/tickets", "createTicket", "Take a queue number", m.Ticket, status=201,
           body=m.TicketCreate, errors=(404,),

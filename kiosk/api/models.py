@@ -141,7 +141,8 @@ class CaseSearch(_Out):
     """Body of POST /v1/case-search: the ID number travels in a body, never in a URL (URLs end up in
     proxy, server and library logs)."""
 
-    id_number: str = Field(pattern=ID_NUMBER_PATTERN, description="GB 11643, check character upper-case X")
+    id_number: str = Field(pattern=ID_NUMBER_PATTERN, description="GB 11643, check character upper-case X",
+                           examples=["37010219900307771X"])  # synthetic: the demo server's 王建国
 
     @field_validator("id_number")
     @classmethod
@@ -222,7 +223,7 @@ class Enterprise(_In):
 
 
 class TicketCreate(_Out):
-    service_code: ServiceCode
+    service_code: ServiceCode = Field(examples=["370102-SCJG-001"])
     terminal_id: TerminalId
 
 
