@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 
 from kiosk.demo_api import DEMO_IDENTITIES, DemoServer
 
@@ -24,6 +23,8 @@ SEED = 20261126
 
 CONFIG = schemathesis.Config.from_dict({
     "seed": SEED,
+    # Generation time depends on the machine's load (CI shares it): not a property of the contract.
+    "suppress-health-check": ["too_slow"],
     "generation": {"mode": "all", "max-examples": 30, "database": "none", "deterministic": True},
     "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}, "fuzzing": {"enabled": True},
                "stateful": {"enabled": False}},
@@ -71,6 +72,5 @@ def demo_url() -> Iterator[str]:
 
 
 @schema.parametrize()
-@settings(suppress_health_check=list(HealthCheck))
 def test_demo_server_keeps_the_written_contract(case: schemathesis.Case, demo_url: str) -> None:
     case.call_and_validate(base_url=demo_url, timeout=5)
