@@ -87,7 +87,7 @@ def main() -> None:
         print(f"server: {'in-process thread' if srv else 'separate process'}, n={a.n}")
         print(f"{'call':32} {'p50 ms':>8} {'p95 ms':>8} {'p50/health':>11} {'p95/health':>11}")
         for name, xs in (("GET /v1/health (baseline)", health), ("GET /v1/cases/{no}?phone_last4", by_no),
-                         ("GET /v1/cases?id_number", by_id)):
+                         ("POST /v1/case-search", by_id)):
             p50, p95 = _pct(xs, 50), _pct(xs, 95)
             print(f"{name:32} {p50:8.2f} {p95:8.2f} {p50 / h50:11.2f} {p95 / h95:11.2f}")
         p95_id = _pct(by_id, 95)

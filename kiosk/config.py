@@ -26,6 +26,8 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from kiosk.api.urls import base_url_problem
+
 DEMO, TERMINAL = "demo", "terminal"
 #: `api.base_url` value that starts the built-in demo central API (demo mode only).
 DEMO_API = "demo"
@@ -274,8 +276,8 @@ def _parse(path: str, doc: dict, force_demo: bool = False) -> Config:
     if base_url == DEMO_API and not demo:
         raise r.fail("base_url", f"\"{DEMO_API}\" (the built-in demo API) is for demo mode only: set the "
                                  "central API's https:// URL, or mode = \"demo\"")
-    if base_url and base_url != DEMO_API and not re.match(r"^https?://[^\s/]+", base_url):
-        raise r.fail("base_url", f"must be an http(s):// URL or \"demo\", not {base_url!r}")
+    if base_url and base_url != DEMO_API and (problem := base_url_problem(base_url)) is not None:
+        raise r.fail("base_url", f"{problem} (or \"demo\"), not {base_url!r}")
     ca = r.get("ca_bundle", str, "")
     if ca and not Path(ca).is_file():
         raise r.fail("ca_bundle", f"file not found: {ca}")

@@ -18,7 +18,7 @@ from kiosk.flows.cases import CasesFlow, Stage, grouped_id
 from kiosk.i18n import Msg
 from screens.base import BaseScreen
 from screens.tr import tr
-from screens.widgets import KButton, KLabel, QRCode
+from screens.widgets import KButton, KLabel, QRCode, plain
 
 
 class CaseRow(BoxLayout):
@@ -144,7 +144,8 @@ class CasesScreen(BaseScreen):
         grid.clear_widgets()
         for c in self.flow.cases:
             number, status, date = (tr._(m) for m in self.flow.summary(c))
-            btn = KButton(kind="tile", text=f"[b]{c.service_name}[/b]\n{number}\n{status}    {date}", markup=True)
+            btn = KButton(kind="tile", text=f"[b]{plain(c.service_name)}[/b]\n{plain(number)}\n{status}    {date}",
+                          markup=True)
             btn.case = c
             btn.bind(on_release=lambda b: self.open_case(b.case, from_list=True))
             grid.add_widget(btn)
@@ -169,7 +170,9 @@ class CasesScreen(BaseScreen):
             rows.add_widget(CaseRow(key=tr._(key), value=_text(value)))
         for s in f.timeline():
             head = f"{s.when}  {tr._(s.status)}"
-            text = (f"[b]{head}[/b]" if s.latest else head) + f"\n{s.department}" + (f"\n{s.note}" if s.note else "")
+            head = plain(head)
+            text = ((f"[b]{head}[/b]" if s.latest else head) + f"\n{plain(s.department)}"
+                    + (f"\n{plain(s.note)}" if s.note else ""))
             steps.add_widget(KLabel(text=text, markup=True))
         url = f.case_url()
         if url:

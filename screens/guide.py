@@ -23,7 +23,7 @@ from kiosk.api.models import ServiceItem
 from kiosk.flows.guide import GuideFlow, Stage, detail_sections
 from screens.base import BaseScreen
 from screens.tr import tr
-from screens.widgets import Banner, KButton, KLabel, QRCode
+from screens.widgets import Banner, KButton, KLabel, QRCode, plain
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 log = logging.getLogger(__name__)
@@ -158,15 +158,15 @@ class GuideScreen(BaseScreen):
         grid.bind(minimum_height=grid.setter("height"))
         small = int(self.app.sz.small)
         for category, count in self.flow.categories():
-            label = f"[b]{tr._(category)}[/b]\n[size={small}]{tr._('{n}项').format(n=count)}[/size]"
+            label = f"[b]{plain(tr._(category))}[/b]\n[size={small}]{tr._('{n}项').format(n=count)}[/size]"
             grid.add_widget(list_button(label, lambda c=category: self.flow.open_category(c)))
         rows.add_widget(grid)
 
     def _item_rows(self, rows, items) -> None:
         small = int(self.app.sz.small)
         for item in items:
-            sub = tr._(item.category)
-            text = f"{self.display_name(item)}\n[size={small}]{sub}[/size]"
+            sub = plain(tr._(item.category))
+            text = f"{plain(self.display_name(item))}\n[size={small}]{sub}[/size]"
             rows.add_widget(list_button(text, lambda i=item: self.flow.open_item(i)))
 
     def _up_button(self, text: str) -> KButton:

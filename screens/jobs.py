@@ -11,6 +11,7 @@ from kivy.lang import Builder
 from kiosk.receipts.model import Receipt
 from screens.policies import InfoListScreen, info_receipt
 from screens.tr import tr
+from screens.widgets import plain
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -25,7 +26,7 @@ class JobsScreen(InfoListScreen):
 
     def row_text(self, j) -> str:
         small = int(self.app.sz.small)
-        return f"{j.title}  {j.salary}\n[size={small}]{j.employer}  {j.location}[/size]"
+        return f"{plain(j.title)}  {plain(j.salary)}\n[size={small}]{plain(j.employer)}  {plain(j.location)}[/size]"
 
     def _rows(self, j) -> list[tuple[str, str]]:
         # The contact is the employer's published recruiting number, not a private person's.

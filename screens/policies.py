@@ -19,7 +19,7 @@ from kiosk.receipts.model import Receipt
 from screens.base import BaseScreen
 from screens.guide import draw_error, draw_loading, heading, list_button, qr_row, stale_banner
 from screens.tr import tr
-from screens.widgets import KButton, KLabel
+from screens.widgets import KButton, KLabel, plain
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 log = logging.getLogger(__name__)
@@ -205,7 +205,7 @@ class PoliciesScreen(InfoListScreen):
 
     def row_text(self, p) -> str:
         small = int(self.app.sz.small)
-        return f"{p.title}\n[size={small}]{p.department}  {p.published.isoformat()}[/size]"
+        return f"{plain(p.title)}\n[size={small}]{plain(p.department)}  {p.published.isoformat()}[/size]"
 
     def detail(self, p):
         fields = [("发布部门", p.department), ("发布日期", p.published.isoformat())]

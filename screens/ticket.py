@@ -12,7 +12,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kiosk.flows.ticket import Stage, TicketFlow
 from screens.base import BaseScreen
 from screens.tr import tr
-from screens.widgets import KButton
+from screens.widgets import KButton, plain
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -72,7 +72,7 @@ class TicketScreen(BaseScreen):
         cats.clear_widgets()
         cats.cols = 3 if landscape else 2
         for cat, n in self.flow.categories():
-            btn = KButton(kind="tile", font_role="title", text=f"{tr._(cat)}\n[size={int(self.app.sz.body)}]"
+            btn = KButton(kind="tile", font_role="title", text=f"{plain(tr._(cat))}\n[size={int(self.app.sz.body)}]"
                           f"{tr._('{n} 项').format(n=n)}[/size]", markup=True, min_height=self.app.sz.tile * 0.7)
             btn.category = cat
             btn.bind(on_release=lambda b: self.flow.choose_category(b.category))

@@ -24,6 +24,7 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
+from kivy.utils import escape_markup
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -32,6 +33,12 @@ DIGITS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "清空", "0", "删除"]
 USCC_KEYS = list("0123456789ABCDEFGHJKLMNPQRTUWXY") + ["清空", "删除"]
 LETTERS = list("ABCDEFGHIJKLMNOPQRSTUVWXYZ") + ["清空", "删除"]
 BACKSPACE, CLEAR = "删除", "清空"
+
+
+def plain(text: object) -> str:
+    """Text from outside (the central API, a cache) for a label or button with markup=True: its '[', ']'
+    and '&' are shown as they are, never read as markup tags ("[size=300]" in a policy title)."""
+    return escape_markup(str(text))
 
 
 class KLabel(Label):

@@ -1,14 +1,21 @@
 """Blocking client of the central API. Run it on a worker thread, never on the Kivy main thread.
 
-Every failure becomes one of the errors in kiosk/api/errors.py. GETs are retried by urllib3 with
-backoff (connect, read and 5xx); POSTs are sent once (the outbox retries them with their
-Idempotency-Key). ID numbers travel in one query string (GET /v1/cases), so urllib3's loggers get a
-masking filter and our errors are raised `from None` (no chained exception carrying the raw URL).
+Every failure becomes one of the errors in kiosk/api/errors.py. GETs (and the case search, a read) are
+retried by urllib3 with backoff (connect, read and 5xx); other POSTs are sent once (the outbox retries
+them with their Idempotency-Key). The ID number travels only in a POST body (/v1/case-search), never in
+a URL; urllib3's loggers still get a masking filter and our errors are raised `from None`, as a phone's
+last digits or a USCC are in URLs.
+
+Limits, so a broken or hostile server cannot hold a worker or fill memory: plain http only to the
+loopback (InsecureBaseUrl), bodies of at most MAX_RESPONSE_BYTES (ResponseTooLarge), and a total deadline
+per call covering connect, every read, retries and their backoff (DeadlineExceeded).
 """
 
 from __future__ import annotations
 
 import logging
+import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -18,12 +25,26 @@ from typing import Any, TypeVar
 import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
 from kiosk.api import models as m
-from kiosk.api.errors import ApiError, BadResponse, NotFound, Rejected, TlsFailure, Unauthorized, Unavailable
+from kiosk.api.errors import (
+    ApiError,
+    BadResponse,
+    DeadlineExceeded,
+    InsecureBaseUrl,
+    NotFound,
+    Rejected,
+    ResponseTooLarge,
+    TlsFailure,
+    Unauthorized,
+    Unavailable,
+)
+from kiosk.api.urls import base_url_problem
 from kiosk.privacy import mask_text
+from kiosk.validators import is_valid_id_number, normalize_case_number, normalize_id_number, normalize_uscc
 
 log = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
@@ -38,6 +59,86 @@ OUTBOX_ROUTES: dict[str, tuple[str, type[BaseModel], type[BaseModel]]] = {
 }
 #: Longest Retry-After we wait for; a server asking for more is treated as unavailable right away.
 MAX_RETRY_AFTER_S = 3.0
+#: Largest body read. The biggest answer of the contract (62 service items with their materials) is far
+#: below 1 MiB; anything near this is not an answer we could use.
+MAX_RESPONSE_BYTES = 4 * 2**20
+#: Default total time of one call. A citizen at the terminal does not wait longer than this.
+TOTAL_TIMEOUT_S = 20.0
+_CHUNK = 64 * 1024
+
+
+class _DeadlinePassed(Exception):
+    """Raised inside urllib3 when a call wants a connection after its deadline (e.g. after a backoff)."""
+
+
+class _CallDeadline:
+    """The total time of one call. Per-read timeouts do not bound a server that sends one byte a second,
+    so a timer shuts down the sockets the call uses when its time is up; the blocked read then fails
+    at once and the call raises DeadlineExceeded."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._done = False
+        self._conns: list[Any] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def track(self, conn: Any) -> None:
+        with self._lock:
+            if self.expired:
+                raise _DeadlinePassed()
+            self._conns.append(conn)
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+            for conn in self._conns:
+                sock = getattr(conn, "sock", None)
+                if sock is not None:
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass  # already closed
+
+    def finish(self) -> bool:
+        """Stop the timer; True when the deadline had passed (what was read may be cut short by it)."""
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+        return self.expired
+
+
+_calls = threading.local()  # .deadline: the _CallDeadline of the call running on this thread
+
+
+def _track(conn: Any) -> Any:
+    deadline = getattr(_calls, "deadline", None)
+    if deadline is not None:
+        deadline.track(conn)
+    return conn
+
+
+class _TrackedPool(HTTPConnectionPool):
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        return _track(super()._get_conn(timeout))
+
+
+class _TrackedHTTPSPool(HTTPSConnectionPool):
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        return _track(super()._get_conn(timeout))
+
+
+class _Adapter(HTTPAdapter):
+    """HTTPAdapter whose pools hand every connection a call takes to the call's deadline."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _TrackedPool, "https": _TrackedHTTPSPool}
 
 
 class _Retry(Retry):
@@ -93,10 +194,16 @@ class Conditional:
 class ApiClient:
     def __init__(self, base_url: str, token: str, terminal_id: str, connect_timeout: float = 3.0,
                  read_timeout: float = 10.0, ca_bundle: str | None = None, retries: int = 2,
-                 backoff_factor: float = 0.3) -> None:
+                 backoff_factor: float = 0.3, total_timeout: float = TOTAL_TIMEOUT_S,
+                 max_response_bytes: int = MAX_RESPONSE_BYTES) -> None:
+        problem = base_url_problem(base_url)
+        if problem is not None:
+            raise InsecureBaseUrl(f"API base URL {base_url!r} {problem}")
         self.base_url = base_url.rstrip("/")
         self.terminal_id = terminal_id
-        self.timeout = (connect_timeout, read_timeout)
+        self.total_timeout = total_timeout
+        self.max_response_bytes = max_response_bytes
+        self.timeout = (min(connect_timeout, total_timeout), min(read_timeout, total_timeout))
         self.last_latency_ms: float | None = None
         self.last_error: ApiError | None = None
         self._observers: list[Callable[[ApiError | None], None]] = []
@@ -104,7 +211,8 @@ class ApiClient:
                    "User-Agent": f"kiosk-terminal/{terminal_id}"}
         retry = _Retry(total=retries, connect=retries, read=retries, status=retries, other=0,
                       backoff_factor=backoff_factor, status_forcelist=(500, 502, 503, 504),
-                      allowed_methods=frozenset({"GET"}), raise_on_status=False, respect_retry_after_header=True)
+                      allowed_methods=frozenset({"GET", "POST"}), raise_on_status=False,
+                      respect_retry_after_header=True)  # POST: only reads (the case search) use this session
         self._get = self._session(headers, retry, ca_bundle)
         self._post = self._session(headers, Retry(total=0, read=False, redirect=0, raise_on_status=False), ca_bundle)
 
@@ -114,7 +222,7 @@ class ApiClient:
         s.headers.update(headers)
         s.verify = ca_bundle if ca_bundle else True
         s.trust_env = False  # a proxy from the environment must not see citizens' data
-        adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
+        adapter = _Adapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
         s.mount("https://", adapter)
         s.mount("http://", adapter)
         return s
@@ -145,19 +253,40 @@ class ApiClient:
     # ---- transport ---------------------------------------------------------------------------------
 
     def _request(self, method: str, path: str, *, params: dict[str, str] | None = None,
-                 json_body: Any = None, headers: dict[str, str] | None = None) -> requests.Response:
-        session = self._get if method == "GET" else self._post
+                 json_body: Any = None, headers: dict[str, str] | None = None, safe: bool = False
+                 ) -> requests.Response:
+        """One call; `safe`: a read sent as POST (retried like a GET)."""
+        session = self._get if method == "GET" or safe else self._post
         started = time.perf_counter()
+        deadline = _CallDeadline(self.total_timeout)
+        _calls.deadline = deadline
         try:
             try:
                 resp = session.request(method, self.base_url + path, params=params, json=json_body,
-                                       headers=headers, timeout=self.timeout, allow_redirects=False)
-            except requests.exceptions.SSLError as e:
-                raise TlsFailure(f"TLS failure on {method} {path}: {e}") from None
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as e:
+                                       headers=headers, timeout=self.timeout, allow_redirects=False, stream=True)
+                try:
+                    self._read_body(resp, method, path)
+                finally:
+                    resp.close()
+                if deadline.finish():  # e.g. headers cut off by the shutdown look like a complete answer
+                    raise _DeadlinePassed()
+            except ApiError:
+                if deadline.expired:
+                    raise DeadlineExceeded(f"{method} {path}: no complete answer within "
+                                           f"{self.total_timeout:g} s") from None
+                raise
+            except (_DeadlinePassed, requests.exceptions.RequestException) as e:
+                if deadline.expired or isinstance(e, _DeadlinePassed):
+                    raise DeadlineExceeded(f"{method} {path}: no complete answer within "
+                                           f"{self.total_timeout:g} s") from None
+                if isinstance(e, requests.exceptions.SSLError):
+                    raise TlsFailure(f"TLS failure on {method} {path}: {e}") from None
+                if isinstance(e, requests.exceptions.ContentDecodingError):
+                    raise BadResponse(f"{method} {path}: body cannot be decoded: {e}") from None
                 raise Unavailable(f"{method} {path}: {type(e).__name__}: {e}") from None
-            except requests.exceptions.RequestException as e:
-                raise Unavailable(f"{method} {path}: {type(e).__name__}: {e}") from None
+            finally:
+                deadline.finish()
+                _calls.deadline = None
             self._raise_for_status(method, path, resp)
         except ApiError as e:
             self.last_error = e
@@ -168,6 +297,20 @@ class ApiClient:
         self.last_latency_ms = (time.perf_counter() - started) * 1000
         self.last_error = None
         return resp
+
+    def _read_body(self, resp: requests.Response, method: str, path: str) -> None:
+        """Read the body into resp.content, at most max_response_bytes (after decompression, so a small
+        gzip bomb is caught too)."""
+        cap = self.max_response_bytes
+        length = resp.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > cap:
+            raise ResponseTooLarge(f"{method} {path}: Content-Length {length} > {cap} bytes", resp.status_code)
+        body = bytearray()
+        for chunk in resp.iter_content(_CHUNK):
+            body += chunk
+            if len(body) > cap:
+                raise ResponseTooLarge(f"{method} {path}: body larger than {cap} bytes", resp.status_code)
+        resp._content = bytes(body)  # what requests itself sets when it reads the body; .json() reads it
 
     @staticmethod
     def _raise_for_status(method: str, path: str, resp: requests.Response) -> None:
@@ -250,17 +393,25 @@ class ApiClient:
         return self._get_one(f"/v1/services/{_seg(id)}", m.ServiceItem)
 
     def cases_by_id_number(self, id_number: str) -> list[m.Case]:
-        """Only after the ID card was read in this session (the terminal vouches for it)."""
-        return self._get_list("/v1/cases", m.Case, params={"id_number": id_number})
+        """Only after the ID card was read in this session (the terminal vouches for it). The number goes in
+        a POST body, never in a URL; an invalid one is Rejected here and never sent."""
+        n = normalize_id_number(id_number)
+        if not is_valid_id_number(n):
+            raise Rejected("cases search: not a valid ID number")
+        path = "/v1/case-search"
+        resp = self._request("POST", path, json_body=m.CaseSearch(id_number=n).model_dump(mode="json"),
+                             headers={"Idempotency-Key": uuid.uuid4().hex}, safe=True)
+        return self._parse_list(resp, path, m.Case)
 
     def case_by_number(self, case_no: str, phone_last4: str) -> m.Case:
-        return self._get_one(f"/v1/cases/{_seg(case_no)}", m.Case, params={"phone_last4": phone_last4})
+        return self._get_one(f"/v1/cases/{_seg(normalize_case_number(case_no))}", m.Case,
+                             params={"phone_last4": phone_last4.strip()})
 
     def enterprise(self, uscc: str) -> m.Enterprise:
-        return self._get_one(f"/v1/enterprises/{_seg(uscc)}", m.Enterprise)
+        return self._get_one(f"/v1/enterprises/{_seg(normalize_uscc(uscc))}", m.Enterprise)
 
     def feedback_status(self, tracking_no: str) -> m.FeedbackStatus:
-        return self._get_one(f"/v1/feedback/{_seg(tracking_no)}", m.FeedbackStatus)
+        return self._get_one(f"/v1/feedback/{_seg(tracking_no.strip().upper())}", m.FeedbackStatus)
 
     def help_requests(self) -> list[m.HelpRequest]:
         return self._get_list("/v1/help-requests", m.HelpRequest, params={"terminal_id": self.terminal_id})

@@ -41,65 +41,81 @@ class Route:
     status: int = 200
     body: type[BaseModel] | None = None
     params: tuple[Param, ...] = ()
-    errors: tuple[int, ...] = ()
+    errors: tuple[int, ...] = ()  # statuses of the route's own logic; the common ones are added in build()
+    replay: bool = True  # POST: the first answer is stored per Idempotency-Key (409 on a reused key)
     etag: bool = False  # GET answers with ETag and honours If-None-Match (304)
     auth: bool = True
     description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_ID = Param("id", "path", {"type": "string"})
+def _pattern(pattern: str, *examples: str) -> dict[str, Any]:
+    """A string parameter. Examples are the demo server's synthetic data: they show the shape to a reader,
+    and the contract run (tests/api/test_contract_run.py) sends them to reach the answers that need real
+    data."""
+    return {"type": "string", "pattern": pattern, **({"examples": list(examples)} if examples else {})}
+
+
+_ID = Param("id", "path", _pattern(m.KEY_PATTERN))
+#: Printable ASCII without spaces: HTTP trims blanks around header values, so " key " would not be the key.
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{8,128}$"
 _IDEM = Param(
-    "Idempotency-Key", "header", {"type": "string", "minLength": 8, "maxLength": 128},
-    description="Required on every POST. The same key returns the stored response of the first request "
-    "and creates no second record; the same key with a different body is 409.",
+    "Idempotency-Key", "header", _pattern(IDEMPOTENCY_KEY_PATTERN),
+    description="Required on every POST and checked before anything else (token, body): 400 without it. "
+    "Where a POST creates a record, the same key returns the stored response of the first request and "
+    "creates no second record; the same key with a different body is 409.",
 )
-_TERMINAL = Param("terminal_id", "query", {"type": "string"})
+_TERMINAL = Param("terminal_id", "query", _pattern(m.TERMINAL_ID_PATTERN))
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/health", "health", "Liveness of the API (no token needed)", m.Health, auth=False),
     Route("GET", "/v1/services", "listServices", "The service items (事项) of the center", m.ServiceItem,
           many=True, etag=True),
-    Route("GET", "/v1/services/{id}", "getService", "One service item", m.ServiceItem, params=(_ID,),
-          errors=(404,)),
-    Route("GET", "/v1/cases", "casesByIdNumber", "Cases of the citizen whose ID card was read", m.Case,
-          many=True, errors=(422,),
-          params=(Param("id_number", "query", {"type": "string", "pattern": r"^\d{17}[\dX]$"}),),
-          description="The terminal vouches that the ID card was read in the current session. An unknown "
-          "ID number gives an empty list. Never cached by the terminal."),
+    Route("GET", "/v1/services/{id}", "getService", "One service item", m.ServiceItem,
+          params=(Param("id", "path", _pattern(m.KEY_PATTERN, "370102-SCJG-001")),)),
+    Route("POST", "/v1/case-search", "searchCasesByIdNumber", "Cases of the citizen whose ID card was read",
+          m.Case, many=True, body=m.CaseSearch, replay=False,
+          description="The terminal vouches that the ID card was read in the current session. The ID number "
+          "travels only in this body, never in a URL. A read: nothing is stored, so an Idempotency-Key is never "
+          "replayed here (it is still required, like on every POST). An unknown ID number gives an empty "
+          "list; a wrong check character or birth date is 422. Answered with Cache-Control: no-store."),
     Route("GET", "/v1/cases/{case_no}", "caseByNumber", "One case by 办件编号 and the phone's last 4 digits",
-          m.Case, errors=(404, 422),
-          params=(Param("case_no", "path", {"type": "string"}),
-                  Param("phone_last4", "query", {"type": "string", "pattern": r"^\d{4}$"})),
+          m.Case,
+          params=(Param("case_no", "path", _pattern(m.CASE_NO_PATTERN, "3701022026000000001")),
+                  Param("phone_last4", "query", _pattern(m.PHONE_LAST4_PATTERN, "1234"))),
           description="A wrong phone_last4 answers 404 like an unknown case, so existence is not revealed."),
     Route("GET", "/v1/enterprises/{uscc}", "getEnterprise", "Registration facts of an enterprise",
-          m.Enterprise, params=(Param("uscc", "path", {"type": "string"}),), errors=(404, 422)),
+          m.Enterprise, params=(Param("uscc", "path", _pattern(m.USCC_PATTERN, "92370102MA3C8K1N6E")),),
+          description="A USCC of the right shape with a wrong check character (GB 32100) is 422."),
     Route("POST", "/v1/tickets", "createTicket", "Take a queue number", m.Ticket, status=201,
-          body=m.TicketCreate, errors=(404, 422),
-          description="Numbers restart every day at 00:00 Asia/Shanghai, per category prefix (A023)."),
+          body=m.TicketCreate, errors=(404,),
+          description="Numbers restart every day at 00:00 Asia/Shanghai, per category prefix (A023). 404: no "
+          "such service item."),
     Route("POST", "/v1/feedback", "submitFeedback", "Record an enterprise's 诉求", m.FeedbackReceipt,
-          status=201, body=m.FeedbackCreate, errors=(422,),
+          status=201, body=m.FeedbackCreate,
           description="tracking_no is normally generated by the terminal (format FK + YYYYMMDD "
           "(Asia/Shanghai) + last 4 letters/digits of the terminal id + 4-digit daily sequence, e.g. "
           "FK20261126JT010007 for terminal DDJ-T01) so it can be printed at once even offline; the server "
           "keeps it. A second POST with an existing tracking_no and the same body returns the existing "
           "record; with another body it is 409. Without tracking_no the server assigns one."),
     Route("GET", "/v1/feedback/{tracking_no}", "feedbackStatus", "Status and reply of a 诉求",
-          m.FeedbackStatus, params=(Param("tracking_no", "path", {"type": "string"}),), errors=(404,)),
+          m.FeedbackStatus, params=(Param("tracking_no", "path", _pattern(m.TRACKING_NO_PATTERN)),)),
     Route("POST", "/v1/evaluations", "submitEvaluation", "好差评 of one transaction", m.EvaluationReceipt,
-          status=201, body=m.EvaluationCreate, errors=(422,),
-          description="Levels 1..5 = 非常不满意, 不满意, 基本满意, 满意, 非常满意; 1 and 2 (差评) need a reason."),
+          status=201, body=m.EvaluationCreate,
+          description="Levels 1..5 = 非常不满意, 不满意, 基本满意, 满意, 非常满意; 1 and 2 (差评) need a reason. "
+          "case_no or transaction_id is required (一次一评)."),
     Route("POST", "/v1/help-requests", "createHelpRequest", "Call a 帮办 helper to the terminal",
-          m.HelpRequest, status=201, body=m.HelpRequestCreate, errors=(422,)),
+          m.HelpRequest, status=201, body=m.HelpRequestCreate),
     Route("GET", "/v1/help-requests", "listHelpRequests", "Waiting help requests of a terminal",
           m.HelpRequest, many=True, params=(_TERMINAL,)),
     Route("POST", "/v1/help-requests/{id}/handled", "markHelpHandled", "A helper took care of a request",
-          m.HelpRequest, params=(_ID,), errors=(404,)),
+          m.HelpRequest, params=(_ID,)),
     Route("POST", "/v1/terminals/{id}/heartbeat", "heartbeat", "Health report of a terminal",
-          m.HeartbeatAck, body=m.Heartbeat, params=(_ID,), errors=(422,)),
+          m.HeartbeatAck, body=m.Heartbeat, params=(Param("id", "path", _pattern(m.TERMINAL_ID_PATTERN)),)),
     Route("POST", "/v1/terminals/{id}/events", "reportSecurityEvent", "A security event of a terminal "
-          "(a PIN pad lockout)", m.SecurityEventAck, status=201, body=m.SecurityEventCreate, params=(_ID,),
-          errors=(422,), description="Sent through the terminal's outbox, so it arrives late rather than never; "
+          "(a PIN pad lockout)", m.SecurityEventAck, status=201, body=m.SecurityEventCreate,
+          params=(Param("id", "path", _pattern(m.TERMINAL_ID_PATTERN)),),
+          description="Sent through the terminal's outbox, so it arrives late rather than never; "
           "the same Idempotency-Key returns the stored answer."),
     Route("GET", "/v1/policies", "listPolicies", "Policies and subsidies (政策与补贴)", m.Policy, many=True,
           etag=True),
@@ -116,7 +132,7 @@ def _problem(status: int, title: str) -> dict[str, Any]:
 
 
 _ERROR_TITLES = {
-    400: "Bad request (e.g. missing Idempotency-Key)", 401: "Missing or wrong bearer token",
+    400: "Missing or malformed Idempotency-Key (checked first)", 401: "Missing or wrong bearer token",
     404: "Not found", 409: "Idempotency-Key reused with a different body", 422: "Invalid input",
     500: "Server error", 503: "Service unavailable",
 }
@@ -164,7 +180,13 @@ def build() -> dict[str, Any]:
         if r.auth:
             codes.add(401)
         if r.method == "POST":
-            codes |= {400, 409}
+            codes.add(400)
+            if r.replay:
+                codes.add(409)
+        if r.body is not None or any(p.where in ("path", "query") for p in r.params):
+            codes.add(422)  # the server validates every body and parameter against the schema
+        if any(p.where == "path" for p in r.params):
+            codes.add(404)  # no such item (and a segment that does not route, e.g. an encoded '/')
         for c in sorted(codes):
             responses[str(c)] = _problem(c, _ERROR_TITLES[c])
         op["responses"] = responses
@@ -179,7 +201,8 @@ def build() -> dict[str, Any]:
             "version": API_VERSION,
             "description": "Used by the 自助终端 of the 道德街 street convenience service center. Errors are "
             "application/problem+json (RFC 9457). Every call but /v1/health needs the terminal's bearer "
-            "token. Every POST needs an Idempotency-Key header. Generated from kiosk/api/models.py by "
+            "token. Every POST needs an Idempotency-Key header (400 before anything else without it). A method "
+            "a path does not offer is 405 with an Allow header. Generated from kiosk/api/models.py by "
             "`python -m kiosk.api.contract`; do not edit by hand.",
         },
         "servers": [{"url": "http://127.0.0.1:8765", "description": "demo central API (python -m kiosk.demo_api)"}],

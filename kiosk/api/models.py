@@ -14,10 +14,53 @@ from datetime import date, datetime
 from enum import IntEnum, StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
 
-TRACKING_NO_PATTERN = r"^FK\d{8}[0-9A-Z]{4}\d{4}$"
+from kiosk.validators import is_valid_id_number
+
+# Patterns of the identifiers, shared by the models, the route parameters (kiosk/api/contract.py) and the
+# demo server, so the written contract and the server enforce the same thing. [0-9], not \d: JSON Schema
+# (ECMAScript) reads \d as ASCII digits, pydantic's regex engine as any Unicode digit ("١٢٣٤").
+TRACKING_NO_PATTERN = r"^FK[0-9]{8}[0-9A-Z]{4}[0-9]{4}$"
 _TRACKING_NO = re.compile(TRACKING_NO_PATTERN)
+#: GB 11643 shape; the check character and birth date are checked too (kiosk/validators.py), which a
+#: pattern cannot say: a wrong one is 422.
+ID_NUMBER_PATTERN = r"^[0-9]{17}[0-9X]$"
+#: GB 32100 shape (registration-authority and area codes, no I, O, S, V, Z); check character as above.
+USCC_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
+PHONE_LAST4_PATTERN = r"^[0-9]{4}$"
+MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"
+#: 办件编号 have no national format (kiosk/validators.py): the shape the terminal lets people type.
+CASE_NO_PATTERN = r"^[0-9A-Z_-]{6,64}$"
+#: Same rule as terminal.id in kiosk/config.py; it travels in a URL path (heartbeat).
+TERMINAL_ID_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"
+#: Ids of service items, help requests and the like: one URL path segment.
+KEY_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+TerminalId = Annotated[str, Field(pattern=TERMINAL_ID_PATTERN)]
+# What the terminal sends is read strictly by the server: pydantic's lax mode would take true for 1.0,
+# "3" for 3 and 1700000000 for a time, which the contract (JSON Schema types) says are invalid.
+SFloat = Annotated[float, Strict()]  # an int is still a valid float, as in JSON Schema's "number"
+
+
+def _json_integer(v: object) -> object:
+    # JSON Schema's "integer" is a number with no fraction: 4.0 is one, true and "4" are not.
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise ValueError("must be a JSON integer")
+    return v
+
+
+SInt = Annotated[int, BeforeValidator(_json_integer)]
+
+
+def _time_as_text(v: object) -> object:
+    if isinstance(v, str | datetime):
+        return v
+    raise ValueError("a date-time must be an ISO 8601 string")
+
+
+Stamp = Annotated[datetime, BeforeValidator(_time_as_text)]
+ServiceCode = Annotated[str, Field(pattern=KEY_PATTERN)]
 
 
 class _In(BaseModel):
@@ -94,6 +137,21 @@ class ServiceItem(_In):
 # ---- cases (办件) ----------------------------------------------------------------------------------
 
 
+class CaseSearch(_Out):
+    """Body of POST /v1/case-search: the ID number travels in a body, never in a URL (URLs end up in
+    proxy, server and library logs)."""
+
+    id_number: str = Field(pattern=ID_NUMBER_PATTERN, description="GB 11643, check character upper-case X",
+                           examples=["37010219900307771X"])  # synthetic: the demo server's 王建国
+
+    @field_validator("id_number")
+    @classmethod
+    def _check_character(cls, v: str) -> str:
+        if not is_valid_id_number(v):
+            raise ValueError("not a valid ID number (check character or birth date)")
+        return v
+
+
 class CaseStatus(StrEnum):
     SUBMITTED = "已提交"
     ACCEPTED = "受理"
@@ -165,8 +223,8 @@ class Enterprise(_In):
 
 
 class TicketCreate(_Out):
-    service_code: str
-    terminal_id: str
+    service_code: ServiceCode = Field(examples=["370102-SCJG-001"])
+    terminal_id: TerminalId
 
 
 class Ticket(_In):
@@ -189,11 +247,11 @@ class FeedbackCreate(_Out):
     tracking_no: str | None = Field(default=None, pattern=TRACKING_NO_PATTERN)
     category: str = Field(min_length=1, max_length=40)
     content: str = Field(min_length=1, max_length=2000)
-    enterprise_uscc: str | None = None
-    enterprise_name: str | None = None
+    enterprise_uscc: str | None = Field(default=None, pattern=USCC_PATTERN)
+    enterprise_name: str | None = Field(default=None, max_length=100)
     contact_name: str | None = Field(default=None, max_length=40)
-    phone: str | None = Field(default=None, pattern=r"^1[3-9]\d{9}$")
-    terminal_id: str
+    phone: str | None = Field(default=None, pattern=MOBILE_PATTERN)
+    terminal_id: TerminalId
 
 
 class FeedbackReceipt(_In):
@@ -226,15 +284,23 @@ EVALUATION_LABELS = {1: "非常不满意", 2: "不满意", 3: "基本满意", 4:
 
 
 class EvaluationCreate(_Out):
-    level: Annotated[int, Field(ge=1, le=5, description="1 非常不满意 … 5 非常满意; 1 and 2 are 差评")]
-    reasons: list[str] = Field(default_factory=list, max_length=10)
+    # The two rules of the validator below, said in JSON Schema too, so a generated request knows them.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [
+        {"if": {"properties": {"level": {"maximum": 2}}, "required": ["level"]},
+         "then": {"properties": {"reasons": {"minItems": 1}}, "required": ["reasons"]}},
+        {"anyOf": [{"properties": {"case_no": {"type": "string"}}, "required": ["case_no"]},
+                   {"properties": {"transaction_id": {"type": "string"}}, "required": ["transaction_id"]}]},
+    ]})
+
+    level: SInt = Field(ge=1, le=5, description="1 非常不满意 … 5 非常满意; 1 and 2 are 差评")
+    reasons: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(default_factory=list, max_length=10)
     comment: str = Field(default="", max_length=500)
-    phone: str | None = Field(default=None, pattern=r"^1[3-9]\d{9}$")
-    case_no: str | None = None
-    transaction_id: str | None = None
-    service_code: str | None = None
+    phone: str | None = Field(default=None, pattern=MOBILE_PATTERN)
+    case_no: str | None = Field(default=None, pattern=CASE_NO_PATTERN)
+    transaction_id: str | None = Field(default=None, min_length=1, max_length=64)
+    service_code: ServiceCode | None = None
     channel: Literal["自助终端"] = "自助终端"
-    terminal_id: str
+    terminal_id: TerminalId
 
     @model_validator(mode="after")
     def _bad_needs_reason(self) -> EvaluationCreate:
@@ -255,10 +321,10 @@ class EvaluationReceipt(_In):
 
 
 class HelpRequestCreate(_Out):
-    terminal_id: str
+    terminal_id: TerminalId
     reason: str = Field(default="", max_length=200)
     screen: str = Field(default="", max_length=60, description="Screen the citizen was on")
-    service_code: str | None = None
+    service_code: ServiceCode | None = None
 
 
 class HelpRequest(_In):
@@ -282,18 +348,18 @@ class DeviceState(_In):
 
 
 class Heartbeat(_Out):
-    app_version: str
-    uptime_s: float = Field(ge=0)
-    memory_mb: float | None = None
-    devices: list[DeviceState] = Field(default_factory=list)
-    outbox_depth: int = Field(default=0, ge=0)
-    network: str = ""
-    sent_at: datetime
-    cpu_percent: float | None = None
-    disk_free_mb: float | None = None
+    app_version: str = Field(min_length=1, max_length=64)
+    uptime_s: SFloat = Field(ge=0)
+    memory_mb: SFloat | None = None
+    devices: list[DeviceState] = Field(default_factory=list, max_length=20)
+    outbox_depth: SInt = Field(default=0, ge=0)
+    network: str = Field(default="", max_length=200)
+    sent_at: Stamp
+    cpu_percent: SFloat | None = None
+    disk_free_mb: SFloat | None = None
     last_error: str | None = Field(default=None, max_length=500)
     # The center must be able to tell a demo from a terminal that serves citizens.
-    demo: bool = False
+    demo: Annotated[bool, Strict()] = False
 
 
 class HeartbeatAck(_In):
@@ -310,9 +376,9 @@ class SecurityEventCreate(_Out):
     kind: Literal["pin_lockout"] = Field(description="pin_lockout: the staff PIN pad locked itself after "
                                          "too many wrong PINs")
     role: Literal["helper", "technician"] = Field(description="Role the last wrong PIN was entered for")
-    failures: int = Field(ge=1, le=1_000_000, description="Wrong PINs in a row since the last right one")
-    locked_until: datetime
-    at: datetime = Field(description="When the lockout began")
+    failures: SInt = Field(ge=1, le=1_000_000, description="Wrong PINs in a row since the last right one")
+    locked_until: Stamp
+    at: Stamp = Field(description="When the lockout began")
 
 
 class SecurityEventAck(_In):

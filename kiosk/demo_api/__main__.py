@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO)
     mask_loggers("uvicorn.access", "uvicorn.error")
     app = _FaultWrapper(create_app(DemoState(reply_delay=a.reply_delay, data_dir=a.data_dir), a.token), Faults())
-    # access_log off: GET /v1/cases carries an ID number in its query string.
+    # access_log off: request lines carry case numbers and phone digits; the log is not the place for them.
     uvicorn.run(app, host=a.host, port=a.port, access_log=False)
 
 

@@ -1,14 +1,17 @@
 """The demo central API: a FastAPI app implementing docs/api/openapi.yaml over seeded synthetic data.
 
-State lives in memory (DemoState). Every POST honours Idempotency-Key: the first response is stored
-and replayed for the same key; the same key with another body is 409; a missing key is 400.
-Access logging stays off: GET /v1/cases carries an ID number in its query string.
+State lives in memory (DemoState). Every POST needs an Idempotency-Key, checked before anything else
+(400 without it); where a POST creates a record, the first response is stored and replayed for the same
+key, and the same key with another body is 409. A method a path does not offer is 405 with `Allow`.
+Parameters are validated with the patterns of kiosk/api/models.py (422), so server and contract agree.
+Access logging stays off all the same: a URL is not the place for identity data, but a log is not either.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -16,15 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 from kiosk.api import models as m
-from kiosk.api.contract import PROBLEM_JSON
+from kiosk.api.contract import IDEMPOTENCY_KEY_PATTERN, PROBLEM_JSON
 from kiosk.demo_api import seed
 from kiosk.demo_api.seed_services import build_services
-from kiosk.validators import is_valid_id_number, is_valid_uscc, normalize_case_number, normalize_uscc
+from kiosk.validators import is_valid_uscc
 
 VERSION = "demo-1.0"
 
@@ -97,17 +102,46 @@ class _ProblemError(Exception):
         self.status, self.title, self.detail = status, title, detail
 
 
+_IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
+
+
+class _KeyFirstRoute(APIRoute):
+    """A POST without a valid Idempotency-Key is refused before anything else: FastAPI would otherwise
+    check the token and parse and validate the body first, and answer 401 or 422 instead."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+        if "POST" not in self.methods:
+            return handler
+
+        async def key_first(request: Request) -> Response:
+            if not _IDEMPOTENCY_KEY.match(request.headers.get("idempotency-key", "")):
+                return _problem(400, "Idempotency-Key header required", "8 to 128 printable ASCII characters")
+            return await handler(request)
+
+        return key_first
+
+
 def create_app(state: DemoState, token: str) -> FastAPI:
     app = FastAPI(title="demo central API", openapi_url=None, docs_url=None, redoc_url=None)
+    app.router.route_class = _KeyFirstRoute
 
     @app.exception_handler(_ProblemError)
     async def _on_problem(_: Request, exc: _ProblemError) -> JSONResponse:
         return _problem(exc.status, exc.title, exc.detail)
 
     @app.exception_handler(HTTPException)
-    async def _on_http(_: Request, exc: HTTPException) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return _problem(exc.status_code, str(exc.detail), headers=headers)
+    async def _on_http(request: Request, exc: HTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        if exc.status_code == 405:
+            # Starlette names only the methods of the first route matching the path; a path served by two
+            # routes (GET and POST /v1/help-requests) must list both (RFC 9110 §15.5.6).
+            path = request.scope.get("path", "")
+            headers["Allow"] = ", ".join(sorted({meth for r in app.router.routes if isinstance(r, APIRoute)
+                                                 and r.path_regex.match(path) for meth in r.methods}))
+        return _problem(exc.status_code, str(exc.detail), headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _on_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -130,10 +164,8 @@ def create_app(state: DemoState, token: str) -> FastAPI:
             return Response(status_code=304, headers={"ETag": etag})
         return JSONResponse(state.reference[name], headers={"ETag": etag})
 
-    def idempotent(kind: str, key: str | None, body: Any, create: Callable[[], tuple[int, Any, bool]]) -> JSONResponse:
-        state.attempts[kind] += 1
-        if not key or not 8 <= len(key) <= 128:
-            raise _ProblemError(400, "Idempotency-Key header required", "8 to 128 characters")
+    def idempotent(kind: str, key: str, body: Any, create: Callable[[], tuple[int, Any, bool]]) -> JSONResponse:
+        state.attempts[kind] += 1  # the key was checked by _KeyFirstRoute before the body was read
         digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         with state.lock:
             stored = state.idem.get((kind, key))
@@ -158,37 +190,37 @@ def create_app(state: DemoState, token: str) -> FastAPI:
         return conditional("services", request)
 
     @app.get("/v1/services/{id}", dependencies=secured)
-    async def get_service(id: str) -> Any:
+    async def get_service(id: str = PathParam(pattern=m.KEY_PATTERN)) -> Any:
         svc = state.services.get(id)
         if svc is None:
             raise _ProblemError(404, "No such service item")
         return svc.model_dump(mode="json")
 
-    @app.get("/v1/cases", dependencies=secured)
-    async def cases_by_id(id_number: str = Query()) -> Any:
-        if not is_valid_id_number(id_number):
-            raise _ProblemError(422, "Invalid input", "id_number is not a valid ID number")
-        n = id_number.strip().upper()
-        return [c.model_dump(mode="json") for idn, _, c in state.cases.values() if idn == n]
+    @app.post("/v1/case-search", dependencies=secured)
+    async def cases_search(body: m.CaseSearch) -> Any:
+        # CaseSearch checked the shape, check character and birth date (422 otherwise).
+        found = [c.model_dump(mode="json") for idn, _, c in state.cases.values() if idn == body.id_number]
+        return JSONResponse(found, headers={"Cache-Control": "no-store"})
 
     @app.get("/v1/cases/{case_no}", dependencies=secured)
-    async def case_by_no(case_no: str, phone_last4: str = Query(pattern=r"^\d{4}$")) -> Any:
-        found = state.cases.get(normalize_case_number(case_no))
+    async def case_by_no(case_no: str = PathParam(pattern=m.CASE_NO_PATTERN),
+                         phone_last4: str = Query(pattern=m.PHONE_LAST4_PATTERN)) -> Any:
+        found = state.cases.get(case_no)
         if found is None or not found[1].endswith(phone_last4):
             raise _ProblemError(404, "No such case", "unknown case number or phone digits do not match")
         return found[2].model_dump(mode="json")
 
     @app.get("/v1/enterprises/{uscc}", dependencies=secured)
-    async def enterprise(uscc: str) -> Any:
-        if not is_valid_uscc(uscc):
-            raise _ProblemError(422, "Invalid input", "not a valid unified social credit code")
-        e = state.enterprises.get(normalize_uscc(uscc))
+    async def enterprise(uscc: str = PathParam(pattern=m.USCC_PATTERN)) -> Any:
+        if not is_valid_uscc(uscc):  # the shape was checked by the pattern; this is the check character
+            raise _ProblemError(422, "Invalid input", "uscc: wrong check character")
+        e = state.enterprises.get(uscc)
         if e is None:
             raise _ProblemError(404, "No such enterprise")
         return e.model_dump(mode="json")
 
     @app.post("/v1/tickets", dependencies=secured, status_code=201)
-    async def create_ticket(body: m.TicketCreate, key: str | None = Header(default=None, alias="Idempotency-Key")
+    async def create_ticket(body: m.TicketCreate, key: str = Header(alias="Idempotency-Key")
                             ) -> Any:
         svc = state.services.get(body.service_code)
         if svc is None:
@@ -209,7 +241,7 @@ def create_app(state: DemoState, token: str) -> FastAPI:
 
     @app.post("/v1/feedback", dependencies=secured, status_code=201)
     async def submit_feedback(body: m.FeedbackCreate,
-                              key: str | None = Header(default=None, alias="Idempotency-Key")) -> Any:
+                              key: str = Header(alias="Idempotency-Key")) -> Any:
         def create() -> tuple[int, Any, bool]:
             now = state.clock()
             tn = body.tracking_no
@@ -229,24 +261,24 @@ def create_app(state: DemoState, token: str) -> FastAPI:
         return idempotent("feedback", key, body.model_dump(mode="json"), create)
 
     @app.get("/v1/feedback/{tracking_no}", dependencies=secured)
-    async def feedback_status(tracking_no: str) -> Any:
-        found = state.feedback.get(tracking_no.strip().upper())
+    async def feedback_status(tracking_no: str = PathParam(pattern=m.TRACKING_NO_PATTERN)) -> Any:
+        found = state.feedback.get(tracking_no)
         if found is None:
             raise _ProblemError(404, "No such feedback")
         body, at = found
         elapsed = (state.clock() - at).total_seconds()
         if elapsed >= state.reply_delay:
             return m.FeedbackStatus(
-                tracking_no=tracking_no.strip().upper(), status="已回复", submitted_at=at, department="道德街街道经济发展办公室",
+                tracking_no=tracking_no, status="已回复", submitted_at=at, department="道德街街道经济发展办公室",
                 reply=f"您反映的“{body.category}”问题已转交相关部门核实处理，网格员将与您联系。感谢您的反馈。",
                 replied_at=at + timedelta(seconds=state.reply_delay)).model_dump(mode="json")
         status = "办理中" if elapsed >= state.reply_delay / 2 else "已受理"
-        return m.FeedbackStatus(tracking_no=tracking_no.strip().upper(), status=status, submitted_at=at,
+        return m.FeedbackStatus(tracking_no=tracking_no, status=status, submitted_at=at,
                                 department="道德街街道经济发展办公室").model_dump(mode="json")
 
     @app.post("/v1/evaluations", dependencies=secured, status_code=201)
     async def submit_evaluation(body: m.EvaluationCreate,
-                                key: str | None = Header(default=None, alias="Idempotency-Key")) -> Any:
+                                key: str = Header(alias="Idempotency-Key")) -> Any:
         def create() -> tuple[int, Any, bool]:
             n = len(state.records["evaluations"]) + 1
             return 201, m.EvaluationReceipt(id=f"EV{n:06d}", received_at=state.clock()).model_dump(mode="json"), True
@@ -255,7 +287,7 @@ def create_app(state: DemoState, token: str) -> FastAPI:
 
     @app.post("/v1/help-requests", dependencies=secured, status_code=201)
     async def create_help(body: m.HelpRequestCreate,
-                          key: str | None = Header(default=None, alias="Idempotency-Key")) -> Any:
+                          key: str = Header(alias="Idempotency-Key")) -> Any:
         def create() -> tuple[int, Any, bool]:
             hid = f"H{len(state.help) + 1:05d}"
             h = m.HelpRequest(id=hid, terminal_id=body.terminal_id, reason=body.reason, screen=body.screen,
@@ -266,12 +298,13 @@ def create_app(state: DemoState, token: str) -> FastAPI:
         return idempotent("help_requests", key, body.model_dump(mode="json"), create)
 
     @app.get("/v1/help-requests", dependencies=secured)
-    async def list_help(terminal_id: str = Query()) -> Any:
+    async def list_help(terminal_id: str = Query(pattern=m.TERMINAL_ID_PATTERN)) -> Any:
         return [h.model_dump(mode="json") for h in state.help.values()
                 if h.terminal_id == terminal_id and h.status == "waiting"]
 
     @app.post("/v1/help-requests/{id}/handled", dependencies=secured)
-    async def help_handled(id: str, key: str | None = Header(default=None, alias="Idempotency-Key")) -> Any:
+    async def help_handled(id: str = PathParam(pattern=m.KEY_PATTERN),
+                           key: str = Header(alias="Idempotency-Key")) -> Any:
         h = state.help.get(id)
         if h is None:
             raise _ProblemError(404, "No such help request")
@@ -284,16 +317,16 @@ def create_app(state: DemoState, token: str) -> FastAPI:
         return idempotent("help_handled", key, {"handled": id}, create)
 
     @app.post("/v1/terminals/{id}/heartbeat", dependencies=secured)
-    async def heartbeat(id: str, body: m.Heartbeat, key: str | None = Header(default=None, alias="Idempotency-Key")
-                        ) -> Any:
+    async def heartbeat(body: m.Heartbeat, id: str = PathParam(pattern=m.TERMINAL_ID_PATTERN),
+                        key: str = Header(alias="Idempotency-Key")) -> Any:
         def create() -> tuple[int, Any, bool]:
             return 200, m.HeartbeatAck(terminal_id=id, received_at=state.clock()).model_dump(mode="json"), True
 
         return idempotent("heartbeats", key, {"terminal_id": id, **body.model_dump(mode="json")}, create)
 
     @app.post("/v1/terminals/{id}/events", dependencies=secured, status_code=201)
-    async def security_event(id: str, body: m.SecurityEventCreate,
-                             key: str | None = Header(default=None, alias="Idempotency-Key")) -> Any:
+    async def security_event(body: m.SecurityEventCreate, id: str = PathParam(pattern=m.TERMINAL_ID_PATTERN),
+                             key: str = Header(alias="Idempotency-Key")) -> Any:
         def create() -> tuple[int, Any, bool]:
             n = len(state.records["security_events"]) + 1
             ack = m.SecurityEventAck(id=f"SE{n:06d}", terminal_id=id, received_at=state.clock())
