@@ -30,6 +30,7 @@ import strokedata  # noqa: E402
 from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 import kiosk.handwriting as hw  # noqa: E402
+from kiosk.handwriting import preprocess, ranking  # noqa: E402
 
 
 def raw(rec, strokes, box: int) -> list[str]:
@@ -60,10 +61,40 @@ class Tally:
         return statistics.median(self.wall), q[18], statistics.median(self.cpu)
 
 
+def ablation(rec, chars: list[str]) -> None:
+    """What each step adds: the same characters through the steps of recognize() one at a time."""
+    fit_only = preprocess.View(margin=0.15, centre="box", spacing=0, smooth=0)
+    views = {"fit": fit_only, "first": hw.VIEWS[0], "second": hw.VIEWS[1]}
+    lists: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
+    for ch in chars:
+        clean = strokedata.load(ch)
+        for kind, strokes, size in (("clean", clean, 1024),
+                                    ("wobbled", strokedata.wobble(clean, random.Random(f"wobble {ch}")), strokedata.PAD)):
+            cleaned = preprocess.clean(strokes)
+            for name, view in views.items():
+                lists[(name, kind, ch)] = rec.classify(preprocess.prepare(cleaned, size, size, view), 300, 300, hw.NBEST)
+    steps = [("box fit only (bounding box to the model's 300 box, aspect kept)", ["fit"], 0.0),
+             ("+ even resampling and smoothing", ["first"], 0.0),
+             ("+ level-1 first among close scores", ["first"], ranking.LEVEL1_BONUS),
+             ("+ second view merged (= recognize())", ["first", "second"], ranking.LEVEL1_BONUS)]
+    print(f"step by step, {len(chars)} level-1 hanzi (seeded sample), top-1 / top-5:")
+    for label, names, bonus in steps:
+        row = []
+        for kind in ("clean", "wobbled"):
+            t1 = t5 = 0
+            for ch in chars:
+                out = ranking.merge([lists[(n, kind, ch)] for n in names], 5, bonus)
+                t1 += out[:1] == [ch]
+                t5 += ch in out
+            row.append(f"{kind} {100 * t1 / len(chars):5.1f} / {100 * t5 / len(chars):5.1f} %")
+        print(f"  {label:66s} {'   '.join(row)}")
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--limit", type=int, default=0, help="only the first N level-1 characters of a seeded shuffle")
     p.add_argument("--level2", type=int, default=600, help="level-2 characters sampled (seeded)")
+    p.add_argument("--ablation", type=int, default=600, help="level-1 characters (seeded) for the step-by-step table")
     args = p.parse_args()
     rec = hw._get()
     chars = strokedata.level1_chars()
@@ -107,6 +138,8 @@ def main() -> int:
         r1, r5 = l2["raw"].acc()
         print(f"{args.level2} level-2 hanzi, clean (cost of level-1 first): ours top-1 {o1:.1f} % top-5 {o5:.1f} %,"
               f" raw top-1 {r1:.1f} % top-5 {r5:.1f} %")
+    if args.ablation:
+        ablation(rec, random.Random(17).sample(strokedata.level1_chars(), args.ablation))
     summary("handwriting top-5, clean", f"{oc5:.1f} %", f"raw Zinnia {rc5:.1f} %", oc5 / rc5, ">= 90 %", oc5 >= 90)
     summary("handwriting top-5, wobbled", f"{ow5:.1f} %", f"raw Zinnia {rw5:.1f} %", ow5 / rw5,
             ">= 90 % (hardly less than clean)", ow5 >= 88)

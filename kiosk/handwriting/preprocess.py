@@ -70,6 +70,10 @@ def fit_box(strokes: list[list[Point]], box: float = MODEL_BOX, margin: float = 
     return [[((x - cx) * scale + box / 2, (y - cy) * scale + box / 2) for x, y in s] for s in strokes]
 
 
+def path_length(stroke: list[Point]) -> float:
+    return sum(math.hypot(bx - ax, by - ay) for (ax, ay), (bx, by) in zip(stroke, stroke[1:], strict=False))
+
+
 def resample(stroke: list[Point], spacing: float) -> list[Point]:
     """Points every `spacing` along the stroke's path, first and last kept."""
     if len(stroke) < 2:
@@ -128,7 +132,8 @@ def prepare(strokes: list[list[Point]], width: float, height: float, view: View)
     """Cleaned strokes (see clean) from a width x height pad -> integer strokes in the model's box."""
     s = fit_box(strokes, MODEL_BOX, view.margin, MIN_SPAN * min(width, height), view.centre)
     if view.spacing:
-        s = [resample(st, view.spacing) for st in s]
+        # A scribble's path can be very long: wider spacing keeps it to MAX_POINTS_PER_STROKE points.
+        s = [resample(st, max(view.spacing, path_length(st) / MAX_POINTS_PER_STROKE)) for st in s]
     if view.smooth:
         s = [smooth(st, view.smooth) for st in s]
     return to_ints(s)

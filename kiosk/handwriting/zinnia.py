@@ -20,6 +20,8 @@ from collections.abc import Sequence
 DEFAULT_MODEL = "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model"
 #: Overrides DEFAULT_MODEL, e.g. for a bundle that carries its own copy.
 MODEL_ENV = "KIOSK_ZINNIA_MODEL"
+#: The library's name for ctypes.util.find_library (libzinnia.so.0 from Debian's libzinnia0).
+LIBRARY = "zinnia"
 
 
 class HandwritingUnavailable(RuntimeError):
@@ -35,7 +37,7 @@ def _load_library() -> ctypes.CDLL:
     with _lib_lock:
         if _lib is not None:
             return _lib
-        names = [n for n in (ctypes.util.find_library("zinnia"), "libzinnia.so.0") if n]
+        names = [n for n in (ctypes.util.find_library(LIBRARY), f"lib{LIBRARY}.so.0") if n]
         errors = []
         for name in names:
             try:
