@@ -86,8 +86,8 @@ def recognize(strokes: Iterable[Iterable[Sequence[float]]], width: float, height
               views: Sequence[View] = VIEWS) -> list[str]:
     """Up to n candidate characters, best first, for strokes of (x, y) points (y downwards) written on a
     width x height pad. Points that are not finite numbers are dropped; no usable point gives [].
-    Raises HandwritingUnavailable (library or model missing) and HandwritingInputError (bad width,
-    height or n)."""
+    Raises HandwritingUnavailable (library or model missing) and HandwritingInputError (strokes not
+    a sequence, bad width, height or n)."""
     if not (isinstance(n, int) and 1 <= n <= MAX_N):
         raise HandwritingInputError(f"n must be an int in 1..{MAX_N}, not {n!r}")
     try:
@@ -96,6 +96,8 @@ def recognize(strokes: Iterable[Iterable[Sequence[float]]], width: float, height
         raise HandwritingInputError(f"pad size must be numbers, not {width!r} x {height!r}") from None
     if not (math.isfinite(w) and math.isfinite(h) and w > 0 and h > 0):
         raise HandwritingInputError(f"pad size must be positive, not {width!r} x {height!r}")
+    if not isinstance(strokes, Iterable):
+        raise HandwritingInputError(f"strokes must be lists of (x, y) points, not {type(strokes).__name__}")
     rec = _get()
     cleaned = preprocess.clean(strokes)
     if not cleaned:

@@ -1,8 +1,7 @@
 """A small ctypes binding to libzinnia (Debian `libzinnia0`), the offline handwriting recogniser.
 
-Why our own: the C API is ten functions; the Python bindings Debian had (python3-zinnia) are not in
-Debian 12, and PyPI's need a compiler and the -dev headers on the terminal. Only the runtime library
-(libzinnia.so.0) is needed.
+Why our own: Debian 12 packages no Python binding for Zinnia and PyPI has none, and the C API we need
+is fifteen functions. Only the runtime library (libzinnia.so.0) is needed, not libzinnia-dev.
 
 Zinnia is not documented as thread-safe for classify, so a Recognizer serialises its calls with a lock;
 the model (26 MB, memory-mapped by Zinnia) is opened once per Recognizer.

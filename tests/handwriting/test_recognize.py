@@ -124,6 +124,7 @@ def test_views_merge_by_mean_score_with_floor_for_missing():
     [[(float("nan"), 1.0), (2.0, float("nan"))]],
     [[(math.inf, 0), (-math.inf, 5)]],
     [[("a", "b"), (None, None)], [object()], [()], [(1,)]],
+    [None, 5, "x", [None]],
     [[(1e300, 1e300), (-1e300, 5)]],
 ])
 def test_no_usable_point_gives_empty(strokes):
@@ -154,3 +155,9 @@ def test_odd_strokes_give_gbk_candidates_or_empty(strokes):
 def test_bad_pad_or_n_is_a_named_error(width, height, n):
     with pytest.raises(HandwritingInputError):
         hw.recognize([[(1, 1), (200, 200)]], width, height, n=n)
+
+
+@pytest.mark.parametrize("strokes", [None, 5, 3.5])
+def test_strokes_that_are_not_a_sequence_are_a_named_error(strokes):
+    with pytest.raises(HandwritingInputError):
+        hw.recognize(strokes, 300, 300)
