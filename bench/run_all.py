@@ -37,6 +37,9 @@ BENCHES = [
     ("soak", ["soak.py", "--sessions", "1000", "--warmup", "100", "--size", "960x540"],
      ["soak.py", "--sessions", "80", "--warmup", "100", "--every", "20", "--size", "480x270"],
      "scripted citizen sessions in one process: RSS growth, fds, threads"),
+    ("handwriting", ["handwriting.py"], ["handwriting.py", "--limit", "300", "--level2", "100"],
+     "top-1/top-5 over the 3,755 GB2312 level-1 hanzi (Make Me a Hanzi medians), clean and wobbled, "
+     "vs raw Zinnia; ms per character (targets: top-5 >= 90 %, <= 20 ms)"),
 ]
 
 
