@@ -43,6 +43,7 @@ class Services:
         self.card = None
         self.printq = None
         self.heartbeat = None
+        self.voice = None
         self.states: dict[str, str] = {"api": STARTING, "printer": STARTING, "reader": STARTING}
         self.details: dict[str, str | None] = {}
         self._listeners: list[Callable[[str, Any], None]] = []
@@ -110,6 +111,7 @@ class Services:
                 log.exception("%s failed to start", name)
                 self._set_state(name, "error", str(e))
         self._start_heartbeat(data)
+        self._start_voice(data)
         self.ready.set()
         self._emit("ready")
         self._health_loop()
@@ -128,6 +130,19 @@ class Services:
         self.outbox.on_delivered(lambda kind, key, response: self._emit("delivered", (kind, key, response)))
         self.outbox.start()
         self._check_api()
+
+    def _start_voice(self, data: Path) -> None:
+        """The voice is a comfort, not a function: if it cannot start, the kiosk carries on silent."""
+        if not self.cfg.voice.enabled:
+            return
+        try:
+            from kiosk.voice import Voice
+
+            self.voice = Voice(self.cfg.voice, data)
+            self.voice.warm()       # fixed prompts ahead, so they start at once when needed
+        except Exception:
+            log.exception("voice could not start; the kiosk carries on without it")
+            self.voice = None
 
     def _send_record(self, kind: str, payload: dict, key: str):
         return self.api.send_outbox(kind, payload, key)
@@ -273,6 +288,8 @@ class Services:
                     log.exception("stopping %s failed", type(part).__name__)
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
+        if self.voice is not None:
+            self.voice.close()
         self.demo.stop()
         self._listeners.clear()
 

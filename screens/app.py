@@ -43,7 +43,9 @@ class KioskApp(App):
     api_ok = BooleanProperty(True)
     printer_ok = BooleanProperty(True)
     reader_ok = BooleanProperty(True)
-    demo_mode = BooleanProperty(False)           # the header's permanent 演示模式 / DEMO mark
+    demo_mode = BooleanProperty(False)
+    voice_available = BooleanProperty(False)     # a voice engine is up (the 朗读 buttons show)
+    voice_on = BooleanProperty(False)            # speaking for this session           # the header's permanent 演示模式 / DEMO mark
 
     def __init__(self, cfg: Config | None = None, services=None, **kwargs):
         super().__init__(**kwargs)
@@ -64,6 +66,9 @@ class KioskApp(App):
         self._services_started = False
         self._job_status: dict = {}
         self._flow_deps = None
+        from kiosk.announcer import Announcer
+
+        self.announcer = Announcer()        # silent until the services' voice is up
         self.demo_mode = self.cfg.is_demo
         self.lang = self.cfg.ui.language
         self.elder = self.cfg.ui.elder_mode
@@ -170,6 +175,7 @@ class KioskApp(App):
         self.lang = lang
         self._update_center_name()
         self._tick_clock(0)
+        self.announcer.language_changed(lang)
         log.info("language switched to %s", lang)
 
     def toggle_language(self) -> None:
@@ -182,6 +188,9 @@ class KioskApp(App):
         self.sz = theme.sizes(on)      # first: code bound to `elder` must already see the new sizes
         self.elder = on
         self._restart_idle()
+        if on and self.staff_mode == "":
+            self.announcer.elder_changed(on, self.lang)
+            self.voice_on = self.announcer.on
         log.info("elder mode %s", "on" if on else "off")
 
     def toggle_elder(self) -> None:
@@ -244,7 +253,7 @@ class KioskApp(App):
                                        print_slip=self.print_receipt, finish_transaction=self.finish,
                                        audit=self.staff_action, end_citizen_session=self.end_citizen_session,
                                        staff_mode=lambda: self.staff_mode, reader_ok=lambda: self.reader_ok,
-                                       card_read_failures=read_failures)
+                                       card_read_failures=read_failures, announcer=self.announcer)
         return self._flow_deps
 
     def finish_transaction(self, kind: str, reference: str, service_code: str = "",
@@ -281,8 +290,14 @@ class KioskApp(App):
     def on_service_event(self, event: str, payload) -> None:
         if event in ("state", "ready"):
             self._refresh_device_state()
+            voice = getattr(self.services, "voice", None)
+            if event == "ready" and voice is not None and self.announcer.voice is None:
+                self.announcer.voice = voice
+                self.voice_available = True
         elif event == "card_inserted":
             self.session.set_identity(payload)
+            self._session_started()
+            self.announcer.card_read(payload)
             self._restart_idle()
             self._to_screen("on_card_inserted", payload)
         elif event == "card_removed":
@@ -296,6 +311,8 @@ class KioskApp(App):
                 self._job_status.pop(next(iter(self._job_status)))
             for cb in list(self._job_watchers.get(job_id, ())):
                 cb(job_id, status)
+            if job_id in self._job_watchers:        # a slip of this session: say what to do next
+                self.announcer.print_status(status)
             self._to_screen("on_print_job", *payload)
         elif event == "delivered":
             self._to_screen("on_delivered", *payload)
@@ -384,6 +401,8 @@ class KioskApp(App):
         for scr in self._screens.values():
             scr.wipe()
         self.session.end(reason)
+        self.announcer.session_ended()
+        self.voice_on = False
         self._history.clear()
         self._show("home", {})
 
@@ -460,7 +479,24 @@ class KioskApp(App):
         self._last_input = _time.monotonic()
         if not self.session.active and self.current_screen == "home":
             self.session.touch()
+        if self.staff_mode == "":
+            self._session_started()
         self._restart_idle()
+
+    def _session_started(self) -> None:
+        self.announcer.session_started(self.elder, self.lang)
+        self.voice_on = self.announcer.on
+
+    def toggle_voice(self) -> None:
+        """The citizen's voice switch (语音播报 开/关)."""
+        self._session_started()
+        self.voice_on = self.announcer.toggle()
+
+    def read_aloud(self, text: str) -> None:
+        """The 朗读 button of a screen: its title and main instruction, spoken."""
+        self._session_started()
+        self.announcer.read_aloud(text)
+        self.voice_on = self.announcer.on
 
     def _restart_idle(self) -> None:
         if self._idle_ev is not None:
@@ -482,6 +518,7 @@ class KioskApp(App):
         from screens.widgets import CountdownDialog
 
         log.info("idle on %s: countdown", self.current_screen)
+        self.announcer.session_ending()
         self._countdown = CountdownDialog(remaining=self.cfg.session.countdown_seconds,
                                           continue_cb=self._countdown_continue)
         self._countdown.open()

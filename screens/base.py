@@ -5,6 +5,7 @@ function is not available.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from kivy.app import App
@@ -15,6 +16,7 @@ from kivy.uix.screenmanager import Screen
 import screens.widgets  # noqa: F401  (the kv below uses its classes)
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+_MARKUP = re.compile(r"\[/?[a-z_]+(=[^\]]*)?\]")
 
 
 class BaseScreen(Screen):
@@ -43,6 +45,25 @@ class BaseScreen(Screen):
 
     def on_deactivate(self) -> None:
         pass
+
+    def speech_text(self) -> str:
+        """What 朗读 reads: the screen's title and its main instruction (the first words shown in its
+        content). The voice's guard refuses anything personal in it."""
+        from kivy.uix.button import Button
+        from kivy.uix.label import Label
+
+        from screens.tr import tr
+
+        parts = [tr._(self.title)] if self.title else []
+        for w in self.ids.content.walk(restrict=True):
+            if (isinstance(w, Label) and not isinstance(w, Button) and w.opacity > 0 and w.text.strip()
+                    and w.get_root_window() is not None):
+                parts.append(_MARKUP.sub("", w.text).strip())
+                break
+        return "。".join(p.rstrip("。：:") for p in parts if p)
+
+    def read_aloud(self) -> None:
+        self.app.read_aloud(self.speech_text())
 
     def wipe(self) -> None:
         """Forget anything personal shown or typed here (session end). Screens with data override."""

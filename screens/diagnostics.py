@@ -85,9 +85,7 @@ class DiagnosticsScreen(BaseScreen):
         svc = self.app.services
         self.demo = bool(svc is not None and svc.demo.reader_sim is not None)
         self._ev = Clock.schedule_interval(lambda _dt: self.flow.refresh(), REFRESH_SECONDS)
-        self.flow.refresh()
-        self.flow.refresh_ports()
-        self.flow.refresh_log()
+        self.flow.start()
 
     def on_deactivate(self):
         ev = getattr(self, "_ev", None)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk import hours
+from kiosk.announcer import Announcer
 from kiosk.config import Config
 from kiosk.flows.base import Runner
 from kiosk.session import Session, Transaction
@@ -41,6 +42,8 @@ class FlowDeps:
     #: A transaction is done: the app records it and opens 好差评.
     finish_transaction: Callable[[Transaction], None] = lambda tx: None
     now: Callable[[], datetime] = _now
+    #: What the kiosk says (voice prompts for the next step, the ticket number, results in general words).
+    announcer: Announcer = field(default_factory=Announcer)
     #: audit(what, detail): a staff action for the audit log (kiosk.security.StaffSession.action).
     audit: Callable[[str, str], None] = lambda what, detail="": None
     #: Ends the citizen's session and wipes every screen but the one asking (帮办模式 stays).

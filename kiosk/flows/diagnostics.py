@@ -74,6 +74,15 @@ class DiagnosticsFlow(Flow):
 
     # ------------------------------------------------------------ status
 
+    def start(self) -> None:
+        """A visit: nothing of an earlier visit is shown as if it were now (a state that has changed
+        since would mislead the technician), then everything is asked afresh."""
+        self.status = []
+        self._changed()
+        self.refresh()
+        self.refresh_ports()
+        self.refresh_log()
+
     def refresh(self) -> None:
         svc = self._svc()
         if svc is None:

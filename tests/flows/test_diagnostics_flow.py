@@ -64,3 +64,18 @@ def test_test_read_is_masked_and_wiped_with_the_session(flow):
     assert card_line(card) == flow.card_text and "长期" in flow.card_text
     flow.reset()
     assert flow.card_text == ""
+
+
+def test_a_new_visit_shows_nothing_of_the_last_one_until_asked_afresh(deps, services):
+    from kiosk.flows.runners import ManualRunner
+
+    deps.runner = ManualRunner()
+    deps.services = lambda: services
+    flow = DiagnosticsFlow(deps)
+    flow.status = ["中心接口 …：down"]          # what an earlier visit saw
+    seen = []
+    flow.subscribe(lambda: seen.append(list(flow.status)))
+    flow.start()
+    assert seen[0] == [] and flow.status == []
+    deps.runner.run_all()
+    assert any(line.startswith("中心接口") and "down" not in line for line in flow.status)
