@@ -104,6 +104,9 @@ class DiagnosticsScreen(BaseScreen):
     def reader_check(self) -> None:
         self.flow.reader_check()
 
+    def speaker_test(self) -> None:
+        self.flow.speaker_test()
+
     def on_card_inserted(self, card) -> None:
         self.flow.card_read(card)
 

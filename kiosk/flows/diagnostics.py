@@ -109,6 +109,19 @@ class DiagnosticsFlow(Flow):
             lambda r: self._set("card_text", f"SAM 自检 {'通过' if r[0] else '失败'}，模块号 {r[1]}"),
             lambda e: self._set("card_text", f"读卡器无应答：{e}"))
 
+    def speaker_test(self, **parts: Any) -> None:
+        """Synthesise and play the test sentence whatever the citizen's switch and quiet hours say; the
+        result (and what failed: engine, silence, no sound output) in the note. Blocks for the sentence's
+        length, so it runs through the runner. parts: engine/player for tests."""
+        from kiosk.voice import speaker_test
+
+        cfg = self.deps.cfg
+        self.deps.audit("speaker_test", "")
+        self.deps.runner.submit(lambda: speaker_test(cfg, **parts),
+                                lambda r: self._set("note", f"扬声器测试：{r.message}" + (f"（{r.detail}）"
+                                                                                     if not r.ok else "")),
+                                lambda e: self._set("note", f"扬声器测试失败：{e}"))
+
     def card_read(self, card: Any) -> None:
         self._set("card_text", card_line(card))
 

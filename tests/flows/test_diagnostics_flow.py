@@ -79,3 +79,20 @@ def test_a_new_visit_shows_nothing_of_the_last_one_until_asked_afresh(deps, serv
     assert seen[0] == [] and flow.status == []
     deps.runner.run_all()
     assert any(line.startswith("中心接口") and "down" not in line for line in flow.status)
+
+
+def test_speaker_test_plays_the_sentence_and_names_a_missing_sound_output(flow, tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "voice"))
+    from voice_helpers import recording_player
+
+    from kiosk.voice import Player
+
+    played = tmp_path / "played.log"
+    flow.speaker_test(player=recording_player(played))
+    assert flow.note.startswith("扬声器测试：已播放测试语音") and played.read_text().strip().endswith(".wav")
+    flow.speaker_test(player=Player("false {file}"))
+    assert "没有声音输出设备" in flow.note
+    assert [a for a, _ in flow.audit_log].count("speaker_test") == 2
