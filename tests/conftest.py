@@ -29,3 +29,11 @@ def pytest_addoption(parser):
     parser.addoption("--reader-port", default=os.environ.get("KIOSK_TEST_READER_PORT", ""),
                      help="also run the ID-card reader endpoint tests against this real port")
     parser.addoption("--reader-baud", type=int, default=int(os.environ.get("KIOSK_TEST_READER_BAUD", "115200")))
+
+
+# Property-based tests are deterministic: the same examples on every run and no example database
+# carried between runs, so a test cannot fail by chance (CI starts from a clean clone anyway).
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("kiosk", derandomize=True, database=None, print_blob=True)
+_hypothesis_settings.load_profile("kiosk")
