@@ -109,14 +109,26 @@ class GuideFlow(Flow):
         self.query = ""
         self.printed_code = ""
         self._detail_from = Stage.CATEGORIES
+        self._wanted = ""                   # a service code to open once the catalogue is loaded
 
     # ------------------------------------------------------------ loading
 
-    def start(self) -> None:
+    def start(self, service_code: str = "") -> None:
+        """Every visit; with a service_code (a policy's link) that item's details open as soon as the
+        catalogue is there."""
+        self._wanted = service_code
         if not self.items:
             self.stage = Stage.LOADING
+        self._open_wanted()
         self._changed()
         self._load()
+
+    def _open_wanted(self) -> None:
+        item = next((i for i in self.items if i.code == self._wanted), None) if self._wanted else None
+        if item is not None:
+            self._wanted = ""
+            self._detail_from = Stage.CATEGORIES
+            self.item, self.stage = item, Stage.DETAIL
 
     def retry(self) -> None:
         self.stage = Stage.LOADING
@@ -136,6 +148,7 @@ class GuideFlow(Flow):
         self.items, self.stale, self.fetched_at = list(items), stale, fetched_at
         if self.stage in (Stage.LOADING, Stage.ERROR):
             self.stage = Stage.SEARCH if self.query else Stage.CATEGORIES
+            self._open_wanted()
         elif unchanged:
             return          # same catalogue: don't rebuild the buttons under the citizen's finger
         self._changed()
