@@ -110,7 +110,6 @@ class InfoListScreen(BaseScreen):
         if data:
             rows.add_widget(qr_row(data, tr._(caption)))
         rows.add_widget(KLabel(text=tr._(DISCLAIMER), role="small"))
-        self._draw_links(rows, entry)
         back = KButton(kind="secondary", text=tr._("返回列表"))
         back.bind(on_release=lambda _b: self.up())
         actions.add_widget(back)
@@ -120,8 +119,9 @@ class InfoListScreen(BaseScreen):
         pr = KButton(text=label, disabled=not self.app.printer_ok)
         pr.bind(on_release=lambda _b: self.print_entry())
         actions.add_widget(pr)
+        self._draw_links(actions, entry)
 
-    def _draw_links(self, rows, entry) -> None:
+    def _draw_links(self, actions, entry) -> None:
         """Buttons that act on the entry (a policy's guide and 取号)."""
 
 
@@ -134,21 +134,18 @@ class PoliciesScreen(InfoListScreen):
 
     def row_text(self, p) -> str:
         small = int(self.app.sz.small)
-        line2 = plain(p.amount) if p.amount else f"{plain(p.department)}  {p.published.isoformat()}"
+        # How much, when the policy says: the first thing people compare in a list of subsidies.
+        line2 = f"{plain(p.department)}  {plain(p.amount) if p.amount else p.published.isoformat()}"
         return f"{plain(p.title)}\n[size={small}]{line2}[/size]"
 
-    def _draw_links(self, rows, entry) -> None:
+    def _draw_links(self, actions, entry) -> None:
+        # In the action row, not under the text: a citizen who has read enough acts without scrolling.
         from screens import SCREENS
 
-        box = Factory.BoxLayout(size_hint_y=None, spacing="16dp")
         for label, screen, params in self.flow.links(entry):
             if screen not in SCREENS:
                 continue
             btn = KButton(kind="primary" if screen == "ticket" else "secondary", text=tr._(label))
             btn.bind(on_release=lambda _b, s=screen, p=params: self.app.go(s, **p))
             btn.link = (screen, params)
-            box.add_widget(btn)
-        if box.children:
-            box.height = max(c.height for c in box.children)
-            box.bind(minimum_height=lambda *_a: setattr(box, "height", max(c.height for c in box.children)))
-            rows.add_widget(box)
+            actions.add_widget(btn)

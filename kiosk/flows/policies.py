@@ -96,9 +96,12 @@ class InfoFlow(Flow):
 
     def _loaded(self, answer: tuple[list[Any], bool, float]) -> None:
         entries, stale, fetched_at = answer
+        unchanged = list(entries) == self.entries and stale == self.stale
         self.entries, self.stale, self.fetched_at = list(entries), stale, fetched_at
         if self.stage in (Stage.LOADING, Stage.ERROR):
             self.stage = Stage.LIST
+        elif unchanged:
+            return          # the same list: don't rebuild the buttons under the citizen's finger
         self._changed()
 
     def _failed(self, exc: BaseException) -> None:

@@ -89,3 +89,14 @@ def test_a_late_answer_after_reset_keeps_nothing_personal_and_reset_goes_to_the_
     flow.open(flow.shown()[1])
     flow.reset()
     assert flow.stage == Stage.LIST and flow.entry is None
+
+
+def test_the_same_list_again_does_not_redraw(deps):
+    flow = loaded(deps)
+    flow.open(flow.shown()[0])
+    calls: list[int] = []
+    flow.subscribe(lambda: calls.append(1))
+    flow.start()                                      # every visit asks again
+    calls.clear()
+    assert deps.runner.run_all() == 1
+    assert calls == [] and flow.stage == Stage.DETAIL  # nothing moved under the citizen's finger
