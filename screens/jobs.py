@@ -32,21 +32,25 @@ class JobsScreen(InfoListScreen):
     def _draw_above_list(self, rows) -> None:
         card = Factory.Card()
         card.add_widget(KLabel(text=tr._("“乐业道德”就业驿站可以为您提供："), bold=True))
-        card.add_widget(KLabel(text="、".join(tr._(s) for s in STATION_SERVICES)))
+        card.add_widget(KLabel(text="  ·  ".join(tr._(s) for s in STATION_SERVICES)))
         rows.add_widget(card)
         f = self.flow
+        landscape = self.app.orientation == "landscape"
         for label, values, chosen, choose, ids in (
                 (tr._("地区"), f.districts(), f.district, f.set_district, "district"),
                 (tr._("类型"), f.types(), f.type, f.set_type, "type")):
             if not values:
                 continue
-            grid = Factory.GridLayout(cols=5 if self.app.orientation == "landscape" else 3, spacing="10dp",
-                                      size_hint_y=None)
+            row = Factory.BoxLayout(size_hint_y=None, spacing="12dp")
+            head = KLabel(text=label, bold=True, size_hint_x=0.14 if landscape else 0.2)
+            grid = Factory.GridLayout(cols=len(values) + 1 if landscape else 3, spacing="10dp", size_hint_y=None)
             grid.bind(minimum_height=grid.setter("height"))
-            grid.add_widget(KLabel(text=label, bold=True))
+            grid.bind(height=row.setter("height"))
             for v in ["", *values]:
                 btn = KButton(kind="primary" if v == chosen else "tile", text=v if v else tr._("全部"))
-                btn.bind(on_release=lambda _b, v=v, choose=choose: choose(v if v else ""))
+                btn.bind(on_release=lambda _b, v=v, choose=choose: choose(v))
                 btn.filter = (ids, v)
                 grid.add_widget(btn)
-            rows.add_widget(grid)
+            row.add_widget(head)
+            row.add_widget(grid)
+            rows.add_widget(row)
