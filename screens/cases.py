@@ -166,6 +166,13 @@ class CasesScreen(BaseScreen):
         elif not f.from_list and back.parent is not None:
             row.remove_widget(back)
         self.ids.case_title.text = f.case.service_name if f.case is not None else ""
+        box = self.ids.next_step
+        box.clear_widgets()
+        step = f.next_step()
+        if step is not None:
+            box.add_widget(KLabel(text=tr._(step.title), role="title", bold=True))
+            for line in step.lines:
+                box.add_widget(KLabel(text=tr._(line)))
         for key, value in f.rows():
             rows.add_widget(CaseRow(key=tr._(key), value=_text(value)))
         for s in f.timeline():

@@ -94,8 +94,8 @@ class GuideScreen(BaseScreen):
 
     # ---------------------------------------------------------------- taps → flow
 
-    def on_activate(self, **params):
-        self.flow.start()
+    def on_activate(self, service_code: str = "", **_params):
+        self.flow.start(service_code)
 
     def wipe(self) -> None:
         self.flow.reset()

@@ -1,13 +1,11 @@
-"""政策与补贴: the published policies (from the reference cache, so they show offline too, marked
-"可能不是最新"), each with its text, a QR for a phone and a printout.
+"""政策与补贴: the screen of kiosk.flows.policies.PoliciesFlow. It shows the flow's state and lays out;
+what a policy says, its links (guide, 取号) and its printout are the flow's.
 
-InfoListScreen is the list → detail → QR → print pattern the job posts (jobs.py) share. Viewing is
-information, not a transaction: no 好差评 here.
+InfoListScreen is the list → detail → QR → print layout the job posts (jobs.py) share.
 """
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -15,103 +13,54 @@ from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 
-from kiosk.receipts.model import Receipt
+from kiosk.flows.policies import DISCLAIMER, InfoFlow, PoliciesFlow
 from screens.base import BaseScreen
 from screens.guide import draw_error, draw_loading, heading, list_button, qr_row, stale_banner
 from screens.tr import tr
 from screens.widgets import KButton, KLabel, plain
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
-log = logging.getLogger(__name__)
-
-DISCLAIMER = "以上内容仅供参考，具体以正式文件和窗口解释为准。"
 
 
 class InfoListScreen(BaseScreen):
-    """A list from the reference cache → one entry's detail with a QR and a print button."""
+    """A list from the reference cache → one entry's detail with a QR, links and a print button."""
 
-    state = StringProperty("loading")   # loading | error | list | detail
+    state = StringProperty("loading")   # the flow's stage: loading | error | list | detail
     list_title = "请选择要查看的内容"
-    empty_text = "暂无信息"
-    print_kind = "info"
-
-    # -- what a subclass provides ------------------------------------------------------------------
-    def fetch(self, reference):
-        raise NotImplementedError
+    flow_class: type[InfoFlow] = InfoFlow
 
     def row_text(self, entry) -> str:
         raise NotImplementedError
 
-    def detail(self, entry) -> tuple[str, list[tuple[str, str]], str]:
-        """(title, [(label msgid, value)], long text)."""
-        raise NotImplementedError
-
-    def qr(self, entry) -> tuple[str, str]:
-        """(data, caption msgid) of the QR for a phone."""
-        raise NotImplementedError
-
-    def receipt(self, entry) -> Receipt:
-        raise NotImplementedError
-
-    # -- lifecycle ---------------------------------------------------------------------------------
     def on_kv_post(self, base_widget):
-        self._entries: list = []
-        self._entry = None
-        self._stale = False
-        self._fetched_at = 0.0
-        self._error = ""
+        self.flow = self.flow_class(self.app.flow_deps())
+        self.flow.subscribe(self._show)
         # After a language switch tr changes only after app.lang: draw on the next frame.
         self._redraw = Clock.create_trigger(self._render)
         self.app.bind(lang=self._redraw, elder=self._render, orientation=self._render,
                       printer_ok=self._render)
 
-    def on_activate(self, **params):
-        if not self._entries:
-            self.state = "loading"
+    def _show(self) -> None:
+        self.state = self.flow.stage.value
         self._render()
-        ref = self.app.services.reference if self.app.services is not None else None
-        if ref is None:
-            self._failed(RuntimeError("no reference service"))
-            return
-        self.app.call(lambda: self.fetch(ref), self._loaded, self._failed)
+
+    def on_activate(self, **params):
+        self.flow.start()
 
     def wipe(self) -> None:
-        # Nothing personal is shown; the next citizen starts at the list.
-        self._entry = None
-        self.state = "list" if self._entries else "loading"
-
-    def _loaded(self, answer) -> None:
-        entries, stale, fetched_at = answer
-        self._entries, self._stale, self._fetched_at = list(entries), stale, fetched_at
-        if self.state in ("loading", "error"):
-            self.state = "list"
-        self._render()
-
-    def _failed(self, exc: BaseException) -> None:
-        log.warning("%s not loaded: %s", self.name, type(exc).__name__)
-        if self._entries:
-            self._stale = True
-        else:
-            self._error = self.app.error_text(exc)
-            self.state = "error"
-        self._render()
+        self.flow.reset()
 
     def open(self, entry) -> None:
-        self._entry = entry
-        self.state = "detail"
-        self._render()
+        self.flow.open(entry)
 
     def on_back(self) -> bool:
-        """返回 from a detail shows the list again; from the list it leaves the screen."""
-        if self.state == "detail":
-            self.up()
-            return True
-        return False
+        return self.flow.back()
 
     def up(self) -> None:
-        self._entry = None
-        self.state = "list"
-        self._render()
+        self.flow.up()
+
+    def print_entry(self) -> None:
+        self.flow.print_entry()
 
     # -- drawing -----------------------------------------------------------------------------------
     def _render(self, *_args) -> None:
@@ -122,10 +71,8 @@ class InfoListScreen(BaseScreen):
         rows.clear_widgets()
         actions.clear_widgets()
         notes.clear_widgets()
-        if self._stale and self.state != "error":
-            notes.add_widget(stale_banner(self._fetched_at))
-        if self.state == "detail" and self._entry is None:
-            self.state = "list"
+        if self.flow.stale and self.state != "error":
+            notes.add_widget(stale_banner(self.flow.fetched_at))
         getattr(self, f"_draw_{self.state}")(rows, actions)
         self.ids.scroll.scroll_y = 1
 
@@ -133,28 +80,33 @@ class InfoListScreen(BaseScreen):
         draw_loading(rows)
 
     def _draw_error(self, rows, actions) -> None:
-        draw_error(rows, actions, self._error, self.on_activate, self.app.call_helper)
+        draw_error(rows, actions, self.app.error_text(self.flow.error), self.flow.start, self.app.call_helper)
+
+    def _draw_above_list(self, rows) -> None:
+        """What comes between the title and the entries (the jobs' filters)."""
+
+    def _empty_words(self) -> str:
+        return tr._("暂无信息")
 
     def _draw_list(self, rows, _actions) -> None:
-        if not self._entries:
-            rows.add_widget(heading(tr._(self.empty_text)))
-            return
         rows.add_widget(heading(tr._(self.list_title)))
-        for entry in self._entries:
+        self._draw_above_list(rows)
+        shown = self.flow.shown()
+        if not shown:
+            rows.add_widget(KLabel(text=self._empty_words(), role="title"))
+        for entry in shown:
             rows.add_widget(list_button(self.row_text(entry), lambda e=entry: self.open(e)))
 
     def _draw_detail(self, rows, actions) -> None:
-        entry = self._entry
-        title, fields, text = self.detail(entry)
-        rows.add_widget(heading(title))
-        card = Factory.Card()
-        for label, value in fields:
-            card.add_widget(KLabel(text=f"{tr._(label)}：{value}" if self.app.lang == "zh_CN"
-                                   else f"{tr._(label)}: {value}"))
-        if text:
-            card.add_widget(KLabel(text=text))
-        rows.add_widget(card)
-        data, caption = self.qr(entry)
+        entry = self.flow.entry
+        rows.add_widget(heading(entry.title))
+        for title, lines in self.flow.sections(entry):
+            card = Factory.Card()
+            card.add_widget(KLabel(text=tr._(title), bold=True))
+            for line in lines:
+                card.add_widget(KLabel(text=tr._(line)))
+            rows.add_widget(card)
+        data, caption = self.flow.qr(entry)
         if data:
             rows.add_widget(qr_row(data, tr._(caption)))
         rows.add_widget(KLabel(text=tr._(DISCLAIMER), role="small"))
@@ -167,62 +119,33 @@ class InfoListScreen(BaseScreen):
         pr = KButton(text=label, disabled=not self.app.printer_ok)
         pr.bind(on_release=lambda _b: self.print_entry())
         actions.add_widget(pr)
+        self._draw_links(actions, entry)
 
-    def print_entry(self) -> None:
-        entry = self._entry
-        if entry is not None:
-            self.app.print_receipt(self.receipt(entry), self.print_kind, f"{self.print_kind} {entry.id}")
-
-
-def info_receipt(center: str, kind_title: str, title: str, rows: list[tuple[str, str]], text: str,
-                 qr_data: str = "", qr_caption: str = "") -> Receipt:
-    """The printout of a policy or a job post (Chinese: receipts are printed in Chinese)."""
-    r = Receipt()
-    r.title(center, size=1)
-    r.text(kind_title, align="center")
-    r.separator()
-    r.text(title, bold=True)
-    r.kv(*rows)
-    if text:
-        r.separator()
-        r.text(text)
-    if qr_data:
-        r.separator()
-        r.qr(qr_data, module=5)
-        r.text(qr_caption, align="center")
-    r.separator()
-    r.text(DISCLAIMER, align="center")
-    return r.cut()
+    def _draw_links(self, actions, entry) -> None:
+        """Buttons that act on the entry (a policy's guide and 取号)."""
 
 
 class PoliciesScreen(InfoListScreen):
     list_title = "请选择要查看的政策"
-    empty_text = "暂无政策信息"
-    print_kind = "policy"
+    flow_class = PoliciesFlow
 
-    def fetch(self, reference):
-        return reference.policies()
+    def _empty_words(self) -> str:
+        return tr._("暂无政策信息")
 
     def row_text(self, p) -> str:
         small = int(self.app.sz.small)
-        return f"{plain(p.title)}\n[size={small}]{plain(p.department)}  {p.published.isoformat()}[/size]"
+        # How much, when the policy says: the first thing people compare in a list of subsidies.
+        line2 = f"{plain(p.department)}  {plain(p.amount) if p.amount else p.published.isoformat()}"
+        return f"{plain(p.title)}\n[size={small}]{line2}[/size]"
 
-    def detail(self, p):
-        fields = [("发布部门", p.department), ("发布日期", p.published.isoformat())]
-        if p.tags:
-            fields.append(("相关主题", "、".join(p.tags)))
-        return p.title, fields, p.summary
+    def _draw_links(self, actions, entry) -> None:
+        # In the action row, not under the text: a citizen who has read enough acts without scrolling.
+        from screens import SCREENS
 
-    def qr(self, p):
-        if p.url:
-            return p.url, "手机扫码查看政策原文"
-        # No link published: the QR carries the text itself, so a phone can keep it.
-        return f"{p.title}\n{p.department}\n{p.summary}", "手机扫码保存政策内容"
-
-    def receipt(self, p) -> Receipt:
-        data, caption = self.qr(p)
-        rows = [("发布部门", p.department), ("发布日期", p.published.isoformat())]
-        if p.tags:
-            rows.append(("相关主题", "、".join(p.tags)))
-        return info_receipt(self.app.cfg.terminal.center_name, "政策与补贴", p.title, rows, p.summary,
-                            data if p.url else "", caption if p.url else "")
+        for label, screen, params in self.flow.links(entry):
+            if screen not in SCREENS:
+                continue
+            btn = KButton(kind="primary" if screen == "ticket" else "secondary", text=tr._(label))
+            btn.bind(on_release=lambda _b, s=screen, p=params: self.app.go(s, **p))
+            btn.link = (screen, params)
+            actions.add_widget(btn)

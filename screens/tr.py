@@ -40,13 +40,17 @@ class Translator(Observable):
         if lang == self.lang:
             return
         self.lang = lang
-        for entry in list(self._observers):
-            func, largs, _kwargs = entry
+        dead: list[int] = []
+        for i, (func, largs, _kwargs) in enumerate(list(self._observers)):
             try:
                 func(*largs, None, None)
             except ReferenceError:
                 # The widget of that kv rule is gone (a rebuilt keypad key, a closed dialog).
-                self._observers.remove(entry)
+                dead.append(i)
+        # Dropped by position: list.remove() compares entries with ==, which touches the weak proxies
+        # of other dead widgets and raises ReferenceError itself.
+        for i in reversed(dead):
+            del self._observers[i]
 
     def forget_observers(self) -> None:
         """Drop the kv observers of a finished app (tests build many apps in one process)."""

@@ -185,9 +185,25 @@ class CaseStep(_In):
 
 class Delivery(_In):
     method: Literal["自取", "邮寄"]
-    place: str | None = Field(default=None, description="Window for 自取")
+    place: str | None = Field(default=None, description="Where to collect, for 自取")
+    hours: str | None = Field(default=None, description="When to collect, for 自取 (e.g. 工作日 9:00-17:00)")
     carrier: str | None = None
     tracking_no: str | None = Field(default=None, description="Postal tracking number for 邮寄")
+
+
+class Correction(_In):
+    """What a case in 补正 still needs: the citizen's next step."""
+
+    materials: list[str] = Field(description="Materials to bring, as the department words them")
+    place: str = Field(description="Where to bring them")
+    deadline: date | None = Field(default=None, description="Last day to bring them, when the department set one")
+
+
+class Rejection(_In):
+    """Why a case was 不予受理, and whom to ask about it."""
+
+    reason: str
+    contact: str = Field(description="Who answers questions about the decision (a desk, a phone)")
 
 
 class Case(_In):
@@ -201,6 +217,9 @@ class Case(_In):
     status_code: str
     steps: list[CaseStep]
     delivery: Delivery | None = None
+    url: str | None = Field(default=None, description="The case's page on the online service portal")
+    correction: Correction | None = Field(default=None, description="Set while the case is in 补正")
+    rejection: Rejection | None = Field(default=None, description="Set when the case is 不予受理")
 
 
 # ---- enterprises --------------------------------------------------------------------------------
@@ -398,6 +417,11 @@ class Policy(_In):
     published: date
     tags: list[str]
     url: str | None = None
+    eligibility: list[str] = Field(default_factory=list, description="Who qualifies (申请条件)")
+    amount: str | None = Field(default=None, description="How much (补贴标准), as the department words it")
+    materials: list[str] = Field(default_factory=list, description="What to bring (申请材料)")
+    service_code: str | None = Field(default=None, description="The service item (事项编码) that handles "
+                                     "the application: links to its guide and to 取号")
 
 
 class JobPost(_In):
@@ -408,8 +432,11 @@ class JobPost(_In):
     location: str
     headcount: int = Field(ge=1)
     requirements: str
-    contact: str
+    contact: str = Field(description="The employer's public recruiting number (a company's, not a person's: "
+                         "shown whole)")
     posted: date
+    district: str | None = Field(default=None, description="区县 of the workplace, e.g. 槐荫区")
+    type: str | None = Field(default=None, description="全职 / 兼职 / 公益性岗位 …")
 
 
 def is_tracking_no(s: str) -> bool:

@@ -16,12 +16,15 @@ from kiosk.api.models import (
     Case,
     CaseStatus,
     CaseStep,
+    Correction,
     Delivery,
     Enterprise,
     JobPost,
     Policy,
+    Rejection,
     ServiceItem,
 )
+from kiosk.demo_api.seed_services import build_services
 from kiosk.privacy import mask_id_number, mask_name
 from kiosk.validators import id_check_char, uscc_check_char
 
@@ -75,6 +78,22 @@ _CASES: list[tuple[int, str, CaseStatus, int, Delivery | None]] = [
     (4, "370102-RSJ-007", CaseStatus.ACCEPTED, 1, None),
 ]
 
+#: One window (一窗受理): everything is brought to, and collected at, the 综合窗口 of the 综合服务区.
+_WINDOW = "道德街便民服务中心 综合服务区 综合窗口"
+#: The next step of a case, by its place in _CASES (1-based, as its number): what to bring for 补正,
+#: where and when to collect for 自取, why and whom to ask for 不予受理.
+_NEXT: dict[int, dict] = {
+    1: {"delivery": {"place": _WINDOW, "hours": "工作日 9:00-12:00，13:30-17:00（法定节假日除外）"}},
+    3: {"correction": Correction(materials=["银行账户信息复印件 1份", "申请人居民身份证（原件，现场核验）"],
+                                 place=_WINDOW, deadline=None)},
+    7: {"rejection": Rejection(reason="经核对，申请人不属于本事项服务对象（需经能力评估为失能或半失能）",
+                               contact="综合窗口工作人员，或拨打12345政务服务便民热线")},
+    10: {"delivery": {"place": _WINDOW, "hours": "工作日 9:00-12:00，13:30-17:00（法定节假日除外）"}},
+}
+#: Deadline of a 补正, counted from the day it was asked for (the demo's clock moves with the server's).
+_CORRECTION_DAYS = 15
+CASE_URL = "https://zwfw.demo.invalid/case/{case_no}"
+
 _PATH = [CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.REVIEW, CaseStatus.DECISION, CaseStatus.COMPLETED]
 _NOTES = {
     CaseStatus.SUBMITTED: "申请材料已提交，等待窗口受理",
@@ -115,11 +134,19 @@ def build_cases(services: dict[str, ServiceItem], now: datetime) -> dict[str, tu
             submitted -= timedelta(days=1)
         case_no = f"3701022026{seq:09d}"  # stable across restarts, so demos can type it; 19 digits
         steps = _steps(final, submitted, svc.department)
+        nxt = _NEXT.get(seq, {})
+        if delivery is not None and "delivery" in nxt:
+            delivery = delivery.model_copy(update=nxt["delivery"])
+        correction = nxt.get("correction")
+        if correction is not None:
+            correction = correction.model_copy(
+                update={"deadline": (steps[-1].time + timedelta(days=_CORRECTION_DAYS)).date()})
         out[case_no] = (person.id_number, person.phone, Case(
             case_no=case_no, service_code=code, service_name=svc.name,
             applicant_masked=mask_name(person.name), applicant_id_masked=mask_id_number(person.id_number),
             submitted_at=submitted, status=final, status_code=CASE_STATUS_CODES[final], steps=steps,
-            delivery=delivery))
+            delivery=delivery, url=CASE_URL.format(case_no=case_no), correction=correction,
+            rejection=nxt.get("rejection")))
     return out
 
 
@@ -167,40 +194,76 @@ ENTERPRISES: list[Enterprise] = [
                business_scope="家政服务；养老服务；母婴护理服务", registration_authority=_AUTH),
 ]
 
+def _code(name: str) -> str | None:
+    """The service item that takes applications for a policy, found by its name: its code (370102 or
+    370104) is the service catalogue's business, not this table's."""
+    return next((s.code for s in build_services() if s.name == name), None)
+
+
+_HRSS = "槐荫区人力资源和社会保障局"
+_HELP = "道德街便民服务中心帮代办专员可协助企业准备材料、全程代办。"
+
+#: The subsidies the 街道 helps firms and people apply for (center facts: 社保补贴, 招录高校毕业生一次性奖补,
+#: 一次性就业补贴, 创业补贴, 市、区级扶持资金). Amounts and conditions are synthetic demo text.
 POLICIES: list[Policy] = [
-    Policy(id="P001", title="一次性创业补贴申领指南", department="历下区人力资源和社会保障局",
-           summary="首次创办小微企业或从事个体经营、正常经营12个月以上的，可申领一次性创业补贴。",
-           published=date(2026, 3, 1), tags=["创业", "补贴"]),
-    Policy(id="P002", title="招用高校毕业生社会保险补贴政策", department="历下区人力资源和社会保障局",
-           summary="小微企业招用毕业年度高校毕业生并缴纳社会保险的，按规定给予社会保险补贴。",
-           published=date(2026, 2, 15), tags=["就业", "补贴", "企业"]),
-    Policy(id="P003", title="个体工商户登记“一网通办”服务说明", department="历下区市场监督管理局",
-           summary="个体工商户设立、变更、注销可网上申请，材料齐全的当场办结。",
-           published=date(2026, 1, 10), tags=["市场主体", "登记"]),
-    Policy(id="P004", title="80周岁以上老年人高龄津贴发放标准", department="历下区民政局",
-           summary="本区户籍80周岁以上老年人按月发放高龄津贴，按年龄段分档。",
-           published=date(2025, 12, 20), tags=["养老", "津贴"]),
-    Policy(id="P005", title="创业担保贷款及贴息政策", department="历下区人力资源和社会保障局",
-           summary="符合条件的个人创业可申请创业担保贷款，按规定享受财政贴息。",
-           published=date(2026, 4, 8), tags=["创业", "贷款"]),
-    Policy(id="P006", title="异地就医直接结算备案办理须知", department="历下区医疗保障局",
-           summary="长期异地居住人员可在线或到窗口办理异地就医备案，备案后可直接结算。",
-           published=date(2026, 5, 6), tags=["医保"]),
+    Policy(id="P101", title="社保补贴（小微企业吸纳就业）", department=_HRSS,
+           summary="小微企业招用就业困难人员、毕业年度高校毕业生并为其缴纳社会保险的，按规定给予社会保险补贴。"
+           + _HELP, published=date(2026, 3, 1), tags=["就业", "补贴", "企业"],
+           eligibility=["注册在槐荫区的小微企业", "招用就业困难人员或毕业年度高校毕业生",
+                        "签订1年以上劳动合同并按月足额缴纳社会保险"],
+           amount="按单位实际缴纳的基本养老、基本医疗和失业保险费给予补贴（不含个人缴纳部分），最长3年",
+           materials=["补贴申请表（加盖单位公章）", "劳动合同复印件", "社会保险缴费明细"],
+           service_code=_code("招用高校毕业生补贴")),
+    Policy(id="P102", title="招录高校毕业生一次性奖补", department=_HRSS,
+           summary="企业招用离校2年内未就业高校毕业生，签订劳动合同并缴纳社会保险的，给予一次性奖补。" + _HELP,
+           published=date(2026, 2, 15), tags=["就业", "补贴", "企业", "高校毕业生"],
+           eligibility=["招用离校2年内未就业的高校毕业生", "签订1年以上劳动合同", "已为其缴纳社会保险3个月以上"],
+           amount="每招用1人给予1000元一次性奖补",
+           materials=["补贴申请表（加盖单位公章）", "劳动合同复印件", "毕业证书复印件", "社会保险缴费明细"],
+           service_code=_code("招用高校毕业生补贴")),
+    Policy(id="P103", title="一次性就业补贴", department=_HRSS,
+           summary="小微企业吸纳登记失业人员、就业困难人员就业的，按吸纳人数给予一次性就业补贴。" + _HELP,
+           published=date(2026, 4, 8), tags=["就业", "补贴", "企业"],
+           eligibility=["小微企业或个体工商户", "吸纳登记失业人员或就业困难人员", "签订1年以上劳动合同并缴纳社会保险"],
+           amount="每吸纳1人给予1000元", materials=["补贴申请表（加盖单位公章）", "劳动合同复印件", "就业登记信息"],
+           service_code=_code("就业登记")),
+    Policy(id="P104", title="创业补贴（一次性创业补贴）", department=_HRSS,
+           summary="首次创办小微企业或从事个体经营、正常经营12个月以上的，可申领一次性创业补贴。" + _HELP,
+           published=date(2026, 3, 1), tags=["创业", "补贴"],
+           eligibility=["首次创办小微企业或从事个体经营", "在槐荫区登记注册", "正常经营12个月以上"],
+           amount="一次性12000元", materials=["一次性创业补贴申请表", "营业执照复印件", "银行账户信息复印件"],
+           service_code=_code("一次性创业补贴")),
+    Policy(id="P105", title="市、区级扶持资金（企业）", department="槐荫区科学技术局",
+           summary="对新认定的高新技术企业、瞪羚企业等给予市、区级扶持资金。街道经济网格员和帮代办专员协助企业"
+           "了解政策、准备申报材料。", published=date(2026, 5, 6), tags=["企业", "扶持资金"],
+           eligibility=["注册在槐荫区的企业", "当年新认定为高新技术企业、瞪羚企业等"],
+           amount="按市、区当年申报通知执行",
+           materials=["申报书", "营业执照复印件", "认定证书复印件"], service_code=None),
 ]
 
 JOBS: list[JobPost] = [
-    JobPost(id="J001", title="社区网格员", employer="道德街街道办事处", salary="4000-4500元/月", location="历下区",
-            headcount=3, requirements="大专及以上学历，熟悉电脑操作", contact="0531-8690****", posted=date(2026, 11, 2)),
-    JobPost(id="J002", title="软件测试工程师", employer="山东泉城数字科技有限公司", salary="6000-9000元/月",
-            location="历下区经十路", headcount=2, requirements="计算机相关专业，1年以上经验",
-            contact="0531-8812****", posted=date(2026, 11, 10)),
-    JobPost(id="J003", title="厨师", employer="济南明湖餐饮管理有限公司", salary="5000-7000元/月", location="历下区明湖东路",
-            headcount=2, requirements="持健康证，有鲁菜经验优先", contact="0531-8603****", posted=date(2026, 11, 12)),
-    JobPost(id="J004", title="养老护理员", employer="济南千佛山家政服务有限公司", salary="4500-6000元/月",
-            location="历下区千佛山路", headcount=5, requirements="持养老护理员证书优先，可培训上岗",
-            contact="0531-8299****", posted=date(2026, 11, 15)),
-    JobPost(id="J005", title="收银员", employer="济南市历下区建国小吃店", salary="3500-4000元/月", location="历下区泉城路",
-            headcount=1, requirements="责任心强，能适应倒班", contact="139****1234", posted=date(2026, 11, 18)),
-    JobPost(id="J006", title="公益性岗位保洁员", employer="道德街街道办事处", salary="2600元/月", location="历下区",
-            headcount=4, requirements="就业困难人员优先", contact="0531-8690****", posted=date(2026, 11, 20)),
+    JobPost(id="J101", title="社区网格员", employer="道德街街道办事处", salary="4000-4500元/月",
+            location="槐荫区道德街街道", headcount=3, requirements="大专及以上学历，熟悉电脑操作",
+            contact="0531-6555 0101", posted=date(2026, 11, 2), district="槐荫区", type="全职"),
+    JobPost(id="J102", title="软件测试工程师", employer="济南道德街数字科技有限公司", salary="6000-9000元/月",
+            location="槐荫区经十路", headcount=2, requirements="计算机相关专业，1年以上经验",
+            contact="0531-6555 0102", posted=date(2026, 11, 10), district="槐荫区", type="全职"),
+    JobPost(id="J103", title="厨师", employer="济南槐荫泉香餐饮管理有限公司", salary="5000-7000元/月",
+            location="槐荫区道德街", headcount=2, requirements="持健康证，有鲁菜经验优先",
+            contact="0531-6555 0103", posted=date(2026, 11, 12), district="槐荫区", type="全职"),
+    JobPost(id="J104", title="养老护理员", employer="济南德和家政服务有限公司", salary="4500-6000元/月",
+            location="市中区经七路", headcount=5, requirements="持养老护理员证书优先，可培训上岗",
+            contact="0531-6555 0104", posted=date(2026, 11, 15), district="市中区", type="全职"),
+    JobPost(id="J105", title="超市理货员（兼职）", employer="济南道德街便民超市有限公司", salary="18元/小时",
+            location="槐荫区道德街", headcount=2, requirements="责任心强，每周可工作3天以上",
+            contact="0531-6555 0105", posted=date(2026, 11, 18), district="槐荫区", type="兼职"),
+    JobPost(id="J106", title="公益性岗位保洁员", employer="道德街街道办事处", salary="2600元/月",
+            location="槐荫区道德街街道", headcount=4, requirements="就业困难人员优先",
+            contact="0531-6555 0101", posted=date(2026, 11, 20), district="槐荫区", type="公益性岗位"),
+    JobPost(id="J107", title="行政助理（高校毕业生见习）", employer="济南道德街数字科技有限公司",
+            salary="见习补贴2000元/月", location="槐荫区经十路", headcount=2, requirements="离校2年内未就业高校毕业生",
+            contact="0531-6555 0102", posted=date(2026, 11, 21), district="槐荫区", type="就业见习"),
+    JobPost(id="J108", title="仓储管理员", employer="济南天桥物流有限公司", salary="4500-5500元/月",
+            location="天桥区无影山中路", headcount=3, requirements="会使用电脑，能适应倒班",
+            contact="0531-6555 0108", posted=date(2026, 11, 22), district="天桥区", type="全职"),
 ]

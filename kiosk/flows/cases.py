@@ -19,7 +19,7 @@ from kiosk.api.errors import NotFound, Unavailable
 from kiosk.api.models import CaseStatus
 from kiosk.flows.base import Flow
 from kiosk.flows.deps import FlowDeps
-from kiosk.i18n import N_, Msg
+from kiosk.i18n import N_, Msg, render
 from kiosk.privacy import mask_id_number, mask_name
 from kiosk.receipts import templates
 from kiosk.session import Transaction
@@ -32,6 +32,7 @@ from kiosk.validators import (
 )
 
 log = logging.getLogger(__name__)
+PAPER = "zh_CN"                    # slips are printed in Chinese whatever the screen's language
 
 LOADING = N_("正在查询，请稍候…")
 NETWORK_DOWN = N_("网络异常，请稍后再试")
@@ -89,6 +90,66 @@ def status_words(case: Any) -> str:
 
 def _local(t: Any, fmt: str) -> str:
     return t.astimezone(hours.TZ).strftime(fmt)
+
+
+#: Where a case's next step happens when the API does not say: one window takes everything (一窗受理).
+ONE_WINDOW = N_("综合服务区 综合窗口")
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the citizen must do next, in plain words: a heading and its lines (both Msg)."""
+
+    title: Msg
+    lines: tuple[Msg, ...]
+
+
+def next_step(case: Any) -> NextStep | None:
+    """The next step from the case's facts (its status, 补正, delivery, rejection); None without a case.
+    Each line is a whole sentence: the screen shows and the slip prints the same lines."""
+    if case is None:
+        return None
+    code, d = case.status_code, case.delivery
+    if code == "CORRECTION":
+        corr = getattr(case, "correction", None)
+        if corr is None:
+            return NextStep(Msg(N_("需要补充材料")), (Msg(N_("请到{place}询问需要补充的材料。"), place=Msg(ONE_WINDOW)),))
+        lines = [Msg(N_("请带上：{item}"), item=m) for m in corr.materials]
+        lines.append(Msg(N_("送到：{place}"), place=corr.place or Msg(ONE_WINDOW)))
+        if corr.deadline is not None:
+            lines.append(Msg(N_("请在 {date} 前送到，逾期需重新申请。"), date=corr.deadline.isoformat()))
+        return NextStep(Msg(N_("需要补充材料")), tuple(lines))
+    if code == "REJECTED":
+        rej = getattr(case, "rejection", None)
+        reason = rej.reason if rej is not None else (case.steps[-1].note if case.steps else "")
+        lines = [Msg(N_("原因：{reason}"), reason=reason)] if reason else []
+        lines.append(Msg(N_("有疑问请咨询：{contact}"), contact=rej.contact if rej is not None else Msg(ONE_WINDOW)))
+        return NextStep(Msg(N_("不予受理")), tuple(lines))
+    if d is not None and d.method == "邮寄" and d.tracking_no and code in ("DECISION", "COMPLETED"):
+        return NextStep(Msg(N_("结果已邮寄，请留意查收")), (
+            Msg(N_("快递公司：{carrier}"), carrier=d.carrier or ""),
+            Msg(N_("运单号：{no}"), no=d.tracking_no),
+            Msg(N_("可凭运单号向快递公司查询物流。")),
+        ))
+    if code == "COMPLETED" and d is not None and d.method == "自取":
+        lines = [Msg(N_("领取地点：{place}"), place=d.place or Msg(ONE_WINDOW))]
+        if d.hours:
+            lines.append(Msg(N_("领取时间：{hours}"), hours=d.hours))
+        lines.append(Msg(N_("请带上本人身份证；请他人代领的，代领人带上双方身份证。")))
+        return NextStep(Msg(N_("已办结，请来领取结果")), tuple(lines))
+    if code == "COMPLETED":
+        return NextStep(Msg(N_("已办结")), (Msg(N_("不需要再做什么。有疑问请到{place}咨询。"),
+                                                 place=Msg(ONE_WINDOW)),))
+    if code == "WITHDRAWN":
+        return NextStep(Msg(N_("申请已撤回")), (Msg(N_("如需重新办理，请到{place}。"), place=Msg(ONE_WINDOW)),))
+    return NextStep(Msg(N_("正在办理，您不需要做什么")), (Msg(N_("办理有结果或需要补充材料时，会通知您。")),))
+
+
+def slip_next_step(step: NextStep | None) -> list[str]:
+    """The next step as the slip prints it: the heading, then the lines, in Chinese (paper is Chinese)."""
+    if step is None:
+        return []
+    return [render(step.title, PAPER)] + [render(m, PAPER) for m in step.lines]
 
 
 class Stage(StrEnum):
@@ -423,6 +484,9 @@ class CasesFlow(Flow):
         return [Step(_local(s.time, "%Y-%m-%d %H:%M"), STEP_WORDS.get(s.status, str(s.status)), s.department,
                      s.note, i == last) for i, s in enumerate(c.steps)]
 
+    def next_step(self) -> NextStep | None:
+        return next_step(self.case)
+
     def case_url(self) -> str:
         return (getattr(self.case, "url", None) or "") if self.case is not None else ""
 
@@ -437,6 +501,7 @@ class CasesFlow(Flow):
             "applicant_name": mask_name(c.applicant_masked),
             "applicant_id": mask_id_number(c.applicant_id_masked),
             "timeline": [(_local(s.time, "%m-%d %H:%M"), f"{s.status} {s.department}") for s in c.steps],
+            "next_step": slip_next_step(next_step(c)),
             "url": getattr(c, "url", None),
             "time": _local(self.deps.now(), "%Y-%m-%d %H:%M"),
             "center_name": self.deps.cfg.terminal.center_name,

@@ -15,12 +15,13 @@ from typing import Any
 from kiosk.api.models import MaterialForm, ServiceItem
 from kiosk.flows.base import Flow, categories
 from kiosk.flows.deps import FlowDeps
-from kiosk.i18n import N_, Msg
+from kiosk.i18n import DEFAULT_LANGUAGE, N_, Msg, render
 from kiosk.pinyin_search import search
 from kiosk.receipts import templates
 from kiosk.session import Transaction
 
 log = logging.getLogger(__name__)
+PAPER = DEFAULT_LANGUAGE            # the checklist is printed in Chinese whatever the screen's language
 
 
 class Stage(StrEnum):
@@ -33,20 +34,12 @@ class Stage(StrEnum):
 
 
 def checklist_data(item: ServiceItem, center_name: str) -> dict[str, Any]:
-    """A ServiceItem in the shape templates.materials_checklist takes."""
-    materials = []
-    for m in item.materials:
-        with_copy = m.form in (MaterialForm.COPY, MaterialForm.ORIGINAL_AND_COPY)
-        materials.append({
-            "name": m.name,
-            "original": m.form in (MaterialForm.ORIGINAL, MaterialForm.ORIGINAL_AND_COPY),
-            "copies": m.copies if with_copy else 0,
-            "note": m.notes,
-        })
+    """A ServiceItem in the shape templates.materials_checklist takes. The material lines are the very
+    lines the screen shows (material_words), in Chinese: paper and screen cannot say different counts."""
     return {
         "center_name": center_name,
         "name": item.name,
-        "materials": materials,
+        "material_lines": [render(material_words(i, m), PAPER) for i, m in enumerate(item.materials, 1)],
         "conditions": list(item.conditions),
         # The template words days as "N个工作日"; 0 (即办) would read "0个工作日", so it is left out.
         "promised_days": item.promised_days or None,
@@ -61,11 +54,29 @@ def days_words(days: int) -> Msg:
     return Msg(N_("即办")) if days == 0 else Msg(N_("{n}个工作日"), n=days)
 
 
+def _is_photo(name: str) -> bool:
+    return name.endswith("照片")
+
+
+def material_amount(m: Any) -> Msg:
+    """What to hand over of one material, with its count: 原件3张 (二寸照片 ×3), 复印件1份, 原件出示 +
+    复印件1份; copies 0 is a document only shown (只需出示) and given back."""
+    n = m.copies
+    if m.form == MaterialForm.ELECTRONIC:
+        return Msg(N_("电子材料"))
+    if n == 0:
+        return Msg(N_("原件，只需出示，不收取")) if m.form != MaterialForm.COPY else Msg(N_("复印件，只需出示，不收取"))
+    if m.form == MaterialForm.ORIGINAL:
+        return Msg(N_("原件{n}张"), n=n) if _is_photo(m.name) else Msg(N_("原件{n}份"), n=n)
+    if m.form == MaterialForm.COPY:
+        return Msg(N_("复印件{n}份"), n=n)
+    return Msg(N_("原件出示，复印件{n}份"), n=n)
+
+
 def material_words(i: int, m: Any) -> Msg:
-    amount = Msg(N_("只需出示，不收取")) if m.copies == 0 else Msg(N_("{n}份"), n=m.copies)
+    """One line of the materials list: the screen shows it and the checklist slip prints it."""
     notes = f"：{m.notes}" if m.notes else ""
-    return Msg("{i}. {name}（{form}，{amount}）{notes}", i=i, name=m.name, form=Msg(m.form.value), amount=amount,
-               notes=notes)
+    return Msg(N_("{i}. {name}（{amount}）{notes}"), i=i, name=m.name, amount=material_amount(m), notes=notes)
 
 
 def detail_sections(item: ServiceItem) -> list[tuple[Msg, list[Msg | str]]]:
@@ -98,14 +109,26 @@ class GuideFlow(Flow):
         self.query = ""
         self.printed_code = ""
         self._detail_from = Stage.CATEGORIES
+        self._wanted = ""                   # a service code to open once the catalogue is loaded
 
     # ------------------------------------------------------------ loading
 
-    def start(self) -> None:
+    def start(self, service_code: str = "") -> None:
+        """Every visit; with a service_code (a policy's link) that item's details open as soon as the
+        catalogue is there."""
+        self._wanted = service_code
         if not self.items:
             self.stage = Stage.LOADING
+        self._open_wanted()
         self._changed()
         self._load()
+
+    def _open_wanted(self) -> None:
+        item = next((i for i in self.items if i.code == self._wanted), None) if self._wanted else None
+        if item is not None:
+            self._wanted = ""
+            self._detail_from = Stage.CATEGORIES
+            self.item, self.stage = item, Stage.DETAIL
 
     def retry(self) -> None:
         self.stage = Stage.LOADING
@@ -125,6 +148,7 @@ class GuideFlow(Flow):
         self.items, self.stale, self.fetched_at = list(items), stale, fetched_at
         if self.stage in (Stage.LOADING, Stage.ERROR):
             self.stage = Stage.SEARCH if self.query else Stage.CATEGORIES
+            self._open_wanted()
         elif unchanged:
             return          # same catalogue: don't rebuild the buttons under the citizen's finger
         self._changed()

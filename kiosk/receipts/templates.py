@@ -42,7 +42,8 @@ def queue_ticket(t: Mapping[str, Any]) -> Receipt:
 
 
 def case_status_slip(c: Mapping[str, Any]) -> Receipt:
-    """c: case_number, service, status, applicant_name, applicant_id, timeline [(time, step)], url."""
+    """c: case_number, service, status, applicant_name, applicant_id, next_step [heading, line…],
+    timeline [(time, step)], url."""
     r = Receipt()
     r.title(_center(c), size=1)
     r.title("办件进度查询单", size=2)
@@ -54,6 +55,13 @@ def case_status_slip(c: Mapping[str, Any]) -> Receipt:
         rows.append(("证件号码", mask_id_number(str(c["applicant_id"]))))
     rows.append(("当前状态", str(c["status"])))
     r.kv(*rows)
+    # What the citizen must do next comes before the history: it is why they print the slip.
+    step = [str(x) for x in c.get("next_step") or []]
+    if step:
+        r.separator()
+        r.text(f"下一步：{step[0]}", bold=True)
+        for line in step[1:]:
+            r.text(line)
     timeline: Iterable = c.get("timeline") or []
     if timeline:
         r.separator()
@@ -72,8 +80,9 @@ def case_status_slip(c: Mapping[str, Any]) -> Receipt:
 
 
 def materials_checklist(item: Mapping[str, Any]) -> Receipt:
-    """item: name, materials [{name, original, copies, note}], conditions [str], promised_days,
-    legal_days, window, fee, url, phone."""
+    """item: name, material_lines [str] (each numbered and worded with its count, exactly as the screen
+    lists it: kiosk/flows/guide.py material_words), conditions [str], promised_days, legal_days, window,
+    fee, url, phone."""
     r = Receipt()
     r.title(_center(item), size=1)
     r.title("一次性告知单", size=2)
@@ -81,16 +90,8 @@ def materials_checklist(item: Mapping[str, Any]) -> Receipt:
     r.kv(("事项名称", str(item["name"])))
     r.separator()
     r.text("一、申请材料", bold=True)
-    for i, m in enumerate(item.get("materials") or [], 1):
-        forms = []
-        if m.get("original"):
-            forms.append("原件1份")
-        if m.get("copies"):
-            forms.append(f"复印件{int(m['copies'])}份")
-        line = f"{i}. {m['name']}（{'，'.join(forms) or '按需提供'}）"
-        if m.get("note"):
-            line += f"：{m['note']}"
-        r.text(line)
+    for line in item.get("material_lines") or []:
+        r.text(str(line))
     conditions = item.get("conditions") or []
     if conditions:
         r.text("二、办理条件", bold=True)

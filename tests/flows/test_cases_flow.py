@@ -68,11 +68,11 @@ def test_card_list_detail_print_finish(deps):
     rows = {key: (v if isinstance(v, str) else v.render("zh_CN")) for key, v in flow.rows()}
     assert rows["办件编号"] == CASE_1 and rows["当前状态"] == "已办结"
     assert rows["申请人"] == "王**" and rows["证件号码"] == "3701**********771X"
-    assert rows["领取方式"] == "窗口自取：A区 1-3号窗口"
+    assert rows["领取方式"] == "窗口自取：道德街便民服务中心 综合服务区 综合窗口"     # one window (一窗受理)
     steps = flow.timeline()
     assert [s.status for s in steps] == ["已提交", "受理", "审查", "决定", "办结"]
     assert [s.latest for s in steps] == [False] * 4 + [True]
-    assert flow.case_url() == ""                    # the API gives no URL: no QR
+    assert flow.case_url() == flow.case.url and flow.case.url.endswith(CASE_1)   # the case's online page
 
     flow.print_slip()
     receipt, kind, summary = deps.print_slip[-1]
@@ -369,3 +369,119 @@ def test_every_status_has_plain_words_in_both_languages(status):
 
     for msgid_ in (STATUS_WORDS[CASE_STATUS_CODES[status]], STEP_WORDS[status]):
         assert Msg(msgid_).render("en") != msgid_
+
+
+# ---------------------------------------------------------------- the next step first
+
+
+def paper_lines(receipt) -> list[str]:
+    """The slip's printed text lines, as the 80 mm paper wraps them."""
+    from kiosk.receipts.layout import LineOp, layout
+
+    return [op.text for op in layout(receipt) if isinstance(op, LineOp)]
+
+
+def by_status(deps, person: int, status: CaseStatus, method: str | None = None) -> CasesFlow:
+    flow = by_card(deps, demo_cards()[person])
+    c = next(c for c in flow.cases if c.status == status and (method is None or c.delivery.method == method))
+    flow.open_case(c, from_list=True)
+    return flow
+
+
+def shown(flow: CasesFlow, lang: str = "zh_CN") -> list[str]:
+    step = flow.next_step()
+    return [step.title.render(lang)] + [m.render(lang) for m in step.lines]
+
+
+def printed_step(deps, flow: CasesFlow) -> str:
+    flow.print_slip()
+    receipt = deps.print_slip[-1][0]
+    text = "".join(paper_lines(receipt))              # a long line wraps on paper: compare unwrapped
+    assert any(b.type == "qr" and b.data == flow.case.url for b in receipt.blocks)
+    return text
+
+
+def test_correction_says_what_to_bring_where_and_by_when_on_screen_and_slip(deps):
+    flow = by_status(deps, 0, CaseStatus.CORRECTION)
+    corr = flow.case.correction
+    assert corr is not None and corr.materials and corr.deadline is not None
+    lines = shown(flow)
+    assert lines[0] == "需要补充材料"
+    for m in corr.materials:
+        assert f"请带上：{m}" in lines
+    assert f"送到：{corr.place}" in lines and "综合窗口" in corr.place
+    assert f"请在 {corr.deadline.isoformat()} 前送到，逾期需重新申请。" in lines
+    assert all("{" not in line for line in shown(flow, "en")) and shown(flow, "en")[0] == "Please bring more documents"
+    paper = printed_step(deps, flow)
+    assert "下一步：需要补充材料" in paper
+    for line in lines[1:]:
+        assert line.replace(" ", "") in paper.replace(" ", ""), line
+    assert flow.slip()["next_step"] == lines
+    # The next step is printed before the history: it is what the citizen came for.
+    texts = paper_lines(deps.print_slip[-1][0])
+    assert texts.index("办理进程") > next(i for i, t in enumerate(texts) if t.startswith("下一步："))
+
+
+def test_completed_for_collection_says_where_and_when(deps):
+    flow = by_status(deps, 0, CaseStatus.COMPLETED, "自取")
+    d = flow.case.delivery
+    assert d.place and d.hours
+    lines = shown(flow)
+    assert lines[:3] == ["已办结，请来领取结果", f"领取地点：{d.place}", f"领取时间：{d.hours}"]
+    paper = printed_step(deps, flow).replace(" ", "")
+    assert f"领取时间：{d.hours}".replace(" ", "") in paper and "下一步：已办结，请来领取结果" in paper
+
+
+def test_completed_by_post_gives_carrier_and_tracking_number(deps):
+    flow = by_status(deps, 1, CaseStatus.COMPLETED, "邮寄")
+    d = flow.case.delivery
+    lines = shown(flow)
+    assert lines[:3] == ["结果已邮寄，请留意查收", f"快递公司：{d.carrier}", f"运单号：{d.tracking_no}"]
+    assert shown(flow, "en")[2] == f"Tracking number: {d.tracking_no}"
+    assert f"运单号：{d.tracking_no}" in printed_step(deps, flow)
+
+
+def test_rejected_gives_the_reason_and_whom_to_ask(deps):
+    flow = by_status(deps, 1, CaseStatus.REJECTED)
+    rej = flow.case.rejection
+    assert rej is not None
+    assert shown(flow) == ["不予受理", f"原因：{rej.reason}", f"有疑问请咨询：{rej.contact}"]
+    paper = printed_step(deps, flow)
+    assert "12345" in rej.contact and f"有疑问请咨询：{rej.contact}" in paper
+
+
+def test_the_next_step_follows_the_facts_when_the_api_leaves_some_out(deps):
+    flow = by_status(deps, 1, CaseStatus.REJECTED)
+    bare = flow.case.model_copy(update={"rejection": None})
+    flow.open_case(bare, True)
+    lines = shown(flow)
+    assert lines[1] == f"原因：{bare.steps[-1].note}"            # the decision's own note
+    assert lines[2] == "有疑问请咨询：综合服务区 综合窗口"          # one window takes the questions
+    flow = by_status(deps, 0, CaseStatus.CORRECTION)
+    flow.open_case(flow.case.model_copy(update={"correction": None}), True)
+    assert shown(flow) == ["需要补充材料", "请到综合服务区 综合窗口询问需要补充的材料。"]
+    flow = by_status(deps, 0, CaseStatus.COMPLETED, "自取")
+    no_hours = flow.case.delivery.model_copy(update={"hours": None, "place": None})
+    flow.open_case(flow.case.model_copy(update={"delivery": no_hours}), True)
+    assert not any(line.startswith("领取时间") for line in shown(flow))    # never an invented time
+    assert "领取地点：综合服务区 综合窗口" in shown(flow)
+    flow = by_status(deps, 0, CaseStatus.REVIEW)
+    assert shown(flow)[0] == "正在办理，您不需要做什么"
+
+
+@pytest.mark.parametrize("status", list(CaseStatus))
+def test_every_status_has_a_next_step_without_placeholders(deps, status):
+    flow = by_card(deps)
+    c = flow.cases[0].model_copy(update={"status": status, "status_code": CASE_STATUS_CODES[status],
+                                         "delivery": None, "correction": None, "rejection": None})
+    flow.open_case(c, True)
+    for lang in ("zh_CN", "en"):
+        assert all(line and "{" not in line for line in shown(flow, lang)), (status, lang)
+
+
+def test_a_case_without_a_url_prints_no_qr(deps):
+    flow = by_card(deps)
+    flow.open_case(flow.cases[0].model_copy(update={"url": None}), True)
+    assert flow.case_url() == "" and flow.slip()["url"] is None
+    flow.print_slip()
+    assert not any(b.type == "qr" for b in deps.print_slip[-1][0].blocks)

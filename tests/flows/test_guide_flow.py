@@ -79,7 +79,7 @@ def test_details_render_in_both_languages(deps):
     assert any("（" in line for line in zh) and not any("（" in line for line in en)
     assert all("{" not in line for line in zh + en)
     data = checklist_data(item, "道德街街道便民服务中心")
-    assert data["promised_days"] is None and len(data["materials"]) == len(item.materials)
+    assert data["promised_days"] is None and len(data["material_lines"]) == len(item.materials)
 
 
 def test_ticket_is_offered_only_with_network_and_printer(deps):

@@ -22,15 +22,17 @@ def samples():
         "case_status": case_status_slip({
             "case_number": "SD2024050100012", "service": "城乡居民基本养老保险参保登记", "status": "审核中",
             "applicant_name": SYNTHETIC_NAME, "applicant_id": SYNTHETIC_ID,
+            "next_step": ["需要补充材料", "请带上：户口簿复印件 1份", "送到：综合服务区 综合窗口"],
             "timeline": [("2024-05-01 09:30", "受理"), ("2024-05-02 10:00", "审核中")],
             "url": CASE_URL, "time": "2024-05-03 08:00",
         }),
         "materials": materials_checklist({
             "name": "城乡居民基本养老保险参保登记",
-            "materials": [
-                {"name": "居民身份证", "original": True, "copies": 1},
-                {"name": "户口簿", "original": True, "copies": 1, "note": "首页及本人页"},
-                {"name": "《参保登记表》", "original": True, "copies": 0},
+            "material_lines": [
+                "1. 居民身份证（原件，只需出示，不收取）",
+                "2. 户口簿（原件出示，复印件1份）：首页及本人页",
+                "3. 《参保登记表》（原件1份）",
+                "4. 二寸免冠照片（原件3张）",
             ],
             "conditions": ["年满16周岁（不含在校学生）", "未参加职工基本养老保险"],
             "promised_days": 1, "legal_days": 20, "window": "3号综合窗口", "fee": "不收费",

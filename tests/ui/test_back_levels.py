@@ -35,7 +35,7 @@ def test_policy_detail_back_to_the_list(demo_app):
     app.go("policies")
     scr = app.screen("policies")
     wait_until(lambda: scr.state == "list", 15, "policies loaded")
-    scr.open(scr._entries[0])
+    scr.open(scr.flow.entries[0])
     back(app)
     assert (app.current_screen, scr.state) == ("policies", "list")
     back(app)

@@ -82,12 +82,14 @@ def test_card_list_detail_print_finish(demo_app):
     assert all("办件编号 370102" in b.text for b in rows)
     shoot_all(demo_app, "list")
 
-    # A case with a URL (the contract has none yet) shows a QR for it.
+    # A case's URL (its online page) becomes a QR.
     from screens.widgets import QRCode
     tap_case(scr, "3701022026000000004")
     url = "https://zwfw.example.gov.cn/case/3701022026000000004"
     scr.flow.open_case(scr.case.model_copy(update={"url": url}), from_list=True)
     assert [q.data for q in scr.ids.qr_box.children if isinstance(q, QRCode)] == [url]
+    scr.flow.open_case(scr.case.model_copy(update={"url": None}), from_list=True)
+    assert not scr.ids.qr_box.children                      # no URL: no QR
     tap(demo_app.root.ids.back_button)                      # the footer's 返回 reaches the flow too
     run_for(0.05)
     assert demo_app.current_screen == "cases" and scr.stage == "list" and len(scr.ids.case_list.children) == 4
@@ -97,9 +99,9 @@ def test_card_list_detail_print_finish(demo_app):
     assert values["办件编号"] == CASE_1
     assert values["当前状态"] == "已办结"
     assert values["申请人"] == "王**" and values["证件号码"] == "3701**********771X"
-    assert values["领取方式"] == "窗口自取：A区 1-3号窗口"
+    assert values["领取方式"].startswith("窗口自取：") and "综合窗口" in values["领取方式"]
     assert len(scr.ids.timeline.children) == 5               # 已提交 → 办结
-    assert not scr.ids.qr_box.children                      # the API gives no URL: no QR
+    assert [q.data for q in scr.ids.qr_box.children if isinstance(q, QRCode)] == [scr.case.url]
     shoot_all(demo_app, "detail")
 
     sim = demo_app.services.demo.printer_sim
@@ -107,6 +109,7 @@ def test_card_list_detail_print_finish(demo_app):
     wait_until(lambda: len(sim.jobs) == 1, 20, "the slip to print")
     transcript = sim.jobs[-1].transcript
     assert CASE_1 in transcript and "办件进度查询单" in transcript
+    assert "下一步：已办结，请来领取结果" in transcript.replace("\n", "")
     assert WANG.id_number not in transcript and WANG.name not in transcript
 
     from kivy.core.window import Window
@@ -121,6 +124,66 @@ def test_card_list_detail_print_finish(demo_app):
     tx = demo_app.session.transactions[-1]
     assert (tx.kind, tx.reference, tx.service_code) == ("case", CASE_1, "370102-SCJG-001")
     assert scr.case is None and CASE_1 not in all_text(scr)
+
+
+def next_step_texts(scr) -> list[str]:
+    return [w.text for w in reversed(scr.ids.next_step.children)]
+
+
+def test_case_detail_opens_with_the_next_step(demo_app):
+    """补正, 办结 自取, 办结 邮寄, 不予受理: the next step is the first thing under the case's name, above
+    the rows and the timeline, in every orientation, language and elder mode."""
+    from kiosk.demo import demo_cards
+
+    scr = open_screen(demo_app)
+    insert_card(demo_app, scr)
+    corr = next(c for c in scr.flow.cases if c.status_code == "CORRECTION")
+    tap_case(scr, corr.case_no)
+    run_for(0.1)
+    shown = next_step_texts(scr)
+    assert shown[0] == "需要补充材料" and f"请带上：{corr.correction.materials[0]}" in shown
+    assert scr.ids.next_step.y > scr.ids.case_rows.top > scr.ids.timeline.top   # above the rest
+    shoot_all(demo_app, "detail-correction")
+    sim = demo_app.services.demo.printer_sim
+    before = len(sim.jobs)
+    tap(scr.ids.print_button)
+    wait_until(lambda: len(sim.jobs) == before + 1, 20, "the slip to print")
+    paper = sim.jobs[-1].transcript.replace("\n", "")
+    assert "下一步：需要补充材料" in paper and corr.correction.materials[0] in paper
+    from kivy.core.window import Window
+
+    from screens.dialogs.print_dialog import PrintDialog
+    wait_until(lambda: any(isinstance(w, PrintDialog) and w.status == "printed" for w in Window.children),
+               10, "printed")
+    tap(next(w for w in Window.children if isinstance(w, PrintDialog)).ids.close_button)
+
+    tap(scr.ids.back_to_list)
+    collect = next(c for c in scr.flow.cases if c.status_code == "COMPLETED" and c.delivery.method == "自取")
+    tap_case(scr, collect.case_no)
+    assert next_step_texts(scr)[:3] == ["已办结，请来领取结果", f"领取地点：{collect.delivery.place}",
+                                        f"领取时间：{collect.delivery.hours}"]
+    shoot_all(demo_app, "detail-collect")
+
+    # 李秀英's cases (her card is the demo's second): one posted, one not accepted.
+    li = demo_cards()[1]
+    theirs = demo_app.services.api.cases_by_id_number(li.id_number)
+    mailed = next(c for c in theirs if c.status_code == "COMPLETED" and c.delivery.method == "邮寄")
+    scr.flow.open_case(mailed, from_list=False)
+    run_for(0.05)
+    assert next_step_texts(scr)[:3] == ["结果已邮寄，请留意查收", f"快递公司：{mailed.delivery.carrier}",
+                                        f"运单号：{mailed.delivery.tracking_no}"]
+    shoot_all(demo_app, "detail-mailed")
+    rejected = next(c for c in theirs if c.status_code == "REJECTED")
+    scr.flow.open_case(rejected, from_list=False)
+    run_for(0.05)
+    assert next_step_texts(scr) == ["不予受理", f"原因：{rejected.rejection.reason}",
+                                    f"有疑问请咨询：{rejected.rejection.contact}"]
+    shoot_all(demo_app, "detail-rejected")
+    demo_app.set_language("en")
+    run_for(0.1)
+    assert next_step_texts(scr)[0] == "Not accepted"          # the words follow the language
+    demo_app.set_language("zh_CN")
+    run_for(0.1)
 
 
 def test_card_removed_clears_the_view(demo_app):

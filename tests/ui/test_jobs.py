@@ -1,5 +1,6 @@
-"""就业驿站 driven by touch against the demo API and the simulated printer: list → detail → QR → print,
-offline from the cache, and the printer-out state."""
+"""就业驿站 driven by touch against the demo API and the simulated printer: the filters, list → detail →
+QR → print, offline from the cache, and the printer-out state. The rules are in
+tests/flows/test_jobs_flow.py."""
 
 from kivyhelp import run_for, tap, wait_until
 from test_policies import button, open_from_home, shoot_all, texts
@@ -11,20 +12,21 @@ def test_list_detail_qr_print(demo_app):
     from screens.dialogs.print_dialog import PrintDialog
 
     scr = open_from_home(demo_app, "jobs")
-    assert len(scr._entries) == 6
+    assert len(scr.flow.entries) == 8
+    assert "“乐业道德”就业驿站可以为您提供：" in texts(scr)
     shoot_all(demo_app, "jobs-list")
     tap(button(scr, "软件测试工程师"))
     assert scr.state == "detail"
     shown = texts(scr)
-    for part in ("招聘单位：山东泉城数字科技有限公司", "薪资待遇：6000-9000元/月", "工作地点：历下区经十路",
-                 "岗位要求：计算机相关专业，1年以上经验", "联系电话：0531-8812****", "招聘人数：2人"):
+    for part in ("招聘单位：济南道德街数字科技有限公司", "薪资待遇：6000-9000元/月", "工作地点：槐荫区经十路",
+                 "计算机相关专业，1年以上经验", "联系电话：0531-6555 0102", "招聘人数：2人", "岗位类型：全职"):
         assert part in shown, part
     qr = [w for w in scr.walk(restrict=True) if type(w).__name__ == "QRCode"]
-    assert qr and "0531-8812****" in qr[0].data and "软件测试工程师" in qr[0].data
+    assert qr and "0531-6555 0102" in qr[0].data and "软件测试工程师" in qr[0].data
     shoot_all(demo_app, "jobs-detail")
     demo_app.set_language("en")
     run_for(0.05)
-    assert "Employer: 山东泉城数字科技有限公司" in texts(scr)
+    assert "Employer: 济南道德街数字科技有限公司" in texts(scr)
     demo_app.set_language("zh_CN")
     run_for(0.05)
     sim = demo_app.services.demo.printer_sim
@@ -32,8 +34,8 @@ def test_list_detail_qr_print(demo_app):
     tap(button(scr, "打印"))
     wait_until(lambda: len(sim.jobs) == before + 1, 20, "the job post to print")
     transcript = sim.jobs[-1].transcript.replace("\n", "")   # the printer wraps lines
-    assert "软件测试工程师" in transcript and "山东泉城数字科技有限公司" in transcript
-    assert "0531-8812****" in transcript
+    assert "软件测试工程师" in transcript and "济南道德街数字科技有限公司" in transcript
+    assert "0531-6555 0102" in transcript                # a company's number, printed whole
     wait_until(lambda: any(isinstance(w, PrintDialog) and w.status == "printed" for w in Window.children),
                10, "print dialog says printed")
     tap(next(w for w in Window.children if isinstance(w, PrintDialog)).ids.close_button)
@@ -46,10 +48,10 @@ def test_offline_after_one_load_shows_the_cache_as_stale(demo_app):
     scr = open_from_home(demo_app, "jobs")
     demo_app.services.demo.api_server.faults.error_rate = 1.0
     tap(demo_app.root.ids.home_button)
-    scr._entries = []
+    scr.flow.entries = []
     open_from_home(demo_app, "jobs")
-    wait_until(lambda: scr._stale, 20, "jobs from the cache")
-    assert "可能不是最新" in texts(scr) and len(scr._entries) == 6
+    wait_until(lambda: scr.flow.stale, 20, "jobs from the cache")
+    assert "可能不是最新" in texts(scr) and len(scr.flow.entries) == 8
     tap(button(scr, "社区网格员"))
     assert "道德街街道办事处" in texts(scr)
     shoot_all(demo_app, "jobs-stale-detail")
@@ -75,3 +77,28 @@ def test_printer_out_disables_print_and_says_why(demo_app):
     assert btn.disabled and "打印机暂不可用" in btn.text
     demo_app.services.demo.printer_sim.set_paper("ok")
     wait_until(lambda: not button(scr, "打印").disabled, 10, "printer back")
+
+
+def test_filter_buttons_reach_the_flow(demo_app):
+    from screens.widgets import KButton
+
+    scr = open_from_home(demo_app, "jobs")
+
+    def chip(kind: str, value: str):
+        return next(w for w in scr.walk(restrict=True) if isinstance(w, KButton)
+                    and getattr(w, "filter", None) == (kind, value) and w.get_root_window() is not None)
+
+    every = len(scr.flow.shown())
+    tap(chip("district", "槐荫区"))
+    tap(chip("type", "兼职"))
+    assert (scr.flow.district, scr.flow.type) == ("槐荫区", "兼职")
+    rows = [w.text for w in scr.walk(restrict=True) if isinstance(w, KButton) and w.get_root_window() is not None]
+    assert any("超市理货员" in t for t in rows) and not any("厨师" in t for t in rows)
+    assert len(scr.flow.shown()) < every
+    assert chip("type", "兼职").kind == "primary"        # the chosen filter looks chosen
+    shoot_all(demo_app, "jobs-filtered")
+    tap(chip("district", "天桥区"))
+    assert "没有符合条件的岗位，请换个条件" in texts(scr)
+    tap(chip("district", ""))
+    tap(chip("type", ""))
+    assert len(scr.flow.shown()) == every

@@ -1,7 +1,8 @@
 """政策与补贴 driven by touch against the demo API and the simulated printer: list → detail → QR → print,
-offline from the cache, and the printer-out state."""
+the links to the guide and to 取号, offline from the cache, and the printer-out state. The rules are in
+tests/flows/test_policies_flow.py."""
 
-from kivyhelp import shoot_all, tap, wait_until
+from kivyhelp import run_for, shoot_all, tap, wait_until
 
 from screens.widgets import KButton, KLabel
 
@@ -33,21 +34,24 @@ def test_list_detail_qr_print(demo_app):
     from screens.dialogs.print_dialog import PrintDialog
 
     scr = open_from_home(demo_app, "policies")
-    assert len(scr._entries) == 6
+    assert len(scr.flow.entries) == 5
     shoot_all(demo_app, "policies-list")
-    tap(button(scr, "一次性创业补贴申领指南"))
+    tap(button(scr, "创业补贴（一次性创业补贴）"))
     assert scr.state == "detail"
     shown = texts(scr)
-    assert "正常经营12个月以上" in shown and "发布部门：历下区人力资源和社会保障局" in shown
+    p = scr.flow.entry
+    for part in ("谁可以申请", "正常经营12个月以上", "补贴标准", p.amount, "申请材料", "营业执照复印件",
+                 "发布部门：槐荫区人力资源和社会保障局"):
+        assert part in shown, part
     qr = [w for w in scr.walk(restrict=True) if type(w).__name__ == "QRCode"]
-    assert qr and "一次性创业补贴申领指南" in qr[0].data      # no link published: the text itself
+    assert qr and "创业补贴" in qr[0].data      # no link published: the text itself
     shoot_all(demo_app, "policies-detail")
     sim = demo_app.services.demo.printer_sim
     before = len(sim.jobs)
     tap(button(scr, "打印"))
     wait_until(lambda: len(sim.jobs) == before + 1, 20, "the policy to print")
     transcript = sim.jobs[-1].transcript.replace("\n", "")   # the printer wraps lines
-    assert "一次性创业补贴申领指南" in transcript and "正常经营12个月以上" in transcript
+    assert "创业补贴" in transcript and "正常经营12个月以上" in transcript and p.amount in transcript
     wait_until(lambda: any(isinstance(w, PrintDialog) and w.status == "printed" for w in Window.children),
                10, "print dialog says printed")
     tap(next(w for w in Window.children if isinstance(w, PrintDialog)).ids.close_button)
@@ -56,14 +60,31 @@ def test_list_detail_qr_print(demo_app):
     assert scr.state == "list"
 
 
+def test_a_policy_leads_to_its_guide_item_and_to_a_ticket(demo_app):
+    scr = open_from_home(demo_app, "policies")
+    tap(button(scr, "创业补贴（一次性创业补贴）"))
+    code = scr.flow.entry.service_code
+    tap(button(scr, "查看办事指南"))
+    guide = demo_app.screen("guide")
+    assert demo_app.current_screen == "guide"
+    wait_until(lambda: guide.flow.item is not None, 15, "the guide item")
+    assert guide.flow.item.code == code and guide.flow.item.name == "一次性创业补贴"
+    demo_app.back()                     # up to the guide's categories
+    demo_app.back()                     # and back to the policy
+    assert demo_app.current_screen == "policies" and scr.state == "detail"
+    run_for(0.1)                        # the detail is drawn again: let it lay out
+    tap(button(scr, "取号办理"))
+    assert demo_app.current_screen == "ticket"
+
+
 def test_policy_link_becomes_the_qr_and_is_printed(demo_app):
     from kiosk.api.models import Policy
 
     scr = open_from_home(demo_app, "policies")
-    p = scr._entries[0]
+    p = scr.flow.entries[0]
     linked = Policy(**{**p.model_dump(), "url": "https://zwfw.demo.invalid/policy/P001"})
-    assert scr.qr(linked) == ("https://zwfw.demo.invalid/policy/P001", "手机扫码查看政策原文")
-    receipt = scr.receipt(linked)
+    assert scr.flow.qr(linked) == ("https://zwfw.demo.invalid/policy/P001", "手机扫码查看政策原文")
+    receipt = scr.flow.receipt(linked)
     assert any(getattr(b, "data", "") == "https://zwfw.demo.invalid/policy/P001" for b in receipt.blocks)
 
 
@@ -71,10 +92,10 @@ def test_offline_after_one_load_shows_the_cache_as_stale(demo_app):
     scr = open_from_home(demo_app, "policies")
     demo_app.services.demo.api_server.faults.error_rate = 1.0
     tap(demo_app.root.ids.home_button)
-    scr._entries = []          # a fresh start of the screen: only the on-disk cache can answer now
+    scr.flow.entries = []      # a fresh start of the screen: only the on-disk cache can answer now
     open_from_home(demo_app, "policies")
-    wait_until(lambda: scr._stale, 20, "policies from the cache")
-    assert "可能不是最新" in texts(scr) and len(scr._entries) == 6
+    wait_until(lambda: scr.flow.stale, 20, "policies from the cache")
+    assert "可能不是最新" in texts(scr) and len(scr.flow.entries) == 5
     shoot_all(demo_app, "policies-stale")
 
 
@@ -91,7 +112,7 @@ def test_api_down_and_nothing_cached(demo_app):
 
 def test_printer_out_disables_print_and_says_why(demo_app):
     scr = open_from_home(demo_app, "policies")
-    tap(button(scr, "创业担保贷款"))
+    tap(button(scr, "一次性就业补贴"))
     demo_app.services.demo.printer_sim.set_paper("out")
     wait_until(lambda: not demo_app.printer_ok, 10, "printer state")
     btn = button(scr, "打印")
