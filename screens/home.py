@@ -1,19 +1,35 @@
-"""Home (attract) screen: a tile per function, readable from two metres; tiles whose function cannot
-work right now (API or printer down) are disabled and say why."""
+"""Home (attract) screen: a tile with a pictogram per function, filling the screen in either
+orientation and readable from two metres; tiles whose function cannot work right now (API or
+printer down) are disabled and say why. Beside (landscape) or under (portrait) the tiles, the
+information strip of kiosk.flows.home.HomeFlow; an ID card placed on the reader opens the person's
+cases at once."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from kivy.clock import Clock
 from kivy.lang import Builder
-from kivy.metrics import dp
+from kivy.properties import StringProperty
+from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.flows.home import REFRESH_SECONDS, HomeFlow
 from screens.base import BaseScreen
 from screens.tr import tr
-from screens.widgets import Tile
+from screens.widgets import KLabel, Tile, icon_markup, plain
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+
+class InfoItem(BoxLayout):
+    """A pictogram and its words, in the information strip."""
+
+    icon = StringProperty("")
+    text = StringProperty("")
+    role = StringProperty("body")
+    tone = StringProperty("text")       # a colour of kiosk.theme.COLORS
 
 
 @dataclass(frozen=True)
@@ -21,18 +37,19 @@ class TileSpec:
     target: str
     title: str
     subtitle: str
+    icon: str
     needs: tuple[str, ...] = ()
 
 
 TILES = (
-    TileSpec("cases", "办件查询", "刷身份证查看办理进度", ("api",)),
-    TileSpec("guide", "事项指南", "62项便民服务怎么办", ()),
-    TileSpec("ticket", "排队取号", "取号后请留意叫号", ("api", "printer")),
-    TileSpec("enterprise", "企业信息查询", "按统一社会信用代码查询", ("api",)),
-    TileSpec("policies", "政策与补贴", "创业就业补贴政策", ()),
-    TileSpec("jobs", "就业驿站", "最新招聘岗位", ()),
-    TileSpec("feedback", "诉求反馈", "企业诉求 一事一记", ()),
-    TileSpec("feedback_status", "查询反馈", "凭受理编号查看答复", ("api",)),
+    TileSpec("cases", "办件查询", "刷身份证查看办理进度", "content_paste_search", ("api",)),
+    TileSpec("guide", "事项指南", "62项便民服务怎么办", "menu_book", ()),
+    TileSpec("ticket", "排队取号", "取号后请留意叫号", "confirmation_number", ("api", "printer")),
+    TileSpec("enterprise", "企业信息查询", "按统一社会信用代码查询", "business", ("api",)),
+    TileSpec("policies", "政策与补贴", "创业就业补贴政策", "savings", ()),
+    TileSpec("jobs", "就业驿站", "最新招聘岗位", "work", ()),
+    TileSpec("feedback", "诉求反馈", "企业诉求 一事一记", "rate_review", ()),
+    TileSpec("feedback_status", "查询反馈", "凭受理编号查看答复", "mark_chat_read", ("api",)),
 )
 
 REASONS = {
@@ -45,12 +62,50 @@ REASONS = {
 class HomeScreen(BaseScreen):
     kind = "menu"
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.flow = HomeFlow(self.app.flow_deps())
+        self.flow.subscribe(self._show_info)
+        self._timer = None
+
     def on_kv_post(self, base_widget):
         self.app.bind(lang=self.refresh, orientation=self.refresh, elder=self.refresh,
-                      api_ok=self.refresh, printer_ok=self.refresh)
+                      api_ok=self.refresh, printer_ok=self.refresh, reader_ok=self._show_info)
+        self.ids.tiles_view.bind(size=self.refresh)
+
+    # ------------------------------------------------------------ visits
 
     def on_activate(self, **params):
         self.refresh()
+        self._show_info()
+        self.flow.start()
+        if self._timer is None:
+            # One wake-up a minute while home is on show, none elsewhere.
+            self._timer = Clock.schedule_interval(self._tick, REFRESH_SECONDS)
+
+    def on_deactivate(self):
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _tick(self, _dt):
+        if self.app is None:             # the app stopped (tests build many)
+            self._timer = None
+            return False
+        self.flow.refresh()
+        return None
+
+    def on_card_inserted(self, _card) -> None:
+        """The card is the way into 办件查询: no tap. What an earlier visit found (by case number)
+        is not this card's, so the cases flow starts afresh with the card's identity."""
+        from screens import SCREENS
+
+        if "cases" not in SCREENS:
+            return
+        self.app.screen("cases").flow.reset(keep_identity=True)
+        self.app.go("cases")
+
+    # ------------------------------------------------------------ tiles
 
     def refresh(self, *_args) -> None:
         """Update the tiles in place: state changes (API or printer coming and going) arrive at any
@@ -58,17 +113,22 @@ class HomeScreen(BaseScreen):
         from screens import SCREENS
 
         grid = self.ids.tiles
-        grid.cols = 4 if self.app.orientation == "landscape" else 2
         if not hasattr(self, "_tiles"):
             self._tiles: dict[str, Tile] = {}
             for spec in TILES:
                 if spec.target not in SCREENS:
                     continue
-                tile = Tile(target=spec.target)
+                tile = Tile(target=spec.target, icon=spec.icon)
                 tile.bind(on_release=lambda t: self.app.go(t.target))
                 self._tiles[spec.target] = tile
                 grid.add_widget(tile)
-        size = int(self.app.sz.body)
+        sz = self.app.sz
+        row_h, tile_w = self._cell_size()
+        # Tiles share the height there is; with room to spare (portrait) the pictogram and the words
+        # grow with them instead of leaving it empty.
+        grow = max(1.0, min(1.35, row_h / (sz.tile * 1.6), tile_w / (sz.tile * 2.6)))
+        icon_px = max(sz.title * 1.6, min(row_h * 0.3, tile_w * 0.25))
+        title_px, sub_px = int(sz.title * grow), int(sz.body * grow)
         for spec in TILES:
             tile = self._tiles.get(spec.target)
             if tile is None:
@@ -76,7 +136,37 @@ class HomeScreen(BaseScreen):
             missing = [n for n in spec.needs if not self.app.capability(n)]
             reason = tr._(REASONS[missing[0]]) if missing else ""
             sub = reason or tr._(spec.subtitle)
-            tile.text = f"[b]{tr._(spec.title)}[/b]\n[size={size}]{sub}[/size]"
+            tile.min_height = max(sz.tile, row_h)
+            tile.text = (f"{icon_markup(spec.icon, icon_px)}\n[size={title_px}][b]{tr._(spec.title)}[/b][/size]\n"
+                         f"[size={sub_px}]{sub}[/size]")
             tile.disabled = bool(missing)
             tile.disabled_reason = reason
-        grid.height = grid.minimum_height or dp(10)
+
+    def _cell_size(self) -> tuple[float, float]:
+        view, grid = self.ids.tiles_view, self.ids.tiles
+        n = max(1, len(getattr(self, "_tiles", {})) or len(TILES))
+        cols = max(1, int(grid.cols))
+        rows = math.ceil(n / cols)
+        pad_l, pad_t, pad_r, pad_b = grid.padding
+        sp_x, sp_y = grid.spacing
+        row_h = (view.height - pad_t - pad_b - sp_y * (rows - 1)) / rows
+        tile_w = (view.width - pad_l - pad_r - sp_x * (cols - 1)) / cols
+        return max(0.0, row_h), max(0.0, tile_w)
+
+    # ------------------------------------------------------------ information strip
+
+    def _show_info(self, *_args) -> None:
+        box = self.ids.info
+        box.clear_widgets()
+        hint = self.flow.card_hint()
+        if hint is not None and "cases" in getattr(self, "_tiles", {}):
+            box.add_widget(InfoItem(icon="badge", text=f"[b]{tr._(hint)}[/b]", tone="accent"))
+        for line in self.flow.lines():
+            box.add_widget(InfoItem(icon=line.icon, text=plain(tr._(line.text))))
+        notices = self.flow.notices()
+        if notices:
+            box.add_widget(KLabel(text=tr._("通知公告"), bold=True))
+            for n in notices:
+                box.add_widget(InfoItem(icon="campaign", tone="primary",
+                                        text=f"[b]{plain(n.title)}[/b]\n{plain(tr._(n.when))}"))
+        box.opacity = 1 if box.children else 0
