@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kivy.clock import Clock
+from kivy.core.text.markup import MarkupLabel
 from kivy.lang import Builder
+from kivy.metrics import dp
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
@@ -70,7 +72,8 @@ class HomeScreen(BaseScreen):
 
     def on_kv_post(self, base_widget):
         self.app.bind(lang=self.refresh, orientation=self.refresh, elder=self.refresh,
-                      api_ok=self.refresh, printer_ok=self.refresh, reader_ok=self._show_info)
+                      api_ok=self.refresh, printer_ok=self.refresh)
+        self.app.bind(lang=self._show_info, reader_ok=self._show_info)
         self.ids.tiles_view.bind(size=self.refresh)
 
     # ------------------------------------------------------------ visits
@@ -122,25 +125,53 @@ class HomeScreen(BaseScreen):
                 tile.bind(on_release=lambda t: self.app.go(t.target))
                 self._tiles[spec.target] = tile
                 grid.add_widget(tile)
-        sz = self.app.sz
         row_h, tile_w = self._cell_size()
-        # Tiles share the height there is; with room to spare (portrait) the pictogram and the words
-        # grow with them instead of leaving it empty.
-        grow = max(1.0, min(1.35, row_h / (sz.tile * 1.6), tile_w / (sz.tile * 2.6)))
-        icon_px = max(sz.title * 1.6, min(row_h * 0.3, tile_w * 0.25))
-        title_px, sub_px = int(sz.title * grow), int(sz.body * grow)
+        texts = {}
         for spec in TILES:
             tile = self._tiles.get(spec.target)
             if tile is None:
                 continue
             missing = [n for n in spec.needs if not self.app.capability(n)]
             reason = tr._(REASONS[missing[0]]) if missing else ""
-            sub = reason or tr._(spec.subtitle)
-            tile.min_height = max(sz.tile, row_h)
-            tile.text = (f"{icon_markup(spec.icon, icon_px)}\n[size={title_px}][b]{tr._(spec.title)}[/b][/size]\n"
-                         f"[size={sub_px}]{sub}[/size]")
+            texts[spec.target] = (spec.icon, tr._(spec.title), reason or tr._(spec.subtitle), bool(reason))
             tile.disabled = bool(missing)
             tile.disabled_reason = reason
+        markup, height = self._fit(texts, row_h, tile_w)
+        for target, text in markup.items():
+            tile = self._tiles[target]
+            tile.min_height = height          # one height for all: rows stay even
+            tile.text = text
+
+    def _fit(self, texts: dict[str, tuple[str, str, str, bool]], row_h: float, tile_w: float
+             ) -> tuple[dict[str, str], float]:
+        """The tiles' markup and height. Tiles share the height there is; with room to spare
+        (portrait) the pictogram and the words grow instead of leaving it empty. Where the words wrap
+        (elder mode, English) the pictogram shrinks first, then the explanatory line goes (a reason
+        why a tile is off stays), so that no tile needs scrolling to."""
+        sz = self.app.sz
+        floor_icon = sz.title * 1.2
+        big_icon = max(floor_icon, min(row_h * 0.3, tile_w * 0.25))
+        grow = max(1.0, min(1.35, row_h / (sz.tile * 1.6), tile_w / (sz.tile * 2.6)))
+        tries = [(grow, big_icon, True), (1.0, big_icon, True), (1.0, (big_icon + floor_icon) / 2, True),
+                 (1.0, floor_icon, True), (1.0, floor_icon, False)]
+        for g, icon_px, with_sub in tries:
+            markup = {}
+            for target, (icon, title, sub, is_reason) in texts.items():
+                text = f"{icon_markup(icon, icon_px)}\n[size={int(sz.title * g)}][b]{title}[/b][/size]"
+                if with_sub or is_reason:
+                    text += f"\n[size={int(sz.body * g)}]{sub}[/size]"
+                markup[target] = text
+            need = max((self._text_height(m, tile_w) for m in markup.values()), default=0.0) + dp(24)
+            if need <= row_h:
+                return markup, max(sz.tile, row_h)
+        return markup, max(sz.tile, need)
+
+    def _text_height(self, markup: str, tile_w: float) -> float:
+        """Height of a tile's words at width tile_w, as the tile will lay them out (KButton's rule)."""
+        label = MarkupLabel(text=markup, font_size=self.app.sz.title, text_size=(max(1.0, tile_w - dp(24)), None),
+                            halign="center", line_height=1.15)
+        label.refresh()
+        return label.texture.size[1] if label.texture is not None else 0.0
 
     def _cell_size(self) -> tuple[float, float]:
         view, grid = self.ids.tiles_view, self.ids.tiles
