@@ -6,6 +6,7 @@ cases at once."""
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from screens.tr import tr
 from screens.widgets import KLabel, Tile, icon_markup, plain
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+log = logging.getLogger(__name__)
 
 
 class InfoItem(BoxLayout):
@@ -75,6 +78,18 @@ class HomeScreen(BaseScreen):
                       api_ok=self.refresh, printer_ok=self.refresh)
         self.app.bind(lang=self._show_info, reader_ok=self._show_info)
         self.ids.tiles_view.bind(size=self.refresh)
+        self.app.bind(api_ok=self._api_back)
+        if self.app.services is not None:
+            # The API client starts after the first frame: the strip asks as soon as it is there.
+            self.app.services.subscribe(self._on_service_event)
+
+    def _on_service_event(self, event: str, _payload) -> None:
+        if event == "ready":
+            self._api_back()
+
+    def _api_back(self, *_args) -> None:
+        if self.app is not None and self.app.current_screen == self.name and self.app.api_ok:
+            self.flow.refresh()
 
     # ------------------------------------------------------------ visits
 
@@ -97,6 +112,10 @@ class HomeScreen(BaseScreen):
             return False
         self.flow.refresh()
         return None
+
+    def _open(self, tile: Tile) -> None:
+        log.info("home: %s", tile.target)        # what people use, for the technician's log
+        self.app.go(tile.target)
 
     def on_card_inserted(self, _card) -> None:
         """The card is the way into 办件查询: no tap. What an earlier visit found (by case number)
@@ -122,7 +141,7 @@ class HomeScreen(BaseScreen):
                 if spec.target not in SCREENS:
                     continue
                 tile = Tile(target=spec.target, icon=spec.icon)
-                tile.bind(on_release=lambda t: self.app.go(t.target))
+                tile.bind(on_release=self._open)
                 self._tiles[spec.target] = tile
                 grid.add_widget(tile)
         row_h, tile_w = self._cell_size()
@@ -199,5 +218,5 @@ class HomeScreen(BaseScreen):
             box.add_widget(KLabel(text=tr._("通知公告"), bold=True))
             for n in notices:
                 box.add_widget(InfoItem(icon="campaign", tone="primary",
-                                        text=f"[b]{plain(n.title)}[/b]\n{plain(tr._(n.when))}"))
+                                        text=f"[b]{plain(tr._(n.when))}[/b] {plain(n.title)}"))
         box.opacity = 1 if box.children else 0

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from kiosk.api.models import CenterStatus, Notice, OpeningPeriod
 
 DEMO_PHONE = "0531-00000000（演示）"
-DEMO_ADDRESS = "济南市槐荫区道德街街道（演示地址，非真实地址）"
+DEMO_ADDRESS = "槐荫区道德街街道（演示地址）"
 #: Monday..Friday; 调休 and holidays are not modelled by the demo.
 DEMO_WEEKDAYS = (1, 2, 3, 4, 5)
 DEMO_PERIODS = ((time(9, 0), time(12, 0)), (time(13, 0), time(17, 0)))
@@ -28,10 +28,10 @@ def next_matchmaking(today: date) -> date:
 
 def notices(started: date) -> list[Notice]:
     return [
-        Notice(id="N-ZYQ-NEXT", title="政银企对接会：企业融资需求现场对接", date=next_matchmaking(started),
+        Notice(id="N-ZYQ-NEXT", title="政银企对接会：企业融资现场对接", date=next_matchmaking(started),
                body="道德街街道商会联合多家银行举办政银企对接会，地点：道德街街道办事处四楼会议室。"
                     "有融资需求的企业可到综合窗口报名。"),
-        Notice(id="N-JYYZ", title="“乐业道德”就业驿站：本周新增招聘岗位", date=started,
+        Notice(id="N-JYYZ", title="“乐业道德”就业驿站：本周新岗位", date=started,
                body="就业驿站提供岗位推荐和就业、创业补贴政策咨询，岗位可在本机“就业驿站”查看。"),
     ]
 

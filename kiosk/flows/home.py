@@ -33,7 +33,7 @@ NOT_ISSUING = N_("现在不取号")
 WAITING = N_("等候 {n} 人")
 PHONE = N_("咨询电话 {phone}")
 ADDRESS = N_("地址 {address}")
-CARD_HINT = N_("放上身份证，直接查看您的办件")
+CARD_HINT = N_("放上身份证，查看您的办件")
 
 
 @dataclass(frozen=True)
@@ -101,11 +101,11 @@ class HomeFlow(Flow):
         if self.busy and self._asked_at is not None and self._age(self._asked_at) < 2 * REFRESH_SECONDS:
             return                               # the last question is still on its way
         api = self.deps.api()
-        self._asked_at = self.deps.now()
-        if api is None:
+        if api is None:                          # not started yet, or none configured: ask next time
             self._forget_if_stale()
             self._changed()
             return
+        self._asked_at = self.deps.now()
         self.busy = True
         self._call(api.center_status, self._got, self._failed)
 
@@ -161,7 +161,7 @@ class HomeFlow(Flow):
             out.append(InfoLine("schedule", Msg(HOURS_TODAY, periods=_periods_text(periods)) if periods
                                 else Msg(CLOSED_TODAY)))
         issuing = self.issuing_now()
-        if issuing is not None:
+        if issuing is not None and not (periods == [] and not issuing):      # "closed today" says it
             out.append(InfoLine("confirmation_number", Msg(ISSUING if issuing else NOT_ISSUING)))
         if self.status is not None and self.status.waiting is not None:
             out.append(InfoLine("groups", Msg(WAITING, n=self.status.waiting)))

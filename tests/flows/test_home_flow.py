@@ -9,17 +9,14 @@ from datetime import datetime, timedelta
 import pytest
 
 from kiosk import hours
+from kiosk.api import ApiClient
 from kiosk.api.errors import Unavailable
 from kiosk.api.models import CenterStatus, Notice, OpeningPeriod
 from kiosk.config import ConfigError, HoursSection, load_config
-from kiosk.demo_api import seed_center
+from kiosk.demo_api import DemoServer, seed_center
 from kiosk.flows.home import (
     ADDRESS,
     CARD_HINT,
-    CLOSED_TODAY,
-    HOURS_TODAY,
-    ISSUING,
-    NOT_ISSUING,
     PHONE,
     REFRESH_SECONDS,
     STALE_SECONDS,
@@ -27,6 +24,7 @@ from kiosk.flows.home import (
     HomeFlow,
 )
 
+TOKEN = "home-token"
 MONDAY_10 = datetime(2026, 6, 1, 10, 0, tzinfo=hours.TZ)
 MONDAY_LUNCH = datetime(2026, 6, 1, 12, 30, tzinfo=hours.TZ)
 SATURDAY = datetime(2026, 6, 6, 10, 0, tzinfo=hours.TZ)
@@ -69,29 +67,34 @@ def loaded(deps) -> HomeFlow:
     return flow
 
 
-def test_the_demo_api_status_reaches_the_strip(deps, clock, server):
-    flow = loaded(deps)
-    s = flow.status
-    assert s.phone == seed_center.DEMO_PHONE and s.address == seed_center.DEMO_ADDRESS
-    # The demo server runs on the real clock: whatever it says about today is what the strip says.
-    msgids = [line.text.msgid for line in flow.lines()]
-    assert msgids[0] in (HOURS_TODAY, CLOSED_TODAY)
-    assert (ISSUING if s.issuing_now else NOT_ISSUING) in msgids
-    assert values_of(flow, WAITING) == {"n": s.waiting}
-    assert values_of(flow, PHONE) == {"phone": "0531-00000000（演示）"}
-    assert ADDRESS in msgids
-    titles = [n.title for n in flow.notices()]
-    assert any("政银企对接会" in t for t in titles) and any("乐业道德" in t for t in titles)
-    day = next(n for n in s.notices if "政银企对接会" in n.title).date
-    assert day.weekday() == 3 and day > server.state.started.date()      # a Thursday ahead
-    assert [line.icon for line in flow.lines()][-3:] == ["groups", "phone", "location_on"]
+@pytest.fixture(scope="module")
+def monday_server():
+    """A demo API of its own whose clock stands at Monday 10:00, so its hours and queue are known."""
+    srv = DemoServer(host="127.0.0.1", port=0, token=TOKEN, clock=lambda: MONDAY_10)
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
 
 
-def test_the_demo_counts_the_people_waiting(deps, clock, server):
-    before = loaded(deps).status.waiting
-    for _ in range(2):
-        deps.api().create_ticket("370102-SCJG-001")
-    assert loaded(deps).status.waiting == before + 2
+def test_the_demo_api_status_reaches_the_strip(deps, clock, monday_server):
+    with ApiClient(monday_server.base_url, TOKEN, "FLOW-T01", retries=0) as client:
+        deps.api = lambda: client
+        flow = loaded(deps)
+        assert rendered(flow) == ["今日办公 9:00-12:00，13:00-17:00", "正在取号", "等候 0 人",
+                                  "咨询电话 0531-00000000（演示）", f"地址 {seed_center.DEMO_ADDRESS}"]
+        assert [line.icon for line in flow.lines()] == ["schedule", "confirmation_number", "groups", "phone",
+                                                        "location_on"]
+        assert [(n.title, n.when.render("zh_CN")) for n in flow.notices()] == [
+            ("政银企对接会：企业融资现场对接", "6月11日"), ("“乐业道德”就业驿站：本周新岗位", "6月1日")]
+        code = next(iter(monday_server.state.services))
+        for _ in range(2):
+            client.create_ticket(code)
+        clock.advance(REFRESH_SECONDS)
+        flow.start()
+        deps.runner.run_all()
+        assert values_of(flow, WAITING) == {"n": 2}
 
 
 def test_api_hours_and_words_in_both_languages(deps, clock):
@@ -118,15 +121,15 @@ def test_config_hours_when_the_api_gives_none(deps, clock):
     assert rendered(flow) == ["今日办公 9:00-12:00，13:00-17:00", "正在取号"]
     clock.at = MONDAY_LUNCH
     assert rendered(flow) == ["今日办公 9:00-12:00，13:00-17:00", "现在不取号"]
-    clock.at = SATURDAY
-    assert rendered(flow) == ["今日不办公", "现在不取号"]
-    assert rendered(flow, "en") == ["Closed today", "No tickets at the moment"]
+    clock.at = SATURDAY                                         # "closed today" says it all
+    assert rendered(flow) == ["今日不办公"]
+    assert rendered(flow, "en") == ["Closed today"]
 
 
 def test_the_api_knows_holidays_the_config_does_not(deps, clock):
     flow = HomeFlow(deps)
     flow.status = CenterStatus(hours_today=[], issuing_now=False)   # a Monday that is a holiday
-    assert rendered(flow) == ["今日不办公", "现在不取号"]
+    assert rendered(flow) == ["今日不办公"]
 
 
 def test_issuing_follows_the_api_hours_when_it_does_not_say(deps, clock):
