@@ -74,8 +74,9 @@ class HomeScreen(BaseScreen):
         self._timer = None
 
     def on_kv_post(self, base_widget):
-        self.app.bind(lang=self.refresh, orientation=self.refresh, elder=self.refresh,
-                      api_ok=self.refresh, printer_ok=self.refresh)
+        # Sizes are read again whenever the tiles' area changes (rotation, elder mode, banners).
+        self.app.bind(lang=self.refresh, elder=self.refresh, api_ok=self.refresh, printer_ok=self.refresh,
+                      orientation=self.refresh)
         self.app.bind(lang=self._show_info, reader_ok=self._show_info)
         self.ids.tiles_view.bind(size=self.refresh)
         self.app.bind(api_ok=self._api_back)
@@ -172,7 +173,7 @@ class HomeScreen(BaseScreen):
         big_icon = max(floor_icon, min(row_h * 0.3, tile_w * 0.25))
         grow = max(1.0, min(1.35, row_h / (sz.tile * 1.6), tile_w / (sz.tile * 2.6)))
         tries = [(grow, big_icon, True), (1.0, big_icon, True), (1.0, (big_icon + floor_icon) / 2, True),
-                 (1.0, floor_icon, True), (1.0, floor_icon, False)]
+                 (1.0, floor_icon, True), (1.0, sz.title, True), (1.0, floor_icon, False)]
         for g, icon_px, with_sub in tries:
             markup = {}
             for target, (icon, title, sub, is_reason) in texts.items():
