@@ -77,7 +77,7 @@ class HomeScreen(BaseScreen):
         # Sizes are read again whenever the tiles' area changes (rotation, elder mode, banners).
         self.app.bind(lang=self.refresh, elder=self.refresh, api_ok=self.refresh, printer_ok=self.refresh,
                       orientation=self.refresh)
-        self.app.bind(lang=self._show_info, reader_ok=self._show_info)
+        self.app.bind(lang=self._show_info, reader_ok=self._show_info, elder=self._show_info)
         self.ids.tiles_view.bind(size=self.refresh)
         self.app.bind(api_ok=self._api_back)
         if self.app.services is not None:
@@ -209,15 +209,16 @@ class HomeScreen(BaseScreen):
     def _show_info(self, *_args) -> None:
         box = self.ids.info
         box.clear_widgets()
+        role = "small" if self.app.elder else "body"       # elder "small" is larger than normal "body"
         hint = self.flow.card_hint()
         if hint is not None and "cases" in getattr(self, "_tiles", {}):
-            box.add_widget(InfoItem(icon="badge", text=f"[b]{tr._(hint)}[/b]", tone="accent"))
+            box.add_widget(InfoItem(icon="badge", text=f"[b]{tr._(hint)}[/b]", tone="accent", role=role))
         for line in self.flow.lines():
-            box.add_widget(InfoItem(icon=line.icon, text=plain(tr._(line.text))))
+            box.add_widget(InfoItem(icon=line.icon, text=plain(tr._(line.text)), role=role))
         notices = self.flow.notices()
         if notices:
-            box.add_widget(KLabel(text=tr._("通知公告"), bold=True))
+            box.add_widget(KLabel(text=tr._("通知公告"), bold=True, role=role))
             for n in notices:
-                box.add_widget(InfoItem(icon="campaign", tone="primary",
+                box.add_widget(InfoItem(icon="campaign", tone="primary", role=role,
                                         text=f"[b]{plain(tr._(n.when))}[/b] {plain(n.title)}"))
         box.opacity = 1 if box.children else 0
