@@ -56,6 +56,10 @@ class TerminalSection:
     center_name: str = "道德街街道便民服务中心"
     center_name_en: str = "Daodejie Subdistrict Convenience Service Center"
     location: str = "一楼自助服务区"
+    # What the center tells its visitors on the home screen; "" = not set here (the central API's
+    # value, if it gives one, is shown; else nothing: never a made-up number or address).
+    phone: str = ""
+    address: str = ""
 
 
 @dataclass(frozen=True)
@@ -266,9 +270,15 @@ def _parse(path: str, doc: dict, force_demo: bool = False) -> Config:
         id=r.get("id", str, TerminalSection.id), name=r.get("name", str, TerminalSection.name),
         center_name=r.get("center_name", str, TerminalSection.center_name),
         center_name_en=r.get("center_name_en", str, TerminalSection.center_name_en),
-        location=r.get("location", str, TerminalSection.location))
+        location=r.get("location", str, TerminalSection.location),
+        phone=r.get("phone", str, "").strip(), address=r.get("address", str, "").strip())
     if not re.match(r"^[A-Za-z0-9_-]{1,32}$", terminal.id):
         raise r.fail("id", f"must be 1-32 letters, digits, '-' or '_', not {terminal.id!r}")
+    if not re.match(r"^[0-9+()（） -]{0,40}$", terminal.phone) or \
+            (terminal.phone and not re.search(r"[0-9]{3}", terminal.phone)):
+        raise r.fail("phone", f"must be a phone number such as \"0531-12345678\" (or \"\"), not {terminal.phone!r}")
+    if len(terminal.address) > 200 or "\n" in terminal.address:
+        raise r.fail("address", "must be one line of at most 200 characters")
 
     r = sections["api"]
     # Outside demo mode a key left out stays empty here and is named by _require_terminal_keys.

@@ -1,19 +1,40 @@
-"""Home (attract) screen: a tile per function, readable from two metres; tiles whose function cannot
-work right now (API or printer down) are disabled and say why."""
+"""Home (attract) screen: a tile with a pictogram per function, filling the screen in either
+orientation and readable from two metres; tiles whose function cannot work right now (API or
+printer down) are disabled and say why. Beside (landscape) or under (portrait) the tiles, the
+information strip of kiosk.flows.home.HomeFlow; an ID card placed on the reader opens the person's
+cases at once."""
 
 from __future__ import annotations
 
+import logging
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from kivy.clock import Clock
+from kivy.core.text.markup import MarkupLabel
 from kivy.lang import Builder
 from kivy.metrics import dp
+from kivy.properties import StringProperty
+from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.flows.home import REFRESH_SECONDS, HomeFlow
 from screens.base import BaseScreen
 from screens.tr import tr
-from screens.widgets import Tile
+from screens.widgets import KLabel, Tile, icon_markup, plain
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+log = logging.getLogger(__name__)
+
+
+class InfoItem(BoxLayout):
+    """A pictogram and its words, in the information strip."""
+
+    icon = StringProperty("")
+    text = StringProperty("")
+    role = StringProperty("body")
+    tone = StringProperty("text")       # a colour of kiosk.theme.COLORS
 
 
 @dataclass(frozen=True)
@@ -21,18 +42,19 @@ class TileSpec:
     target: str
     title: str
     subtitle: str
+    icon: str
     needs: tuple[str, ...] = ()
 
 
 TILES = (
-    TileSpec("cases", "办件查询", "刷身份证查看办理进度", ("api",)),
-    TileSpec("guide", "事项指南", "62项便民服务怎么办", ()),
-    TileSpec("ticket", "排队取号", "取号后请留意叫号", ("api", "printer")),
-    TileSpec("enterprise", "企业信息查询", "按统一社会信用代码查询", ("api",)),
-    TileSpec("policies", "政策与补贴", "创业就业补贴政策", ()),
-    TileSpec("jobs", "就业驿站", "最新招聘岗位", ()),
-    TileSpec("feedback", "诉求反馈", "企业诉求 一事一记", ()),
-    TileSpec("feedback_status", "查询反馈", "凭受理编号查看答复", ("api",)),
+    TileSpec("cases", "办件查询", "刷身份证查看办理进度", "content_paste_search", ("api",)),
+    TileSpec("guide", "事项指南", "62项便民服务怎么办", "menu_book", ()),
+    TileSpec("ticket", "排队取号", "取号后请留意叫号", "confirmation_number", ("api", "printer")),
+    TileSpec("enterprise", "企业信息查询", "按统一社会信用代码查询", "business", ("api",)),
+    TileSpec("policies", "政策与补贴", "创业就业补贴政策", "savings", ()),
+    TileSpec("jobs", "就业驿站", "最新招聘岗位", "work", ()),
+    TileSpec("feedback", "诉求反馈", "企业诉求 一事一记", "rate_review", ()),
+    TileSpec("feedback_status", "查询反馈", "凭受理编号查看答复", "mark_chat_read", ("api",)),
 )
 
 REASONS = {
@@ -45,12 +67,68 @@ REASONS = {
 class HomeScreen(BaseScreen):
     kind = "menu"
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.flow = HomeFlow(self.app.flow_deps())
+        self.flow.subscribe(self._show_info)
+        self._timer = None
+
     def on_kv_post(self, base_widget):
-        self.app.bind(lang=self.refresh, orientation=self.refresh, elder=self.refresh,
-                      api_ok=self.refresh, printer_ok=self.refresh)
+        # Sizes are read again whenever the tiles' area changes (rotation, elder mode, banners).
+        self.app.bind(lang=self.refresh, elder=self.refresh, api_ok=self.refresh, printer_ok=self.refresh,
+                      orientation=self.refresh)
+        self.app.bind(lang=self._show_info, reader_ok=self._show_info, elder=self._show_info)
+        self.ids.tiles_view.bind(size=self.refresh)
+        self.app.bind(api_ok=self._api_back)
+        if self.app.services is not None:
+            # The API client starts after the first frame: the strip asks as soon as it is there.
+            self.app.services.subscribe(self._on_service_event)
+
+    def _on_service_event(self, event: str, _payload) -> None:
+        if event == "ready":
+            self._api_back()
+
+    def _api_back(self, *_args) -> None:
+        if self.app is not None and self.app.current_screen == self.name and self.app.api_ok:
+            self.flow.refresh()
+
+    # ------------------------------------------------------------ visits
 
     def on_activate(self, **params):
         self.refresh()
+        self._show_info()
+        self.flow.start()
+        if self._timer is None:
+            # One wake-up a minute while home is on show, none elsewhere.
+            self._timer = Clock.schedule_interval(self._tick, REFRESH_SECONDS)
+
+    def on_deactivate(self):
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _tick(self, _dt):
+        if self.app is None:             # the app stopped (tests build many)
+            self._timer = None
+            return False
+        self.flow.refresh()
+        return None
+
+    def _open(self, tile: Tile) -> None:
+        log.info("home: %s", tile.target)        # what people use, for the technician's log
+        self.app.go(tile.target)
+
+    def on_card_inserted(self, _card) -> None:
+        """The card is the way into 办件查询: no tap. What an earlier visit found (by case number)
+        is not this card's, so the cases flow starts afresh with the card's identity."""
+        from screens import SCREENS
+
+        if "cases" not in SCREENS:
+            return
+        self.app.screen("cases").flow.reset(keep_identity=True)
+        self.app.go("cases")
+
+    # ------------------------------------------------------------ tiles
 
     def refresh(self, *_args) -> None:
         """Update the tiles in place: state changes (API or printer coming and going) arrive at any
@@ -58,25 +136,89 @@ class HomeScreen(BaseScreen):
         from screens import SCREENS
 
         grid = self.ids.tiles
-        grid.cols = 4 if self.app.orientation == "landscape" else 2
         if not hasattr(self, "_tiles"):
             self._tiles: dict[str, Tile] = {}
             for spec in TILES:
                 if spec.target not in SCREENS:
                     continue
-                tile = Tile(target=spec.target)
-                tile.bind(on_release=lambda t: self.app.go(t.target))
+                tile = Tile(target=spec.target, icon=spec.icon)
+                tile.bind(on_release=self._open)
                 self._tiles[spec.target] = tile
                 grid.add_widget(tile)
-        size = int(self.app.sz.body)
+        row_h, tile_w = self._cell_size()
+        texts = {}
         for spec in TILES:
             tile = self._tiles.get(spec.target)
             if tile is None:
                 continue
             missing = [n for n in spec.needs if not self.app.capability(n)]
             reason = tr._(REASONS[missing[0]]) if missing else ""
-            sub = reason or tr._(spec.subtitle)
-            tile.text = f"[b]{tr._(spec.title)}[/b]\n[size={size}]{sub}[/size]"
+            texts[spec.target] = (spec.icon, tr._(spec.title), reason or tr._(spec.subtitle), bool(reason))
             tile.disabled = bool(missing)
             tile.disabled_reason = reason
-        grid.height = grid.minimum_height or dp(10)
+        markup, height = self._fit(texts, row_h, tile_w)
+        for target, text in markup.items():
+            tile = self._tiles[target]
+            tile.min_height = height          # one height for all: rows stay even
+            tile.text = text
+
+    def _fit(self, texts: dict[str, tuple[str, str, str, bool]], row_h: float, tile_w: float
+             ) -> tuple[dict[str, str], float]:
+        """The tiles' markup and height. Tiles share the height there is; with room to spare
+        (portrait) the pictogram and the words grow instead of leaving it empty. Where the words wrap
+        (elder mode, English) the pictogram shrinks first, then the explanatory line goes (a reason
+        why a tile is off stays), so that no tile needs scrolling to."""
+        sz = self.app.sz
+        floor_icon = sz.title * 1.2
+        big_icon = max(floor_icon, min(row_h * 0.3, tile_w * 0.25))
+        grow = max(1.0, min(1.35, row_h / (sz.tile * 1.6), tile_w / (sz.tile * 2.6)))
+        tries = [(grow, big_icon, True), (1.0, big_icon, True), (1.0, (big_icon + floor_icon) / 2, True),
+                 (1.0, floor_icon, True), (1.0, sz.title, True), (1.0, floor_icon, False)]
+        for g, icon_px, with_sub in tries:
+            markup = {}
+            for target, (icon, title, sub, is_reason) in texts.items():
+                text = f"{icon_markup(icon, icon_px)}\n[size={int(sz.title * g)}][b]{title}[/b][/size]"
+                if with_sub or is_reason:
+                    text += f"\n[size={int(sz.body * g)}]{sub}[/size]"
+                markup[target] = text
+            need = max((self._text_height(m, tile_w) for m in markup.values()), default=0.0) + dp(24)
+            if need <= row_h:
+                return markup, max(sz.tile, row_h)
+        return markup, max(sz.tile, need)
+
+    def _text_height(self, markup: str, tile_w: float) -> float:
+        """Height of a tile's words at width tile_w, as the tile will lay them out (KButton's rule)."""
+        label = MarkupLabel(text=markup, font_size=self.app.sz.title, text_size=(max(1.0, tile_w - dp(24)), None),
+                            halign="center", line_height=1.15)
+        label.refresh()
+        return label.texture.size[1] if label.texture is not None else 0.0
+
+    def _cell_size(self) -> tuple[float, float]:
+        view, grid = self.ids.tiles_view, self.ids.tiles
+        n = max(1, len(getattr(self, "_tiles", {})) or len(TILES))
+        cols = max(1, int(grid.cols))
+        rows = math.ceil(n / cols)
+        pad_l, pad_t, pad_r, pad_b = grid.padding
+        sp_x, sp_y = grid.spacing
+        row_h = (view.height - pad_t - pad_b - sp_y * (rows - 1)) / rows
+        tile_w = (view.width - pad_l - pad_r - sp_x * (cols - 1)) / cols
+        return max(0.0, row_h), max(0.0, tile_w)
+
+    # ------------------------------------------------------------ information strip
+
+    def _show_info(self, *_args) -> None:
+        box = self.ids.info
+        box.clear_widgets()
+        role = "small" if self.app.elder else "body"       # elder "small" is larger than normal "body"
+        hint = self.flow.card_hint()
+        if hint is not None and "cases" in getattr(self, "_tiles", {}):
+            box.add_widget(InfoItem(icon="badge", text=f"[b]{tr._(hint)}[/b]", tone="accent", role=role))
+        for line in self.flow.lines():
+            box.add_widget(InfoItem(icon=line.icon, text=plain(tr._(line.text)), role=role))
+        notices = self.flow.notices()
+        if notices:
+            box.add_widget(KLabel(text=tr._("通知公告"), bold=True, role=role))
+            for n in notices:
+                box.add_widget(InfoItem(icon="campaign", tone="primary", role=role,
+                                        text=f"[b]{plain(tr._(n.when))}[/b] {plain(n.title)}"))
+        box.opacity = 1 if box.children else 0

@@ -4,6 +4,7 @@ IME), dialogs that take callbacks, and the overflow check the screenshot tests u
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,7 +27,19 @@ from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
+from kiosk.assets import ASSETS
+
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+#: The pictogram font (Material Icons cut to what the kiosk shows, scripts/build_icons.py) and its
+#: name -> code point map: Kivy does not apply the font's ligatures, so icons go by code point.
+ICON_FONT = str(ASSETS / "fonts" / "MaterialIcons-Kiosk.ttf")
+ICONS: dict[str, int] = json.loads((ASSETS / "fonts" / "MaterialIcons-Kiosk.json").read_text("utf-8"))
+
+
+def icon_markup(name: str, size: float) -> str:
+    """The icon `name` inside markup text, `size` px high (KeyError for an icon the font lacks)."""
+    return f"[font={ICON_FONT}][size={int(size)}]{chr(ICONS[name])}[/size][/font]"
 
 DIGITS_X = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "X", "0", "删除"]
 DIGITS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "清空", "0", "删除"]
@@ -83,6 +96,19 @@ class KScrollView(ScrollView):
     def update_from_scroll(self, *largs):
         self.funbind("bar_color", self._change_bar_color)
         return super().update_from_scroll(*largs)
+
+
+class Icon(Label):
+    """One pictogram of the icon font, square, `font_size` high."""
+
+    icon = StringProperty("")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("font_name", ICON_FONT)
+        super().__init__(**kwargs)
+
+    def on_icon(self, _instance, name: str) -> None:
+        self.text = chr(ICONS[name]) if name else ""
 
 
 class Tile(KButton):

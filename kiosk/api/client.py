@@ -422,6 +422,9 @@ class ApiClient:
     def jobs(self) -> list[m.JobPost]:
         return self._get_list("/v1/jobs", m.JobPost)
 
+    def center_status(self) -> m.CenterStatus:
+        return self._get_one("/v1/center/status", m.CenterStatus)
+
     def fetch_reference(self, name: str, etag: str | None = None) -> Conditional:
         """Conditional GET of services / policies / jobs, validated; 304 when the ETag still holds."""
         path = REFERENCE_PATHS[name]

@@ -120,6 +120,10 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/policies", "listPolicies", "Policies and subsidies (政策与补贴)", m.Policy, many=True,
           etag=True),
     Route("GET", "/v1/jobs", "listJobs", "Job posts (就业驿站)", m.JobPost, many=True, etag=True),
+    Route("GET", "/v1/center/status", "centerStatus", "Today's hours, the queue and notices of the center",
+          m.CenterStatus,
+          description="For the terminals' home screens, asked about once a minute. hours_today already "
+          "applies holidays and 调休 days. A value the center has not set is null, never a guess."),
 )
 
 

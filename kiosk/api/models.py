@@ -439,5 +439,51 @@ class JobPost(_In):
     type: str | None = Field(default=None, description="全职 / 兼职 / 公益性岗位 …")
 
 
+# ---- the center's status (home screen) ---------------------------------------------------------
+
+#: A wall-clock time of day, Asia/Shanghai, 24-hour "HH:MM".
+CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+def _day_as_text(v: object) -> object:
+    # pydantic's lax mode would take a number of seconds for a date; the contract says an ISO string.
+    if isinstance(v, str | date):
+        return v
+    raise ValueError("a date must be an ISO 8601 string")
+
+
+Day = Annotated[date, BeforeValidator(_day_as_text)]
+
+
+class OpeningPeriod(_In):
+    start: str = Field(pattern=CLOCK_PATTERN, description="HH:MM Asia/Shanghai, the first minute open")
+    end: str = Field(pattern=CLOCK_PATTERN, description="HH:MM Asia/Shanghai, the first minute closed")
+
+
+class Notice(_In):
+    """A notice of the center for the home screen (an event such as the next 政银企对接会)."""
+
+    id: str = Field(pattern=KEY_PATTERN)
+    title: str = Field(min_length=1, max_length=100)
+    date: Day = Field(description="The day it is about (an event) or was published")
+    body: str | None = Field(default=None, max_length=1000)
+
+
+class CenterStatus(_In):
+    """What the home screen says about the center right now. Every value the center has not given is
+    null (the terminal then says nothing about it: it never guesses hours, a phone number or an
+    address)."""
+
+    phone: str | None = Field(default=None, max_length=40, description="咨询电话")
+    address: str | None = Field(default=None, max_length=200)
+    hours_today: list[OpeningPeriod] | None = Field(
+        default=None, max_length=6,
+        description="Today's opening periods (holidays and 调休 days included); [] = closed today")
+    issuing_now: Annotated[bool, Strict()] | None = Field(default=None, description="Queue tickets are "
+                                                          "being issued at this moment")
+    waiting: SInt | None = Field(default=None, ge=0, description="People waiting in the queue")
+    notices: list[Notice] = Field(default_factory=list, max_length=20)
+
+
 def is_tracking_no(s: str) -> bool:
     return bool(_TRACKING_NO.match(s))

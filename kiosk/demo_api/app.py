@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 
 from kiosk.api import models as m
 from kiosk.api.contract import IDEMPOTENCY_KEY_PATTERN, PROBLEM_JSON
-from kiosk.demo_api import seed
+from kiosk.demo_api import seed, seed_center
 from kiosk.demo_api.seed_services import build_services
 from kiosk.validators import is_valid_uscc
 
@@ -83,6 +83,14 @@ class DemoState:
         self.idem: dict[tuple[str, str], tuple[str, int, Any]] = {}
         self.records: dict[str, list[dict[str, Any]]] = {k: [] for k in _KINDS}
         self.attempts: dict[str, int] = dict.fromkeys(_KINDS, 0)
+
+    def waiting_now(self) -> int:
+        """People in the queue: today's tickets not yet called (one called every serve_interval per
+        prefix, the same rule the tickets' `waiting` follows)."""
+        now = self.clock()
+        day = now.astimezone(seed.SHANGHAI).strftime("%Y%m%d")
+        served = int((now - self.started).total_seconds() // self.serve_interval)
+        return sum(max(0, seq - served) for (_prefix, d), seq in self.ticket_seq.items() if d == day)
 
     def update_reference(self, name: str, items: list[dict[str, Any]]) -> None:
         """Change a reference list (tests: a new ETag must reach the terminal's cache)."""
@@ -341,5 +349,13 @@ def create_app(state: DemoState, token: str) -> FastAPI:
     @app.get("/v1/jobs", dependencies=secured)
     async def jobs(request: Request) -> Response:
         return conditional("jobs", request)
+
+    @app.get("/v1/center/status", dependencies=secured)
+    async def center_status() -> Any:
+        now = state.clock().astimezone(seed.SHANGHAI)
+        with state.lock:
+            waiting = state.waiting_now()
+        status = seed_center.center_status(now, state.started.astimezone(seed.SHANGHAI).date(), waiting)
+        return status.model_dump(mode="json")
 
     return app

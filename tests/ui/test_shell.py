@@ -1,5 +1,6 @@
 """The app starts, renders home, switches language and elder mode live, and wipes idle sessions."""
 
+import re
 from dataclasses import replace
 
 from kivyhelp import make_app, run_for, screenshot, set_window, stop_app, tap, wait_until
@@ -48,7 +49,9 @@ def test_elder_mode_scales_text_and_targets(kiosk_app):
     assert root.ids.elder_button.text == "退出长辈模式"
     tiles = kiosk_app.screen("home").ids.tiles.children
     assert tiles, "home shows no tiles"
-    assert all(f"[size={int(kiosk_app.sz.body)}]" in t.text for t in tiles)   # subtitles follow elder sizes
+    for t in tiles:                 # titles and (where there is room for them) subtitles follow elder sizes
+        sizes = [int(s) for s in re.findall(r"\[size=(\d+)\]", t.text)]
+        assert sizes[1] >= int(kiosk_app.sz.title) and all(s >= int(kiosk_app.sz.body) for s in sizes[2:]), t.text
     assert find_overflows(root) == []
 
 
