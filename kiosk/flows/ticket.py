@@ -73,10 +73,10 @@ class TicketFlow(Flow):
         self._changed()
 
     def _closed(self) -> bool:
-        now = self.deps.now()
-        if hours.is_open(self.deps.cfg.hours, now):
-            return False
         cfg_hours = self.deps.cfg.hours
+        now = self.deps.now()
+        if cfg_hours is None or hours.is_open(cfg_hours, now):
+            return False       # no hours configured: the kiosk claims none, the central API decides
         self.closed_lines = [Msg(N_("现在不是取号时间。取号时间：{hours}"),
                                  hours=lambda lang: hours.describe(cfg_hours, lang))]
         opening = hours.next_opening(cfg_hours, now)

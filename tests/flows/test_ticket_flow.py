@@ -43,13 +43,13 @@ def test_choose_confirm_take_print_finish(deps, server):
     assert deps.api().create_ticket(flow.service.code, idempotency_key=key).number == number
     flow.finish()
     tx = deps.finished[-1]
-    assert (tx.kind, tx.reference, tx.service_code) == ("ticket", number, "370102-SCJG-001")
+    assert (tx.kind, tx.reference, tx.service_code) == ("ticket", number, "370104-SCJG-001")
     assert flow.stage == Stage.CATEGORIES and flow.ticket is None and flow.idempotency_key == ""
 
 
 def test_from_the_guide_goes_straight_to_confirm(deps):
-    flow = started(deps, "370102-MZJ-005")
-    assert flow.stage == Stage.CONFIRM and flow.service.code == "370102-MZJ-005"
+    flow = started(deps, "370104-MZJ-005")
+    assert flow.stage == Stage.CONFIRM and flow.service.code == "370104-MZJ-005"
     assert flow.back() is False             # 返回 leaves for the guide item they came from
 
 
@@ -104,7 +104,7 @@ def test_a_late_answer_for_a_list_left_behind_is_dropped(deps):
 
 
 def test_reset_forgets_the_number(deps):
-    flow = started(deps, "370102-MZJ-005")
+    flow = started(deps, "370104-MZJ-005")
     flow.take_number()
     deps.runner.run_all()
     assert flow.ticket is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kiosk.receipts import case_status_slip, feedback_receipt, materials_checklist, queue_ticket, test_page
 from kiosk.validators import id_check_char
 
-_FIRST17 = "37010219800101123"
+_FIRST17 = "37010419800101123"
 SYNTHETIC_ID = _FIRST17 + id_check_char(_FIRST17)
 SYNTHETIC_NAME = "王喆堃"
 

@@ -16,7 +16,7 @@ def test_list_detail_qr_print(demo_app):
     tap(button(scr, "软件测试工程师"))
     assert scr.state == "detail"
     shown = texts(scr)
-    for part in ("招聘单位：山东泉城数字科技有限公司", "薪资待遇：6000-9000元/月", "工作地点：历下区经十路",
+    for part in ("招聘单位：山东泉城数字科技有限公司", "薪资待遇：6000-9000元/月", "工作地点：槐荫区经十路",
                  "岗位要求：计算机相关专业，1年以上经验", "联系电话：0531-8812****", "招聘人数：2人"):
         assert part in shown, part
     qr = [w for w in scr.walk(restrict=True) if type(w).__name__ == "QRCode"]

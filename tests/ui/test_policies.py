@@ -38,7 +38,7 @@ def test_list_detail_qr_print(demo_app):
     tap(button(scr, "一次性创业补贴申领指南"))
     assert scr.state == "detail"
     shown = texts(scr)
-    assert "正常经营12个月以上" in shown and "发布部门：历下区人力资源和社会保障局" in shown
+    assert "正常经营12个月以上" in shown and "发布部门：槐荫区人力资源和社会保障局" in shown
     qr = [w for w in scr.walk(restrict=True) if type(w).__name__ == "QRCode"]
     assert qr and "一次性创业补贴申领指南" in qr[0].data      # no link published: the text itself
     shoot_all(demo_app, "policies-detail")

@@ -80,15 +80,15 @@ def test_choose_confirm_take_print_finish(demo_app, open_now):
 
     tap(scr.ids.done_button)
     tx = demo_app.session.transactions[-1]
-    assert (tx.kind, tx.reference, tx.service_code) == ("ticket", number, "370102-SCJG-001")
+    assert (tx.kind, tx.reference, tx.service_code) == ("ticket", number, "370104-SCJG-001")
     assert scr.ticket is None and scr.stage == "categories"
 
 
 def test_from_the_guide_with_a_service_code(demo_app, open_now):
-    demo_app.go("ticket", service_code="370102-MZJ-005")
+    demo_app.go("ticket", service_code="370104-MZJ-005")
     scr = demo_app.screen("ticket")
     wait_until(lambda: scr.stage == "confirm" and not scr.ids.stages.transition.is_active, 15, "confirm")
-    assert scr.service.code == "370102-MZJ-005"
+    assert scr.service.code == "370104-MZJ-005"
     assert scr.ids.confirm_service.text == scr.service.name
     demo_app.set_language("en")
     run_for(0.05)
@@ -143,7 +143,7 @@ def test_printer_out_stops_ticketing(demo_app, open_now):
     wait_until(lambda: not demo_app.printer_ok, 10, "printer state")
     tile = next(t for t in demo_app.screen("home").ids.tiles.children if t.target == "ticket")
     assert tile.disabled and "打印机暂不可用" in tile.text
-    demo_app.go("ticket", service_code="370102-SCJG-001")
+    demo_app.go("ticket", service_code="370104-SCJG-001")
     scr = demo_app.screen("ticket")
     wait_until(lambda: scr.stage == "confirm" and not scr.ids.stages.transition.is_active, 15, "confirm")
     assert scr.ids.notice.text == "打印机暂不可用，暂时不能取号，请联系工作人员。"
