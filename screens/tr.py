@@ -40,13 +40,17 @@ class Translator(Observable):
         if lang == self.lang:
             return
         self.lang = lang
+        gone = []
         for entry in list(self._observers):
             func, largs, _kwargs = entry
             try:
                 func(*largs, None, None)
             except ReferenceError:
                 # The widget of that kv rule is gone (a rebuilt keypad key, a closed dialog).
-                self._observers.remove(entry)
+                gone.append(id(entry))
+        if gone:
+            # By identity: comparing tuples would compare their dead weak proxies, which raises.
+            self._observers = [e for e in self._observers if id(e) not in gone]
 
     def forget_observers(self) -> None:
         """Drop the kv observers of a finished app (tests build many apps in one process)."""

@@ -16,7 +16,8 @@ CASE_URL = "https://example.gov.cn/c/SD2024050100012"
 def samples():
     return {
         "queue_ticket": queue_ticket({
-            "number": "A023", "service": "社会保障卡申领", "waiting": 3, "window": "5号窗口",
+            "number": "A023", "service": "社会保障卡申领", "waiting": 3,
+            "wait_area": "综合服务区", "window": "综合窗口", "delegable": True,
             "time": "2024-05-01 09:12", "url": QUEUE_URL,
         }),
         "case_status": case_status_slip({
