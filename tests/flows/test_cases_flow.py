@@ -68,7 +68,7 @@ def test_card_list_detail_print_finish(deps):
     rows = {key: (v if isinstance(v, str) else v.render("zh_CN")) for key, v in flow.rows()}
     assert rows["办件编号"] == CASE_1 and rows["当前状态"] == "已办结"
     assert rows["申请人"] == "王**" and rows["证件号码"] == "3701**********751X"
-    assert rows["领取方式"] == "窗口自取：A区 1-3号窗口"
+    assert rows["领取方式"] == "窗口自取：道德街便民服务中心 综合服务区 综合窗口"
     steps = flow.timeline()
     assert [s.status for s in steps] == ["已提交", "受理", "审查", "决定", "办结"]
     assert [s.latest for s in steps] == [False] * 4 + [True]

@@ -97,7 +97,7 @@ def test_card_list_detail_print_finish(demo_app):
     assert values["办件编号"] == CASE_1
     assert values["当前状态"] == "已办结"
     assert values["申请人"] == "王**" and values["证件号码"] == "3701**********751X"
-    assert values["领取方式"] == "窗口自取：A区 1-3号窗口"
+    assert values["领取方式"] == "窗口自取：道德街便民服务中心 综合服务区 综合窗口"
     assert len(scr.ids.timeline.children) == 5               # 已提交 → 办结
     assert not scr.ids.qr_box.children                      # the API gives no URL: no QR
     shoot_all(demo_app, "detail")

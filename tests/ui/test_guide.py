@@ -50,7 +50,7 @@ def test_category_item_detail(demo_app):
     assert scr.state == "detail"
     shown = texts(scr)
     assert name in shown and "申请材料" in shown and "申请人居民身份证" in shown
-    assert "法定办结时限" in shown and "办理窗口：C区 7号窗口" in shown
+    assert "法定办结时限" in shown and "办理窗口：综合服务区 综合窗口" in shown
     qr = [w for w in scr.walk(restrict=True) if type(w).__name__ == "QRCode"]
     assert qr and qr[0].data.startswith("https://zwfw.demo.invalid/item/370104-MZJ-")
     tap(button(scr, "返回列表"))
