@@ -19,7 +19,7 @@ import time
 
 from _demo_app import start_demo_app  # first: it sets Kivy's environment (bench/ is on sys.path)
 
-JIANGUO = "92370102MA3C8K1N6E"          # an enterprise in the demo data
+JIANGUO = "92370104MA3C8K1N6B"          # an enterprise in the demo data
 FPS = 60
 
 

@@ -24,7 +24,7 @@ from _demo_app import ROOT, start_demo_app  # first: it sets Kivy's environment 
 
 # Screens the scripted session visits on its own (or never: staff-only, or needing a finished case).
 VISITED_BY_FLOW = {"home", "pin", "staff", "diagnostics", "evaluation", "enterprise", "cases", "guide"}
-JIANGUO = "92370102MA3C8K1N6E"          # an enterprise in the demo data
+JIANGUO = "92370104MA3C8K1N6B"          # an enterprise in the demo data
 
 
 from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)

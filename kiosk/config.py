@@ -105,8 +105,11 @@ class UiSection:
 
 @dataclass(frozen=True)
 class HoursSection:
-    weekdays: tuple[int, ...] = (1, 2, 3, 4, 5)
-    periods: tuple[tuple[time, time], ...] = ((time(9, 0), time(12, 0)), (time(13, 0), time(17, 0)))
+    """When the center issues queue tickets (取号时间), as the center configured it. There is no default:
+    the hours are not known to this software, and a made-up value would turn citizens away."""
+
+    weekdays: tuple[int, ...]
+    periods: tuple[tuple[time, time], ...]
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,8 @@ class Config:
     reader: ReaderSection = field(default_factory=ReaderSection)
     session: SessionSection = field(default_factory=SessionSection)
     ui: UiSection = field(default_factory=UiSection)
-    hours: HoursSection = field(default_factory=HoursSection)
+    #: None: not configured; the kiosk then claims no hours and the central API decides on each ticket.
+    hours: HoursSection | None = None
     security: SecuritySection = field(default_factory=SecuritySection)
     voice: VoiceSection = field(default_factory=VoiceSection)
     data_dir: str = ""
@@ -254,6 +258,33 @@ def _require_terminal_keys(path: str, doc: dict) -> None:
                               "missing: a terminal needs it written out (or mode = \"demo\" for a demo)")
 
 
+def _hours(r: _Reader) -> HoursSection:
+    """[hours], when the file has it: both keys must be written out (no guessed half)."""
+    def need(name: str) -> None:
+        if name not in r.table:
+            raise r.fail(name, "missing: [hours] needs both weekdays and periods (or leave [hours] out: "
+                               "then the kiosk claims no hours and the central API decides)")
+
+    need("weekdays")
+    days = r.get("weekdays", list, [])
+    if not days or any(not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 7 for d in days):
+        raise r.fail("weekdays", f"must be a list of numbers 1 (Monday) to 7 (Sunday), not {days!r}")
+    need("periods")
+    periods = []
+    for text in r.get("periods", list, []):
+        m = _PERIOD.match(text) if isinstance(text, str) else None
+        try:
+            start, end = (time(int(m[1]), int(m[2])), time(int(m[3]), int(m[4]))) if m else (None, None)
+        except ValueError:
+            start = end = None
+        if start is None or end is None or start >= end:
+            raise r.fail("periods", f"each period must look like \"09:00-12:00\", not {text!r}")
+        periods.append((start, end))
+    if not periods:
+        raise r.fail("periods", "must list at least one period like \"09:00-12:00\"")
+    return HoursSection(weekdays=tuple(days), periods=tuple(periods))
+
+
 def _parse(path: str, doc: dict, force_demo: bool = False) -> Config:
     top = _Reader(path, "", doc)
     mode = top.choice("mode", (DEMO, TERMINAL), TERMINAL)
@@ -328,20 +359,7 @@ def _parse(path: str, doc: dict, force_demo: bool = False) -> Config:
                    fullscreen=r.get("fullscreen", bool, True))
 
     r = sections["hours"]
-    days = r.get("weekdays", list, list(HoursSection.weekdays))
-    if not days or any(not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 7 for d in days):
-        raise r.fail("weekdays", f"must be a list of numbers 1 (Monday) to 7 (Sunday), not {days!r}")
-    periods = []
-    for text in r.get("periods", list, ["09:00-12:00", "13:00-17:00"]):
-        m = _PERIOD.match(text) if isinstance(text, str) else None
-        try:
-            start, end = (time(int(m[1]), int(m[2])), time(int(m[3]), int(m[4]))) if m else (None, None)
-        except ValueError:
-            start = end = None
-        if start is None or end is None or start >= end:
-            raise r.fail("periods", f"each period must look like \"09:00-12:00\", not {text!r}")
-        periods.append((start, end))
-    hours = HoursSection(weekdays=tuple(days), periods=tuple(periods))
+    hours = _hours(r) if "hours" in doc else None
 
     r = sections["security"]
     security = SecuritySection(helper_pin_hash=r.get("helper_pin_hash", str, ""),

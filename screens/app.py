@@ -253,7 +253,8 @@ class KioskApp(App):
                                        print_slip=self.print_receipt, finish_transaction=self.finish,
                                        audit=self.staff_action, end_citizen_session=self.end_citizen_session,
                                        staff_mode=lambda: self.staff_mode, reader_ok=lambda: self.reader_ok,
-                                       card_read_failures=read_failures, announcer=self.announcer)
+                                       card_read_failures=read_failures, announcer=self.announcer,
+                                       printer_ok=lambda: self.printer_ok, elder=lambda: self.elder)
         return self._flow_deps
 
     def finish_transaction(self, kind: str, reference: str, service_code: str = "",

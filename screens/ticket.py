@@ -1,13 +1,15 @@
 """排队取号: the screen of kiosk.flows.ticket.TicketFlow. It shows the flow's state and turns taps into
-flow calls; the rules (business hours, one number per confirm, what comes next) are the flow's."""
+flow calls; the rules (business hours, the countdown to a general ticket, one number per request, what
+comes next) are the flow's. The screen only gives the flow a clock tick while it is shown."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.flows.ticket import Stage, TicketFlow
 from screens.base import BaseScreen
@@ -18,7 +20,9 @@ Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
 
 class TicketScreen(BaseScreen):
-    stage = StringProperty(Stage.CATEGORIES.value)
+    stage = StringProperty(Stage.START.value)
+    priority = BooleanProperty(False)
+    seconds_left = NumericProperty(0)
     busy = BooleanProperty(False)
     message = StringProperty("")
     closed_text = StringProperty("")
@@ -31,6 +35,7 @@ class TicketScreen(BaseScreen):
         super().__init__(**kwargs)
         self.flow = TicketFlow(self.app.flow_deps())
         self._shown: tuple = ()
+        self._clock = None
         self.flow.subscribe(self._show)
 
     def on_kv_post(self, base_widget):
@@ -43,7 +48,8 @@ class TicketScreen(BaseScreen):
 
     def _show(self) -> None:
         f = self.flow
-        self.busy, self.stale, self.category = f.busy, f.stale, f.category
+        self.busy, self.stale, self.category, self.priority = f.busy, f.stale, f.category, f.priority
+        self.seconds_left = f.seconds_left()
         self.service, self.ticket = f.service, f.ticket
         self.stage = f.stage.value
         self._show_words()
@@ -69,6 +75,14 @@ class TicketScreen(BaseScreen):
         if cats is None:
             return
         landscape = self.app.orientation == "landscape"
+        popular = self.ids.popular_grid
+        popular.clear_widgets()
+        popular.cols = 3 if landscape else 2
+        for svc in self.flow.popular():
+            btn = KButton(kind="tile", text=self.service_name(svc), min_height=self.app.sz.tile * 0.6)
+            btn.service = svc
+            btn.bind(on_release=lambda b: self.flow.choose_popular(b.service))
+            popular.add_widget(btn)
         cats.clear_widgets()
         cats.cols = 3 if landscape else 2
         for cat, n in self.flow.categories():
@@ -84,13 +98,27 @@ class TicketScreen(BaseScreen):
             btn.service = svc
             btn.bind(on_release=lambda b: self.flow.choose_service(b.service))
             items.add_widget(btn)
-        for grid in (cats, items):
+        for grid in (cats, items, popular):
             grid.height = grid.minimum_height or dp(10)
 
     # ------------------------------------------------------------ taps → flow
 
     def on_activate(self, service_code: str = "", **_params) -> None:
         self.flow.start(service_code)
+        if self._clock is None:
+            self._clock = Clock.schedule_interval(self._tick, 0.25)
+
+    def on_deactivate(self) -> None:
+        self._stop_clock()
+
+    def _stop_clock(self) -> None:
+        if self._clock is not None:
+            self._clock.cancel()
+            self._clock = None
+
+    def _tick(self, _dt: float) -> None:
+        self.flow.tick()
+        self.seconds_left = self.flow.seconds_left()
 
     def on_back(self) -> bool:
         return self.flow.back()
@@ -107,6 +135,15 @@ class TicketScreen(BaseScreen):
     def take_number(self) -> None:
         self.flow.take_number()
 
+    def take_general(self) -> None:
+        self.flow.take_general()
+
+    def toggle_priority(self) -> None:
+        self.flow.toggle_priority()
+
+    def other_items(self) -> None:
+        self.flow.other_items()
+
     def finish(self) -> None:
         self.flow.finish()
 
@@ -122,4 +159,5 @@ class TicketScreen(BaseScreen):
         return self.flow.printed_job
 
     def wipe(self) -> None:
+        self._stop_clock()
         self.flow.reset()

@@ -22,7 +22,7 @@ def test_example_config_is_valid_once_its_token_is_set(tmp_path):
     cfg = load_config(write(tmp_path, example_text()))
     assert cfg.terminal.id.startswith("JN-")
     assert cfg.printer.port == "/dev/kiosk-printer"
-    assert cfg.hours.periods[0][0].hour == 9
+    assert cfg.hours is None            # the center's hours are not known to the software: none claimed
     assert not cfg.is_demo and cfg.mode == "terminal"
 
 
@@ -47,8 +47,11 @@ def test_env_var_is_used(monkeypatch, tmp_path):
     ('data_dir = "/x"\n[session]\ncountdown_seconds = 5\n', "session.countdown_seconds", "at least 20"),
     ('data_dir = "/x"\n[ui]\nelder_mode = "yes"\n', "ui.elder_mode", "true or false"),
     ('data_dir = "/x"\n[ui]\nsize = "big"\n', "ui.size", "1920x1080"),
-    ('data_dir = "/x"\n[hours]\nperiods = ["17:00-09:00"]\n', "hours.periods", "09:00-12:00"),
-    ('data_dir = "/x"\n[hours]\nweekdays = [0]\n', "hours.weekdays", "1 (Monday)"),
+    ('data_dir = "/x"\n[hours]\nweekdays = [1]\nperiods = ["17:00-09:00"]\n', "hours.periods", "09:00-12:00"),
+    ('data_dir = "/x"\n[hours]\nweekdays = [0]\nperiods = ["09:00-12:00"]\n', "hours.weekdays", "1 (Monday)"),
+    ('data_dir = "/x"\n[hours]\nperiods = ["09:00-12:00"]\n', "hours.weekdays", "missing"),
+    ('data_dir = "/x"\n[hours]\nweekdays = [1, 2]\n', "hours.periods", "missing"),
+    ('data_dir = "/x"\n[hours]\nweekdays = [1, 2]\nperiods = []\n', "hours.periods", "at least one"),
     ('data_dir = "/x"\n[reader]\nport = "COM3x"\n', "reader.port", "device path"),
     ('data_dir = "/x"\n[security]\nhelper_pin_hash = "1234"\n', "security.helper_pin_hash", "plain PIN"),
     ('data_dir = "/x"\nterminal = 3\n', "terminal", "table"),
@@ -61,6 +64,20 @@ def test_bad_config_names_file_and_key(tmp_path, text, key, words):
         load_config(p)
     assert e.value.key == key
     assert str(p) in str(e.value) and words in str(e.value)
+
+
+def test_no_hours_unless_configured(tmp_path):
+    assert Config.demo(str(tmp_path)).hours is None
+    assert load_config(write(tmp_path, 'mode = "demo"\ndata_dir = "/x"\n')).hours is None
+
+
+def test_the_examples_hours_once_uncommented(tmp_path):
+    text = example_text()
+    block = text[text.index("# [hours]"):text.index("[security]")]
+    uncommented = "\n".join(line.removeprefix("# ") for line in block.splitlines())
+    cfg = load_config(write(tmp_path, text.replace(block, uncommented + "\n")))
+    assert cfg.hours is not None and cfg.hours.weekdays == (1, 2, 3, 4, 5)
+    assert [(s.hour, s.minute, e.hour, e.minute) for s, e in cfg.hours.periods] == [(9, 0, 12, 0), (13, 30, 17, 0)]
 
 
 def test_missing_file(tmp_path):

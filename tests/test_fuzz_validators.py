@@ -36,7 +36,7 @@ def _birth(days: int) -> str:
 
 
 ID_NUMBERS = st.builds(lambda area, days, seq: f"{area}{_birth(days)}{seq:03d}",
-                       st.sampled_from(["370102", "370103", "110105", "810000", "910000"]),
+                       st.sampled_from(["370104", "370103", "110105", "810000", "910000"]),
                        st.integers(0, 365 * 80), st.integers(0, 999)).map(lambda f: f + id_check_char(f))
 USCCS = st.text(alphabet=USCC_ALPHABET, min_size=9, max_size=9).flatmap(
     lambda tail: st.builds(lambda head, region: head + region + tail,

@@ -7,7 +7,8 @@ from kiosk import hours
 from kiosk.config import HoursSection
 
 TZ = hours.TZ
-DEFAULT = HoursSection()           # Mon-Fri 9:00-12:00, 13:00-17:00
+# An example a center might configure (there is no default: kiosk/config.py).
+DEFAULT = HoursSection(weekdays=(1, 2, 3, 4, 5), periods=((time(9, 0), time(12, 0)), (time(13, 0), time(17, 0))))
 # 2026-06-01 is a Monday.
 
 

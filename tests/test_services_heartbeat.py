@@ -58,7 +58,7 @@ def test_a_failed_lookup_marks_the_api_down_at_once_and_a_success_brings_it_back
     from kiosk.api.errors import BadResponse, NotFound, Unavailable
     from kiosk.demo_api.seed import ENTERPRISES, make_uscc
 
-    unknown = make_uscc("91", "370102", "MA3C8F99")          # well-formed, no such enterprise
+    unknown = make_uscc("91", "370104", "MA3C8F99")          # well-formed, no such enterprise
     assert unknown not in {e.uscc for e in ENTERPRISES}
 
     monkeypatch.setattr(services_module, "HEALTH_INTERVAL", 3600.0)   # only traffic may change the state

@@ -89,13 +89,13 @@ def _id(first17: str) -> str:
 SYNTHETIC_CARDS: list[IdentityCard] = [
     IdentityCard(
         card_type="resident", name="张晓明", gender="男", nation="汉", birth_date=date(1985, 3, 12),
-        address="山东省济南市历下区示例路18号3号楼2单元501室", id_number=_id("37010219850312017"),
-        issuer="济南市公安局历下分局", valid_from=date(2016, 5, 20), valid_until=date(2036, 5, 20),
+        address="山东省济南市槐荫区示例路18号3号楼2单元501室", id_number=_id("37010419850312017"),
+        issuer="济南市公安局槐荫分局", valid_from=date(2016, 5, 20), valid_until=date(2036, 5, 20),
     ),
     IdentityCard(
         card_type="resident", name="李秀兰", gender="女", nation="回", birth_date=date(1952, 11, 2),
-        address="山东省济南市历下区测试街道德街社区7号", id_number=_id("37010219521102024"),
-        issuer="济南市公安局历下分局", valid_from=date(2012, 1, 15), valid_until=None,
+        address="山东省济南市槐荫区测试街道德街社区7号", id_number=_id("37010419521102024"),
+        issuer="济南市公安局槐荫分局", valid_from=date(2012, 1, 15), valid_until=None,
     ),
     IdentityCard(
         card_type="resident", name="欧阳文静", gender="女", nation="满", birth_date=date(2001, 8, 30),
@@ -104,7 +104,7 @@ SYNTHETIC_CARDS: list[IdentityCard] = [
     ),
     IdentityCard(
         card_type="hmt", name="陈嘉欣", gender="女", nation=None, birth_date=date(1992, 7, 21),
-        address="山东省济南市历下区示例街道88号", id_number=_id("81000019920721004"),
+        address="山东省济南市槐荫区示例街道88号", id_number=_id("81000019920721004"),
         issuer="济南市公安局", valid_from=date(2021, 3, 1), valid_until=date(2026, 3, 1),
         pass_number="H60000123", issue_count="01",
     ),

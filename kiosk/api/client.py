@@ -438,8 +438,10 @@ class ApiClient:
 
     # ---- writes ------------------------------------------------------------------------------------
 
-    def create_ticket(self, service_code: str, idempotency_key: str | None = None) -> m.Ticket:
-        body = m.TicketCreate(service_code=service_code, terminal_id=self.terminal_id)
+    def create_ticket(self, service_code: str | None = None, idempotency_key: str | None = None, *,
+                      priority: bool = False) -> m.Ticket:
+        """A number in the center's one queue; service_code None: a general ticket (no item)."""
+        body = m.TicketCreate(service_code=service_code, priority=priority, terminal_id=self.terminal_id)
         return self._post_model("/v1/tickets", body, m.Ticket, idempotency_key)
 
     def submit_feedback(self, feedback: m.FeedbackCreate, idempotency_key: str | None = None

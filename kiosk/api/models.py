@@ -122,9 +122,8 @@ class ServiceItem(_In):
     name: str
     name_en: str
     category: str = Field(description="Category shown on the guide, e.g. 市场监管")
-    ticket_prefix: str = Field(pattern=r"^[A-Z]$", description="Queue ticket prefix of the category")
-    department: str
-    window: str
+    department: str = Field(description="The department that approves it, behind the front desk")
+    window: str = Field(description="Where it is taken: the one 综合窗口 of the 综合服务区 (一窗受理)")
     legal_days: int = Field(ge=0, description="法定办结时限 (working days); 0 = 即办")
     promised_days: int = Field(ge=0, description="承诺办结时限 (working days); 0 = 即办")
     fee: str = Field(description="收费标准; '不收费' when free")
@@ -132,6 +131,9 @@ class ServiceItem(_In):
     materials: list[Material]
     online_url: str | None = None
     pinyin_initials: str = Field(pattern=r"^[A-Z0-9]*$")
+    delegable: bool = Field(default=False, description="The center's 帮代办 team can handle it for the applicant")
+    popular: int | None = Field(default=None, ge=1, description="Rank among the most common items "
+                                "(1 = most common); null for the others. The ticket screen offers these.")
 
 
 # ---- cases (办件) ----------------------------------------------------------------------------------
@@ -142,7 +144,7 @@ class CaseSearch(_Out):
     proxy, server and library logs)."""
 
     id_number: str = Field(pattern=ID_NUMBER_PATTERN, description="GB 11643, check character upper-case X",
-                           examples=["37010219900307771X"])  # synthetic: the demo server's 王建国
+                           examples=["37010419900307751X"])  # synthetic: the demo server's 王建国
 
     @field_validator("id_number")
     @classmethod
@@ -211,7 +213,7 @@ class Case(_In):
     service_code: str
     service_name: str
     applicant_masked: str = Field(description="Masked name, e.g. 王*")
-    applicant_id_masked: str = Field(description="Masked ID number, e.g. 3701**********771X")
+    applicant_id_masked: str = Field(description="Masked ID number, e.g. 3701**********751X")
     submitted_at: datetime
     status: CaseStatus
     status_code: str
@@ -242,16 +244,26 @@ class Enterprise(_In):
 
 
 class TicketCreate(_Out):
-    service_code: ServiceCode = Field(examples=["370102-SCJG-001"])
+    """One queue for the one window: a ticket names an item only so staff can prepare."""
+
+    service_code: ServiceCode | None = Field(default=None, examples=["370104-SCJG-001"],
+                                             description="The item the citizen came for; null: a general ticket")
+    priority: Annotated[bool, Strict()] = Field(default=False, description="绿色通道: elderly, disabled or "
+                                                "pregnant; called before the general tickets")
     terminal_id: TerminalId
 
 
 class Ticket(_In):
-    number: str = Field(description="Prefix + 3 digits, per prefix per Asia/Shanghai day, e.g. A023")
-    service_code: str
-    service_name: str
-    waiting: int = Field(ge=0, description="People ahead in the queue")
-    window: str
+    number: str = Field(description="Prefix + 3 digits from the center's one daily sequence (Asia/Shanghai "
+                        "day): A for general tickets, V for 绿色通道, e.g. A023, V024")
+    service_code: str | None = Field(default=None, description="null: a general ticket (no item chosen)")
+    service_name: str | None = None
+    priority: bool = Field(default=False, description="绿色通道 ticket")
+    waiting: int = Field(ge=0, description="People called before this ticket")
+    wait_area: str = Field(description="Where to wait for the call, e.g. 综合服务区")
+    window: str = Field(description="Where the ticket is served, e.g. 综合窗口")
+    delegable: bool = Field(default=False, description="The item can be handled by the 帮代办 team")
+    status_url: str | None = Field(default=None, description="Web page that follows the queue (a QR on the slip)")
     issued_at: datetime
 
 

@@ -33,6 +33,12 @@ from kiosk.validators import is_valid_uscc
 
 VERSION = "demo-1.0"
 
+#: 一窗受理: one queue, waiting in the 综合服务区 for the one 综合窗口.
+QUEUE_AREA = "综合服务区"
+QUEUE_WINDOW = "综合窗口"
+#: The queue's status page; a placeholder host, like the items' online links.
+QUEUE_PAGE = "https://zwfw.demo.invalid/queue"
+
 _KINDS = ("tickets", "feedback", "evaluations", "help_requests", "help_handled", "heartbeats",
           "security_events")
 
@@ -76,7 +82,8 @@ class DemoState:
         self.etags = {k: _etag(v) for k, v in self.reference.items()}
         self.cases = seed.build_cases(self.services, self.started)
         self.enterprises = {e.uscc: e for e in seed.ENTERPRISES}
-        self.ticket_seq: dict[tuple[str, str], int] = {}
+        #: The center's one queue, per Asia/Shanghai day: whether each ticket issued was 绿色通道.
+        self.queue: dict[str, list[bool]] = {}
         self.feedback: dict[str, tuple[m.FeedbackCreate, datetime]] = {}
         self.feedback_seq: dict[str, int] = {}
         self.help: dict[str, m.HelpRequest] = {}
@@ -85,12 +92,12 @@ class DemoState:
         self.attempts: dict[str, int] = dict.fromkeys(_KINDS, 0)
 
     def waiting_now(self) -> int:
-        """People in the queue: today's tickets not yet called (one called every serve_interval per
-        prefix, the same rule the tickets' `waiting` follows)."""
+        """People in the one queue: today's tickets not yet called (one called every serve_interval,
+        the same rule the tickets' `waiting` follows)."""
         now = self.clock()
         day = now.astimezone(seed.SHANGHAI).strftime("%Y%m%d")
         served = int((now - self.started).total_seconds() // self.serve_interval)
-        return sum(max(0, seq - served) for (_prefix, d), seq in self.ticket_seq.items() if d == day)
+        return max(0, len(self.queue.get(day, [])) - served)
 
     def update_reference(self, name: str, items: list[dict[str, Any]]) -> None:
         """Change a reference list (tests: a new ETag must reach the terminal's cache)."""
@@ -230,19 +237,25 @@ def create_app(state: DemoState, token: str) -> FastAPI:
     @app.post("/v1/tickets", dependencies=secured, status_code=201)
     async def create_ticket(body: m.TicketCreate, key: str = Header(alias="Idempotency-Key")
                             ) -> Any:
-        svc = state.services.get(body.service_code)
-        if svc is None:
-            raise _ProblemError(404, "No such service item")
+        svc = None
+        if body.service_code is not None:
+            svc = state.services.get(body.service_code)
+            if svc is None:
+                raise _ProblemError(404, "No such service item")
 
         def create() -> tuple[int, Any, bool]:
             now = state.clock()
             day = now.astimezone(seed.SHANGHAI).strftime("%Y%m%d")
-            seq = state.ticket_seq.get((svc.ticket_prefix, day), 0) + 1
-            state.ticket_seq[(svc.ticket_prefix, day)] = seq
+            issued = state.queue.setdefault(day, [])
+            ahead = sum(issued) if body.priority else len(issued)   # 绿色通道 is called first
+            issued.append(body.priority)
             served = int((now - state.started).total_seconds() // state.serve_interval)
-            waiting = max(0, seq - 1 - served)
-            t = m.Ticket(number=f"{svc.ticket_prefix}{seq:03d}", service_code=svc.code, service_name=svc.name,
-                         waiting=waiting, window=svc.window, issued_at=now)
+            number = f"{'V' if body.priority else 'A'}{len(issued):03d}"
+            t = m.Ticket(number=number, service_code=svc.code if svc else None,
+                         service_name=svc.name if svc else None, priority=body.priority,
+                         waiting=max(0, ahead - served), wait_area=QUEUE_AREA, window=QUEUE_WINDOW,
+                         delegable=svc.delegable if svc else False,
+                         status_url=f"{QUEUE_PAGE}/{day}-{number}", issued_at=now)
             return 201, t.model_dump(mode="json"), True
 
         return idempotent("tickets", key, body.model_dump(mode="json"), create)

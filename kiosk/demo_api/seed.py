@@ -47,35 +47,42 @@ class DemoIdentity:
 
 #: Citizens that have cases at the demo API; the ID-card simulator can carry matching cards.
 DEMO_IDENTITIES: list[DemoIdentity] = [
-    DemoIdentity(_id("37010219900307771"), "王建国", "男", date(1990, 3, 7),
-                 "山东省济南市历下区泉城路180号3单元502室", "13905311234"),
-    DemoIdentity(_id("37010319650512042"), "李秀英", "女", date(1965, 5, 12),
-                 "山东省济南市历下区解放路43号1号楼2单元101室", "13853112345"),
-    DemoIdentity(_id("37010219851122251"), "张伟", "男", date(1985, 11, 22),
-                 "山东省济南市历下区经十路15982号7号楼301室", "15662451188"),
-    DemoIdentity(_id("37010219780415362"), "刘芳", "女", date(1978, 4, 15),
-                 "山东省济南市历下区历山路88号5号楼1单元602室", "18654107766"),
-    DemoIdentity(_id("37010220010918133"), "陈晨", "男", date(2001, 9, 18),
-                 "山东省济南市历下区文化东路52号2号楼402室", "17705316543"),
+    DemoIdentity(_id("37010419900307751"), "王建国", "男", date(1990, 3, 7),
+                 "山东省济南市槐荫区道德街18号3单元502室", "13905311234"),
+    DemoIdentity(_id("37010419650512042"), "李秀英", "女", date(1965, 5, 12),
+                 "山东省济南市槐荫区经七路43号1号楼2单元101室", "13853112345"),
+    DemoIdentity(_id("37010419851122251"), "张伟", "男", date(1985, 11, 22),
+                 "山东省济南市槐荫区纬十二路82号7号楼301室", "15662451188"),
+    DemoIdentity(_id("37010419780415362"), "刘芳", "女", date(1978, 4, 15),
+                 "山东省济南市槐荫区营市街88号5号楼1单元602室", "18654107766"),
+    DemoIdentity(_id("37010420010918133"), "陈晨", "男", date(2001, 9, 18),
+                 "山东省济南市槐荫区经四路52号2号楼402室", "17705316543"),
 ]
+
+#: 一窗受理: the one comprehensive window takes every application and hands out the results; the
+#: district departments approve behind it (前台综合受理、后台分类审批).
+FRONT_DESK = "道德街便民服务中心综合窗口"
+FRONT_DESK_PICKUP = "道德街便民服务中心 综合服务区 综合窗口"
+#: Steps the front desk takes; the others are the approving department's.
+_AT_FRONT_DESK = {CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.CORRECTION, CaseStatus.WITHDRAWN}
 
 # (citizen index, service code, final status, days ago submitted, delivery)
 _CASES: list[tuple[int, str, CaseStatus, int, Delivery | None]] = [
-    (0, "370102-SCJG-001", CaseStatus.COMPLETED, 12, Delivery(method="自取", place="A区 1-3号窗口")),
-    (0, "370102-SCJG-006", CaseStatus.REVIEW, 4, None),
-    (0, "370102-RSJ-003", CaseStatus.CORRECTION, 6, None),
-    (0, "370102-SCJG-007", CaseStatus.DECISION, 8,
+    (0, "370104-SCJG-001", CaseStatus.COMPLETED, 12, Delivery(method="自取", place=FRONT_DESK_PICKUP)),
+    (0, "370104-SCJG-006", CaseStatus.REVIEW, 4, None),
+    (0, "370104-RSJ-003", CaseStatus.CORRECTION, 6, None),
+    (0, "370104-SCJG-007", CaseStatus.DECISION, 8,
      Delivery(method="邮寄", carrier="中国邮政EMS", tracking_no="1189654320107")),
-    (1, "370102-MZJ-005", CaseStatus.COMPLETED, 15,
+    (1, "370104-MZJ-005", CaseStatus.COMPLETED, 15,
      Delivery(method="邮寄", carrier="中国邮政EMS", tracking_no="1189654320391")),
-    (1, "370102-YBJ-004", CaseStatus.ACCEPTED, 2, None),
-    (1, "370102-MZJ-008", CaseStatus.REJECTED, 9, None),
-    (2, "370102-ZJJ-001", CaseStatus.SUBMITTED, 0, None),
-    (2, "370102-YBJ-002", CaseStatus.WITHDRAWN, 20, None),
-    (3, "370102-CL-002", CaseStatus.COMPLETED, 25, Delivery(method="自取", place="C区 9号窗口")),
-    (3, "370102-YBJ-007", CaseStatus.REVIEW, 5, None),
-    (4, "370102-RSJ-005", CaseStatus.COMPLETED, 30, None),
-    (4, "370102-RSJ-007", CaseStatus.ACCEPTED, 1, None),
+    (1, "370104-YBJ-004", CaseStatus.ACCEPTED, 2, None),
+    (1, "370104-MZJ-008", CaseStatus.REJECTED, 9, None),
+    (2, "370104-ZJJ-001", CaseStatus.SUBMITTED, 0, None),
+    (2, "370104-YBJ-002", CaseStatus.WITHDRAWN, 20, None),
+    (3, "370104-CL-002", CaseStatus.COMPLETED, 25, Delivery(method="自取", place=FRONT_DESK_PICKUP)),
+    (3, "370104-YBJ-007", CaseStatus.REVIEW, 5, None),
+    (4, "370104-RSJ-005", CaseStatus.COMPLETED, 30, None),
+    (4, "370104-RSJ-007", CaseStatus.ACCEPTED, 1, None),
 ]
 
 #: One window (一窗受理): everything is brought to, and collected at, the 综合窗口 of the 综合服务区.
@@ -96,10 +103,10 @@ CASE_URL = "https://zwfw.demo.invalid/case/{case_no}"
 
 _PATH = [CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.REVIEW, CaseStatus.DECISION, CaseStatus.COMPLETED]
 _NOTES = {
-    CaseStatus.SUBMITTED: "申请材料已提交，等待窗口受理",
-    CaseStatus.ACCEPTED: "材料齐全，符合法定形式，予以受理",
-    CaseStatus.CORRECTION: "请补充：银行账户信息复印件（可在任一综合窗口提交）",
-    CaseStatus.REVIEW: "业务科室审查中",
+    CaseStatus.SUBMITTED: "申请材料已提交，等待综合窗口受理",
+    CaseStatus.ACCEPTED: "材料齐全，符合法定形式，综合窗口予以受理，转业务部门审批",
+    CaseStatus.CORRECTION: "请补充：银行账户信息复印件（到综合服务区综合窗口提交）",
+    CaseStatus.REVIEW: "业务部门审查中",
     CaseStatus.DECISION: "审查通过，作出准予许可决定",
     CaseStatus.COMPLETED: "办结，结果已出具",
     CaseStatus.REJECTED: "经核对，申请人不属于本事项服务对象（需经能力评估为失能或半失能），不予受理",
@@ -117,7 +124,7 @@ def _steps(final: CaseStatus, submitted: datetime, dept: str) -> list[CaseStep]:
     steps = []
     for i, st in enumerate(path):
         steps.append(CaseStep(time=submitted + timedelta(days=i, hours=i * 2 % 5, minutes=17 * i % 60),
-                              status=st, department="道德街便民服务中心综合窗口" if i == 0 else dept,
+                              status=st, department=FRONT_DESK if st in _AT_FRONT_DESK else dept,
                               note=_NOTES[st]))
     return steps
 
@@ -132,7 +139,7 @@ def build_cases(services: dict[str, ServiceItem], now: datetime) -> dict[str, tu
                                                                          microsecond=0)
         if submitted > now:
             submitted -= timedelta(days=1)
-        case_no = f"3701022026{seq:09d}"  # stable across restarts, so demos can type it; 19 digits
+        case_no = f"3701042026{seq:09d}"  # stable across restarts, so demos can type it; 19 digits
         steps = _steps(final, submitted, svc.department)
         nxt = _NEXT.get(seq, {})
         if delivery is not None and "delivery" in nxt:
@@ -166,37 +173,37 @@ def make_uscc(kind: str, region: str, first8: str) -> str:
     return first17 + uscc_check_char(first17)
 
 
-_AUTH = "济南市历下区市场监督管理局"
+_AUTH = "济南市槐荫区市场监督管理局"
 ENTERPRISES: list[Enterprise] = [
-    Enterprise(uscc=make_uscc("92", "370102", "MA3C8K1N"), name="济南市历下区建国小吃店", type="个体工商户",
+    Enterprise(uscc=make_uscc("92", "370104", "MA3C8K1N"), name="济南市槐荫区建国小吃店", type="个体工商户",
                legal_representative="王建国", registered_capital="5万元人民币", established=date(2025, 11, 14),
-               status="存续", address="山东省济南市历下区泉城路180号-12", business_scope="小餐饮；食品销售（仅销售预包装食品）",
+               status="存续", address="山东省济南市槐荫区道德街18号-12", business_scope="小餐饮；食品销售（仅销售预包装食品）",
                registration_authority=_AUTH),
-    Enterprise(uscc=make_uscc("91", "370102", "MA3D2P7Q"), name="山东泉城数字科技有限公司",
+    Enterprise(uscc=make_uscc("91", "370104", "MA3D2P7Q"), name="山东泉城数字科技有限公司",
                type="有限责任公司（自然人投资或控股）", legal_representative="赵明", registered_capital="500万元人民币",
-               established=date(2019, 6, 3), status="存续", address="山东省济南市历下区经十路11111号A座1203室",
+               established=date(2019, 6, 3), status="存续", address="山东省济南市槐荫区经十路22799号A座1203室",
                business_scope="软件开发；信息技术咨询服务；数据处理服务", registration_authority=_AUTH),
-    Enterprise(uscc=make_uscc("91", "370102", "MA3B4R2T"), name="济南明湖餐饮管理有限公司",
+    Enterprise(uscc=make_uscc("91", "370104", "MA3B4R2T"), name="济南营市餐饮管理有限公司",
                type="有限责任公司（自然人独资）", legal_representative="孙丽", registered_capital="100万元人民币",
-               established=date(2017, 3, 21), status="在业", address="山东省济南市历下区明湖东路8号",
+               established=date(2017, 3, 21), status="在业", address="山东省济南市槐荫区营市街8号",
                business_scope="餐饮服务；餐饮管理；食品销售", registration_authority=_AUTH),
-    Enterprise(uscc=make_uscc("91", "370102", "MA3A9W5U"), name="济南趵突泉文化传媒有限公司",
+    Enterprise(uscc=make_uscc("91", "370104", "MA3A9W5U"), name="济南西市场文化传媒有限公司",
                type="有限责任公司（自然人投资或控股）", legal_representative="周涛", registered_capital="200万元人民币",
-               established=date(2016, 8, 9), status="注销", address="山东省济南市历下区趵突泉北路12号",
+               established=date(2016, 8, 9), status="注销", address="山东省济南市槐荫区经二路12号",
                business_scope="组织文化艺术交流活动；广告设计、代理", registration_authority=_AUTH),
-    Enterprise(uscc=make_uscc("92", "370102", "MA3B1X6Y"), name="济南市历下区老街便利店", type="个体工商户",
+    Enterprise(uscc=make_uscc("92", "370104", "MA3B1X6Y"), name="济南市槐荫区老街便利店", type="个体工商户",
                legal_representative="吴强", registered_capital="3万元人民币", established=date(2018, 1, 30),
-               status="吊销", address="山东省济南市历下区芙蓉街66号", business_scope="食品销售；日用百货销售",
+               status="吊销", address="山东省济南市槐荫区纬十二路66号", business_scope="食品销售；日用百货销售",
                registration_authority=_AUTH),
-    Enterprise(uscc=make_uscc("91", "370102", "MA3E7H3K"), name="济南千佛山家政服务有限公司",
+    Enterprise(uscc=make_uscc("91", "370104", "MA3E7H3K"), name="济南道德家政服务有限公司",
                type="有限责任公司（自然人投资或控股）", legal_representative="郑红", registered_capital="50万元人民币",
-               established=date(2021, 10, 18), status="存续", address="山东省济南市历下区千佛山路25号",
+               established=date(2021, 10, 18), status="存续", address="山东省济南市槐荫区经七路25号",
                business_scope="家政服务；养老服务；母婴护理服务", registration_authority=_AUTH),
 ]
 
 def _code(name: str) -> str | None:
-    """The service item that takes applications for a policy, found by its name: its code (370102 or
-    370104) is the service catalogue's business, not this table's."""
+    """The service item that takes applications for a policy, found by its name (its code is the
+    service catalogue's business, not this table's)."""
     return next((s.code for s in build_services() if s.name == name), None)
 
 

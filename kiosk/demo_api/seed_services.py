@@ -15,18 +15,36 @@ _FORMS = {"原": MaterialForm.ORIGINAL, "复": MaterialForm.COPY, "原复": Mate
           "电": MaterialForm.ELECTRONIC}
 _ID = "申请人居民身份证|原|0|现场核验，不留存复印件"
 
-# category -> (ticket prefix, department, window, code segment)
-CATEGORIES: dict[str, tuple[str, str, str, str]] = {
-    "市场监管": ("A", "历下区市场监督管理局", "A区 1-3号窗口", "SCJG"),
-    "人力资源和社会保障": ("B", "历下区人力资源和社会保障局", "B区 4-6号窗口", "RSJ"),
-    "民政": ("C", "历下区民政局", "C区 7号窗口", "MZJ"),
-    "卫生健康": ("D", "历下区卫生健康局", "C区 8号窗口", "WJJ"),
-    "残疾人服务": ("E", "历下区残疾人联合会", "C区 9号窗口", "CL"),
-    "医疗保障": ("F", "历下区医疗保障局", "D区 10-11号窗口", "YBJ"),
-    "退役军人服务": ("G", "历下区退役军人事务局", "D区 12号窗口", "TYJR"),
-    "城市管理": ("H", "历下区城市管理局", "E区 13号窗口", "CGJ"),
-    "住房保障": ("J", "历下区住房和城乡建设局", "E区 14号窗口", "ZJJ"),
+#: 一窗受理: every item is taken at the one 综合窗口 of the 综合服务区 (前台综合受理、后台分类审批); the
+#: department approves behind it. No department windows, so one queue for all.
+WINDOW = "综合服务区 综合窗口"
+
+# category -> (approving department, code segment)
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "市场监管": ("槐荫区市场监督管理局", "SCJG"),
+    "人力资源和社会保障": ("槐荫区人力资源和社会保障局", "RSJ"),
+    "民政": ("槐荫区民政局", "MZJ"),
+    "卫生健康": ("槐荫区卫生健康局", "WJJ"),
+    "残疾人服务": ("槐荫区残疾人联合会", "CL"),
+    "医疗保障": ("槐荫区医疗保障局", "YBJ"),
+    "退役军人服务": ("槐荫区退役军人事务局", "TYJR"),
+    "城市管理": ("槐荫区城市管理局", "CGJ"),
+    "住房保障": ("槐荫区住房和城乡建设局", "ZJJ"),
 }
+
+#: The most common items, most common first: the ticket screen offers them for a two-tap ticket. The
+#: report names 个体工商户 registration and deregistration and 小餐饮 licences as one-stop services; the
+#: rest of the order is the demo's guess (the central API sends the real ranking).
+POPULAR: tuple[str, ...] = ("个体工商户设立登记", "个体工商户注销登记", "小餐饮经营许可", "企业社保账户开通",
+                            "社会保障卡申领", "城乡居民医保参保登记")
+
+#: What the 帮代办 team does for enterprises (the report: registration, 企业社保账户开通) and the
+#: enterprise subsidies the 街道 helps with.
+DELEGABLE: frozenset[str] = frozenset({
+    "个体工商户设立登记", "个体工商户变更登记", "个体工商户注销登记", "个体工商户年度报告", "营业执照遗失补领",
+    "小餐饮经营许可", "食品经营许可（新办）", "食品经营许可（延续）", "食品经营许可（注销）", "食品小作坊登记",
+    "企业社保账户开通", "招用高校毕业生补贴", "一次性创业补贴",
+})
 
 _S = list[tuple[str, str, int, int, list[str], list[str]]]
 
@@ -208,13 +226,14 @@ def initials(name: str) -> str:
 def build_services() -> list[ServiceItem]:
     out: list[ServiceItem] = []
     for category, rows in ITEMS.items():
-        prefix, dept, window, seg = CATEGORIES[category]
+        dept, seg = CATEGORIES[category]
         for i, (name, name_en, legal, promised, conditions, materials) in enumerate(rows, start=1):
-            code = f"370102-{seg}-{i:03d}"
+            code = f"370104-{seg}-{i:03d}"
             out.append(ServiceItem(
-                id=code, code=code, name=name, name_en=name_en, category=category, ticket_prefix=prefix,
-                department=dept, window=window, legal_days=legal, promised_days=promised, fee="不收费",
+                id=code, code=code, name=name, name_en=name_en, category=category, department=dept,
+                window=WINDOW, legal_days=legal, promised_days=promised, fee="不收费",
                 conditions=conditions, materials=[_material(s) for s in materials],
                 online_url=f"https://zwfw.demo.invalid/item/{code}", pinyin_initials=initials(name),
+                delegable=name in DELEGABLE, popular=POPULAR.index(name) + 1 if name in POPULAR else None,
             ))
     return out

@@ -53,3 +53,7 @@ class FlowDeps:
     #: The ID-card reader can read a card now; and how many cards it found but could not read so far.
     reader_ok: Callable[[], bool] = lambda: True
     card_read_failures: Callable[[], int] = lambda: 0
+    #: The receipt printer can print now (a queue ticket is taken only then).
+    printer_ok: Callable[[], bool] = lambda: True
+    #: 长辈模式 is on: timed steps wait twice as long.
+    elder: Callable[[], bool] = lambda: False

@@ -29,7 +29,7 @@ class Stage(StrEnum):
 
 
 def grouped(code: str, placeholder: str = "_") -> str:
-    """'92370102MA3' -> '92 370102 MA3______ _': the structure shows and the remaining places too."""
+    """'92370104MA3' -> '92 370104 MA3______ _': the structure shows and the remaining places too."""
     padded = code + placeholder * (USCC_LEN - len(code))
     out, i = [], 0
     for n in GROUPS:

@@ -21,21 +21,27 @@ def _center(d: Mapping[str, Any]) -> str:
 
 
 def queue_ticket(t: Mapping[str, Any]) -> Receipt:
-    """t: number, service, waiting (people ahead), window, time, url (follow the ticket), center_name."""
+    """t: number, service ("" for a general ticket), waiting (people ahead), wait_area, window, priority
+    (绿色通道), delegable (帮代办), time, url (the queue status page), center_name."""
     r = Receipt()
     r.title(_center(t), size=1)
-    r.text("排队凭条", align="center")
+    r.text("排队凭条（绿色通道）" if t.get("priority") else "排队凭条", align="center")
     r.separator()
     r.title(str(t["number"]), size=4)
-    r.kv(
-        ("办理业务", str(t["service"])),
+    rows = [
+        ("办理业务", str(t.get("service") or "未选事项，到窗口说明即可")),
         ("前面等候", f"{int(t['waiting'])} 人"),
-        ("办理窗口", str(t.get("window") or "请留意叫号屏")),
-        ("取号时间", str(t["time"])),
-    )
+    ]
+    if t.get("wait_area"):
+        rows.append(("等候区域", str(t["wait_area"])))
+    rows.append(("办理窗口", str(t.get("window") or "请留意叫号屏")))
+    if t.get("delegable"):
+        rows.append(("代办服务", "本事项可申请帮代办"))
+    rows.append(("取号时间", str(t["time"])))
+    r.kv(*rows)
     if t.get("url"):
         r.qr(str(t["url"]), module=6)
-        r.text("微信扫码，查看排队进度", align="center")
+        r.text("手机扫码，查看排队进度", align="center")
     r.separator()
     r.text("过号请重新取号。请妥善保管本凭条。", align="center")
     return r.cut()

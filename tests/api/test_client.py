@@ -26,7 +26,7 @@ def test_reads_return_models(client: ApiClient) -> None:
     assert one == services[5] and one.materials
     cases = client.cases_by_id_number(WANG.id_number)
     assert {c.status for c in cases} >= {m.CaseStatus.COMPLETED, m.CaseStatus.CORRECTION}
-    assert all(c.applicant_id_masked == "3701**********771X" for c in cases)
+    assert all(c.applicant_id_masked == "3701**********751X" for c in cases)
     by_no = client.case_by_number(cases[0].case_no, WANG.phone[-4:])
     assert by_no.case_no == cases[0].case_no
     assert client.enterprise(ENTERPRISES[1].uscc).name == ENTERPRISES[1].name
@@ -48,7 +48,7 @@ def test_unknown_things_are_not_found(client: ApiClient) -> None:
 
 def test_invalid_id_number_is_rejected(client: ApiClient) -> None:
     with pytest.raises(Rejected):
-        client.cases_by_id_number("370102199003077711")  # wrong check character
+        client.cases_by_id_number("370104199003077511")  # wrong check character
 
 
 def test_bad_token_is_unauthorized(server: DemoServer) -> None:
@@ -74,7 +74,7 @@ def test_5xx_is_unavailable_after_retries(server: DemoServer, client: ApiClient)
     assert e.value.status == 503
     # POSTs are not retried by the client (the outbox does that with the same key)
     with pytest.raises(Unavailable):
-        client.create_ticket("370102-SCJG-001")
+        client.create_ticket("370104-SCJG-001")
     assert server.state.attempts["tickets"] == before
 
 
@@ -92,7 +92,7 @@ def test_dropped_connection_is_unavailable(server: DemoServer, client: ApiClient
     with pytest.raises(Unavailable):
         client.health()
     with pytest.raises(Unavailable):
-        client.create_ticket("370102-SCJG-001")
+        client.create_ticket("370104-SCJG-001")
 
 
 def test_garbage_body_is_bad_response(server: DemoServer, client: ApiClient) -> None:
@@ -127,19 +127,21 @@ def test_nothing_listening_is_unavailable() -> None:
 
 
 def test_idempotency_key_gives_same_ticket_and_one_record(server: DemoServer, client: ApiClient) -> None:
-    a = client.create_ticket("370102-RSJ-004", idempotency_key="ticket-key-0001")
-    b = client.create_ticket("370102-RSJ-004", idempotency_key="ticket-key-0001")
-    c = client.create_ticket("370102-RSJ-004", idempotency_key="ticket-key-0002")
+    a = client.create_ticket("370104-RSJ-004", idempotency_key="ticket-key-0001")
+    b = client.create_ticket("370104-RSJ-004", idempotency_key="ticket-key-0001")
+    c = client.create_ticket("370104-RSJ-004", idempotency_key="ticket-key-0002")
     assert a == b
-    assert (a.number, c.number) == ("B001", "B002")
+    # One queue: the next number of the same daily sequence, whatever the item (A: general, not 绿色通道).
+    assert a.number[0] == c.number[0] == "A" and int(c.number[1:]) == int(a.number[1:]) + 1
+    assert (a.service_code, a.wait_area, a.window, a.priority) == ("370104-RSJ-004", "综合服务区", "综合窗口", False)
     assert len(server.received("tickets")) == 2
     assert server.attempts("tickets") == 3
 
 
 def test_same_key_other_body_is_rejected(client: ApiClient) -> None:
-    client.create_ticket("370102-RSJ-004", idempotency_key="ticket-key-0003")
+    client.create_ticket("370104-RSJ-004", idempotency_key="ticket-key-0003")
     with pytest.raises(Rejected) as e:
-        client.create_ticket("370102-SCJG-001", idempotency_key="ticket-key-0003")
+        client.create_ticket("370104-SCJG-001", idempotency_key="ticket-key-0003")
     assert e.value.status == 409
 
 
@@ -157,11 +159,11 @@ def test_feedback_with_terminal_tracking_number_and_reply(server: DemoServer, cl
 
 
 def test_evaluation_help_and_heartbeat(server: DemoServer, client: ApiClient) -> None:
-    ev = client.submit_evaluation(m.EvaluationCreate(level=5, case_no="3701022026111500001", terminal_id=TERMINAL,
-                                                     service_code="370102-SCJG-001"))
+    ev = client.submit_evaluation(m.EvaluationCreate(level=5, case_no="3701042026111500001", terminal_id=TERMINAL,
+                                                     service_code="370104-SCJG-001"))
     assert ev.id
     with pytest.raises(ValueError):
-        m.EvaluationCreate(level=1, case_no="3701022026111500001", terminal_id=TERMINAL)  # 差评, no reason
+        m.EvaluationCreate(level=1, case_no="3701042026111500001", terminal_id=TERMINAL)  # 差评, no reason
     h = client.create_help_request("不会操作", "home")
     assert [x.id for x in client.help_requests()] == [h.id]
     assert client.mark_help_handled(h.id).status == "handled"
@@ -182,7 +184,7 @@ def test_id_numbers_never_logged_unmasked(server: DemoServer, client: ApiClient,
     text = caplog.text + e.value.detail + str(e.value) + repr(e.value.__cause__) + repr(e.value.__context__)
     assert "/v1/case-search" in caplog.text  # the log lines exist
     assert WANG.id_number not in text
-    assert "3701**********771X" not in text  # not even masked: the number is in no URL, only in the body
+    assert "3701**********751X" not in text  # not even masked: the number is in no URL, only in the body
 
 
 def test_tls_verification_with_custom_ca(tmp_path: Path) -> None:

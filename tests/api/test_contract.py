@@ -67,7 +67,7 @@ def test_405_names_every_method_of_the_path(server: DemoServer) -> None:
         for path in {r.path for r in contract.ROUTES}:
             offered = {r.method for r in contract.ROUTES if r.path == path}
             url = server.base_url + path.replace("{id}", "H00001").replace("{case_no}", "X00001") \
-                .replace("{uscc}", "91370102MA3C5RKX9L").replace("{tracking_no}", "FK20261126JT010001")
+                .replace("{uscc}", "91370104MA3C5RKX9L").replace("{tracking_no}", "FK20261126JT010001")
             for method in sorted({"GET", "POST", "PUT", "DELETE", "PATCH"} - offered):
                 resp = s.request(method, url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5)
                 assert resp.status_code == 405, (method, path, resp.status_code)

@@ -44,7 +44,7 @@ def test_delivers_in_order_and_reports_tracking_numbers(tmp_path: Path, server: 
     delivered: list[tuple[str, str, Any]] = []
     box.on_delivered(lambda kind, key, resp: delivered.append((kind, key, resp)))
     keys, numbers = zip(*(box.enqueue_feedback(_feedback(i), TERMINAL) for i in range(5)), strict=True)
-    ev_key = box.enqueue("evaluation", {"level": 4, "case_no": "3701022026111500001", "terminal_id": TERMINAL})
+    ev_key = box.enqueue("evaluation", {"level": 4, "case_no": "3701042026111500001", "terminal_id": TERMINAL})
     assert box.depth() == 6 and box.oldest_age() is not None
     box.start()
     try:
@@ -82,7 +82,7 @@ def test_outage_then_recovery_delivers_exactly_once(tmp_path: Path, server: Demo
 def test_permanent_errors_go_to_dead_letters_and_do_not_block(tmp_path: Path, server: DemoServer,
                                                               client: ApiClient) -> None:
     box = _box(tmp_path, client)
-    box.enqueue("evaluation", {"level": 1, "case_no": "3701022026111500001", "terminal_id": TERMINAL})  # 差评 without reason
+    box.enqueue("evaluation", {"level": 1, "case_no": "3701042026111500001", "terminal_id": TERMINAL})  # 差评 without reason
     box.enqueue("bogus", {"x": 1})
     box.enqueue("feedback", {**_feedback(1), "tracking_no": "FK20261126JT019999"})
     box.enqueue("feedback", {**_feedback(2), "tracking_no": "FK20261126JT019999"})  # number taken: 409
@@ -120,7 +120,7 @@ def test_heartbeats_coalesce_and_are_dropped_first_when_full(tmp_path: Path) -> 
     box.enqueue("feedback", _feedback(1))
     box.enqueue("feedback", _feedback(2))
     assert box.depth() == 3
-    box.enqueue("evaluation", {"level": 5, "case_no": "3701022026111500001", "terminal_id": TERMINAL})  # heartbeat makes room
+    box.enqueue("evaluation", {"level": 5, "case_no": "3701042026111500001", "terminal_id": TERMINAL})  # heartbeat makes room
     kinds = [r[0] for r in sqlite3.connect(tmp_path / "o.db").execute("SELECT kind FROM outbox ORDER BY seq")]
     assert kinds == ["feedback", "feedback", "evaluation"]
     with pytest.raises(OutboxFull):

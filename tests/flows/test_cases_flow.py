@@ -13,10 +13,10 @@ from kiosk.flows import cases as words
 from kiosk.flows.cases import STATUS_WORDS, STEP_WORDS, CasesFlow, Stage, Way, grouped_id
 from kiosk.validators import id_check_char
 
-WANG = DEMO_IDENTITIES[0]                       # 王建国, 37010219900307771X, phone ...1234, four cases
-CASE_1 = "3701022026000000001"                  # his completed 个体工商户设立登记, 自取
-CASE_4 = "3701022026000000004"                  # his case sent by post
-NOBODY = "37010219800101123" + id_check_char("37010219800101123")    # valid, no cases
+WANG = DEMO_IDENTITIES[0]                       # 王建国, 37010419900307751X, phone ...1234, four cases
+CASE_1 = "3701042026000000001"                  # his completed 个体工商户设立登记, 自取
+CASE_4 = "3701042026000000004"                  # his case sent by post
+NOBODY = "37010419800101123" + id_check_char("37010419800101123")    # valid, no cases
 
 
 def msgid(flow: CasesFlow) -> str:
@@ -59,7 +59,7 @@ def test_card_list_detail_print_finish(deps):
     flow = by_card(deps)
     assert flow.stage == Stage.LIST and flow.way == Way.CARD and flow.message is None
     assert flow.greeting().render("zh_CN") == "您好，王**"
-    assert len(flow.cases) == 4 and all(c.case_no.startswith("370102") for c in flow.cases)
+    assert len(flow.cases) == 4 and all(c.case_no.startswith("370104") for c in flow.cases)
     lines = [m.render("zh_CN") for m in flow.summary(case(flow, CASE_1))]
     assert lines[0] == f"办件编号 {CASE_1}" and lines[1] == "状态：已办结" and lines[2].startswith("提交日期：2")
 
@@ -67,8 +67,8 @@ def test_card_list_detail_print_finish(deps):
     assert flow.stage == Stage.DETAIL
     rows = {key: (v if isinstance(v, str) else v.render("zh_CN")) for key, v in flow.rows()}
     assert rows["办件编号"] == CASE_1 and rows["当前状态"] == "已办结"
-    assert rows["申请人"] == "王**" and rows["证件号码"] == "3701**********771X"
-    assert rows["领取方式"] == "窗口自取：道德街便民服务中心 综合服务区 综合窗口"     # one window (一窗受理)
+    assert rows["申请人"] == "王**" and rows["证件号码"] == "3701**********751X"
+    assert rows["领取方式"] == "窗口自取：道德街便民服务中心 综合服务区 综合窗口"
     steps = flow.timeline()
     assert [s.status for s in steps] == ["已提交", "受理", "审查", "决定", "办结"]
     assert [s.latest for s in steps] == [False] * 4 + [True]
@@ -83,7 +83,7 @@ def test_card_list_detail_print_finish(deps):
 
     flow.finish()
     tx = deps.finished[-1]
-    assert (tx.kind, tx.reference, tx.service_code) == ("case", CASE_1, "370102-SCJG-001")
+    assert (tx.kind, tx.reference, tx.service_code) == ("case", CASE_1, "370104-SCJG-001")
     assert flow.stage == Stage.START and flow.case is None and flow.cases == []
     assert deps.session.identity is not None        # the card is still on the reader
 
@@ -170,7 +170,7 @@ def test_a_helper_types_an_id_number_checked_as_typed(deps):
     flow = helper(deps)
     type_in(flow, "type_id", WANG.id_number[:6])
     assert msgid(flow) == words.ID_TO_GO and flow.message.render("zh_CN") == "还差 12 位"
-    assert grouped_id(flow.id_typed) == "370102"
+    assert grouped_id(flow.id_typed) == "370104"
     flow.type_id("3701X")                               # X only as the last character
     assert msgid(flow) == words.BAD_ID and flow.message_level == "error"
     flow.type_id(WANG.id_number[:17] + "2")             # wrong check character
@@ -180,8 +180,8 @@ def test_a_helper_types_an_id_number_checked_as_typed(deps):
     assert flow.id_typed == WANG.id_number and flow.busy
     deps.runner.run_all()
     assert flow.stage == Stage.LIST and len(flow.cases) == 4 and flow.way == Way.TYPED_ID
-    assert flow.greeting().render("zh_CN") == "身份证号 3701**********771X 的办件"
-    assert grouped_id(flow.id_typed) == "370102 19900307 771X"
+    assert flow.greeting().render("zh_CN") == "身份证号 3701**********751X 的办件"
+    assert grouped_id(flow.id_typed) == "370104 19900307 751X"
     assert deps.session.manual_id_number == WANG.id_number
 
 
@@ -276,11 +276,11 @@ def test_the_slip_masks_names_and_numbers_even_if_the_api_did_not(deps):
                                                   "applicant_id_masked": WANG.id_number})
     flow.open_case(whole, from_list=True)
     slip = flow.slip()
-    assert slip["applicant_name"] == "王**" and slip["applicant_id"] == "3701**********771X"
+    assert slip["applicant_name"] == "王**" and slip["applicant_id"] == "3701**********751X"
     assert slip["time"] == "2026-06-01 10:00" and slip["center_name"] == deps.cfg.terminal.center_name
     assert slip["timeline"][-1][1].startswith("办结 ")
     rows = dict(flow.rows())
-    assert rows["申请人"] == "王**" and rows["证件号码"] == "3701**********771X"
+    assert rows["申请人"] == "王**" and rows["证件号码"] == "3701**********751X"
     flow.print_slip()
     paper = deps.print_slip[-1][0].to_json()
     assert WANG.id_number not in paper and WANG.name not in paper

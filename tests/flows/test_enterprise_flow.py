@@ -12,7 +12,7 @@ KNOWN = ENTERPRISES[0]
 
 
 def other_valid_code() -> str:
-    body = "91370102MA3Z0Z0Z0"[:17].replace("Z", "9")
+    body = "91370104MA3Z0Z0Z0"[:17].replace("Z", "9")
     return body + uscc_check_char(body)
 
 

@@ -33,7 +33,7 @@ def test_nothing_is_preselected(deps):
 
 
 def test_satisfied_is_stored_and_arrives(deps, outbox, server):
-    flow, tx = opened(deps, "case", "DDJ-20261103-0042", "370102-001-01", "个体工商户设立登记")
+    flow, tx = opened(deps, "case", "DDJ-20261103-0042", "370104-001-01", "个体工商户设立登记")
     flow.choose_level(4)
     assert flow.ready and flow.hint is None and flow.reason_choices() == ()
     flow.submit()
@@ -46,7 +46,7 @@ def test_satisfied_is_stored_and_arrives(deps, outbox, server):
     assert outbox.flush(10)
     rec = next(r for r in server.received("evaluations") if r["idempotency_key"] == flow.key)
     assert rec["level"] == 4 and rec["case_no"] == "DDJ-20261103-0042" and rec.get("transaction_id") is None
-    assert rec["service_code"] == "370102-001-01" and rec["channel"] == "自助终端"
+    assert rec["service_code"] == "370104-001-01" and rec["channel"] == "自助终端"
     assert rec["reasons"] == [] and rec.get("phone") is None
     assert outbox.dead_letters() == []
 

@@ -117,13 +117,25 @@ def test_nothing_is_said_for_what_nobody_gave(deps, clock):
 
 
 def test_config_hours_when_the_api_gives_none(deps, clock):
-    flow = HomeFlow(deps)                                       # Config.demo: Mon-Fri 9-12, 13-17
+    from dataclasses import replace
+    from datetime import time
+
+    from kiosk.config import HoursSection
+
+    deps.cfg = replace(deps.cfg, hours=HoursSection(weekdays=(1, 2, 3, 4, 5), periods=(
+        (time(9, 0), time(12, 0)), (time(13, 0), time(17, 0)))))      # as a center would configure them
+    flow = HomeFlow(deps)
     assert rendered(flow) == ["今日办公 9:00-12:00，13:00-17:00", "正在取号"]
     clock.at = MONDAY_LUNCH
     assert rendered(flow) == ["今日办公 9:00-12:00，13:00-17:00", "现在不取号"]
     clock.at = SATURDAY                                         # "closed today" says it all
     assert rendered(flow) == ["今日不办公"]
     assert rendered(flow, "en") == ["Closed today"]
+
+
+def test_no_hours_anywhere_means_no_hours_line(deps, clock):
+    flow = HomeFlow(deps)                                       # Config.demo sets no [hours]
+    assert not any("办公" in line for line in rendered(flow))
 
 
 def test_the_api_knows_holidays_the_config_does_not(deps, clock):
@@ -196,6 +208,13 @@ def test_a_failed_refresh_keeps_a_fresh_answer_and_forgets_an_old_one(deps, cloc
 
 
 def test_without_an_api_the_config_still_speaks(deps, clock):
+    from dataclasses import replace
+    from datetime import time
+
+    from kiosk.config import HoursSection
+
+    deps.cfg = replace(deps.cfg, hours=HoursSection(weekdays=(1, 2, 3, 4, 5), periods=(
+        (time(9, 0), time(12, 0)), (time(13, 0), time(17, 0)))))
     deps.api = lambda: None
     flow = HomeFlow(deps)
     changes: list[int] = []

@@ -70,8 +70,8 @@ def test_card_present_after_read(sim, reader):
     reader.read_card()
     assert reader.card_present() is True
     assert reader.read_appended_address() is None  # 0x91: no appended address
-    sim.appended_address = "山东省济南市历下区新址路1号"
-    assert reader.read_appended_address() == "山东省济南市历下区新址路1号"
+    sim.appended_address = "山东省济南市槐荫区新址路1号"
+    assert reader.read_appended_address() == "山东省济南市槐荫区新址路1号"
 
 
 def test_unplug_and_replug(sim, reader):

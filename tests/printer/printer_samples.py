@@ -5,7 +5,7 @@ from __future__ import annotations
 from kiosk.receipts import case_status_slip, feedback_receipt, materials_checklist, queue_ticket, test_page
 from kiosk.validators import id_check_char
 
-_FIRST17 = "37010219800101123"
+_FIRST17 = "37010419800101123"
 SYNTHETIC_ID = _FIRST17 + id_check_char(_FIRST17)
 SYNTHETIC_NAME = "王喆堃"
 
@@ -16,7 +16,8 @@ CASE_URL = "https://example.gov.cn/c/SD2024050100012"
 def samples():
     return {
         "queue_ticket": queue_ticket({
-            "number": "A023", "service": "社会保障卡申领", "waiting": 3, "window": "5号窗口",
+            "number": "A023", "service": "社会保障卡申领", "waiting": 3,
+            "wait_area": "综合服务区", "window": "综合窗口", "delegable": True,
             "time": "2024-05-01 09:12", "url": QUEUE_URL,
         }),
         "case_status": case_status_slip({

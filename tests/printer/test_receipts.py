@@ -33,11 +33,22 @@ def test_queue_ticket_bytes_reviewed():
     assert FS_ON + b"\x1b\x61\x01\x1b\x45\x01" + "道德街便民服务中心".encode("gbk") + b"\n" in b
     assert b"\x1d\x21\x33A023\n" in b  # GS ! 4x4 for the number
     assert "办理业务：社会保障卡申领".encode("gbk") in b
+    for row in ("等候区域：综合服务区", "办理窗口：综合窗口", "代办服务：本事项可申请帮代办"):    # 一窗受理
+        assert row.encode("gbk") in b
     # native QR after leaving Chinese mode: FS . then ESC a 1 then GS ( k model/size/ec/store/print
     qr = FS_OFF + b"\x1b\x61\x01\x1d\x28\x6b\x04\x00\x31\x41\x32\x00\x1d\x28\x6b\x03\x00\x31\x43\x06"
     assert qr in b
     assert b"\x1d\x28\x6b" + bytes([len(QUEUE_URL) + 3, 0]) + b"\x31\x50\x30" + QUEUE_URL.encode() in b
     assert len(b) <= 1024  # ≤ 1 s at 9600 baud
+
+
+def test_queue_ticket_general_and_priority():
+    from kiosk.receipts import queue_ticket
+    general = render_escpos(queue_ticket({"number": "V024", "priority": True, "service": "", "waiting": 0,
+                                          "wait_area": "综合服务区", "window": "综合窗口", "time": "2024-05-01 09:13"}))
+    assert "排队凭条（绿色通道）".encode("gbk") in general
+    assert "办理业务：未选事项，到窗口说明即可".encode("gbk") in general
+    assert "帮代办".encode("gbk") not in general and b"\x1d\x28\x6b" not in general   # no QR without a URL
 
 
 def test_cjk_punctuation_and_rare_name_characters_are_gbk():

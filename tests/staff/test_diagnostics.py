@@ -29,7 +29,7 @@ from kiosk.heartbeat import SHANGHAI
 from kiosk.security import hash_pin
 from kiosk.validators import id_check_char, is_valid_id_number
 
-ID17 = "37010219850615432"
+ID17 = "37010419850615432"
 RAW_ID = ID17 + id_check_char(ID17)
 ID17_X = "37010320011130001"
 RAW_ID2 = ID17_X + id_check_char(ID17_X)

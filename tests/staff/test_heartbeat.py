@@ -10,7 +10,7 @@ import pytest
 from kiosk.heartbeat import HeartbeatScheduler, Watchdog, build_heartbeat
 from kiosk.validators import id_check_char
 
-ID17 = "37010219900307123"
+ID17 = "37010419900307123"
 RAW_ID = ID17 + id_check_char(ID17)
 
 
@@ -96,13 +96,13 @@ def test_watchdog_sends_datagrams(notify_socket):
     assert wd.enabled
     wd.ready()
     wd.ping()
-    wd.status("打印机缺纸\n   id 370102199003071234")
+    wd.status("打印机缺纸\n   id 370104199003071234")
     wd.stopping()
     received = [notify_socket.recv(4096).decode() for _ in range(4)]
     wd.close()
     assert received[:2] == ["READY=1", "WATCHDOG=1"]
     assert received[2].startswith("STATUS=打印机缺纸 id ") and "\n" not in received[2]
-    assert "370102199003071234" not in received[2]
+    assert "370104199003071234" not in received[2]
     assert received[3] == "STOPPING=1"
 
 

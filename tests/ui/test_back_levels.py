@@ -42,7 +42,7 @@ def test_policy_detail_back_to_the_list(demo_app):
     assert app.current_screen == "home"
 
 
-def test_ticket_confirm_items_categories(demo_app, monkeypatch):
+def test_ticket_confirm_items_categories_start(demo_app, monkeypatch):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -52,7 +52,8 @@ def test_ticket_confirm_items_categories(demo_app, monkeypatch):
     app = demo_app
     app.go("ticket")
     scr = app.screen("ticket")
-    wait_until(lambda: scr.stage == "categories" and scr.flow.services, 15, "services loaded")
+    wait_until(lambda: scr.stage == "start" and scr.flow.services, 15, "services loaded")
+    scr.other_items()
     svc = scr.flow.services[0]
     scr.choose_category(svc.category)
     scr.choose_service(svc)
@@ -61,6 +62,8 @@ def test_ticket_confirm_items_categories(demo_app, monkeypatch):
     assert (app.current_screen, scr.stage) == ("ticket", "items")
     back(app)
     assert (app.current_screen, scr.stage) == ("ticket", "categories")
+    back(app)
+    assert (app.current_screen, scr.stage) == ("ticket", "start")
     back(app)
     assert app.current_screen == "home"
 

@@ -11,8 +11,8 @@ from kivyhelp import run_for, tap, wait_until
 
 from kiosk.demo_api import DEMO_IDENTITIES
 
-WANG = DEMO_IDENTITIES[0]                       # 王建国, 37010219900307771X, phone ...1234
-CASE_1 = "3701022026000000001"                  # his completed 个体工商户设立登记, 自取
+WANG = DEMO_IDENTITIES[0]                       # 王建国, 37010419900307751X, phone ...1234
+CASE_1 = "3701042026000000001"                  # his completed 个体工商户设立登记, 自取
 
 
 @pytest.fixture(autouse=True)
@@ -79,13 +79,13 @@ def test_card_list_detail_print_finish(demo_app):
     assert scr.ids.greeting.text == "您好，王**"
     rows = scr.ids.case_list.children
     assert len(rows) == 4
-    assert all("办件编号 370102" in b.text for b in rows)
+    assert all("办件编号 370104" in b.text for b in rows)
     shoot_all(demo_app, "list")
 
     # A case's URL (its online page) becomes a QR.
     from screens.widgets import QRCode
-    tap_case(scr, "3701022026000000004")
-    url = "https://zwfw.example.gov.cn/case/3701022026000000004"
+    tap_case(scr, "3701042026000000004")
+    url = "https://zwfw.example.gov.cn/case/3701042026000000004"
     scr.flow.open_case(scr.case.model_copy(update={"url": url}), from_list=True)
     assert [q.data for q in scr.ids.qr_box.children if isinstance(q, QRCode)] == [url]
     scr.flow.open_case(scr.case.model_copy(update={"url": None}), from_list=True)
@@ -98,8 +98,8 @@ def test_card_list_detail_print_finish(demo_app):
     values = {r.ids.k.text: r.ids.v.text for r in scr.ids.case_rows.children}
     assert values["办件编号"] == CASE_1
     assert values["当前状态"] == "已办结"
-    assert values["申请人"] == "王**" and values["证件号码"] == "3701**********771X"
-    assert values["领取方式"].startswith("窗口自取：") and "综合窗口" in values["领取方式"]
+    assert values["申请人"] == "王**" and values["证件号码"] == "3701**********751X"
+    assert values["领取方式"] == "窗口自取：道德街便民服务中心 综合服务区 综合窗口"
     assert len(scr.ids.timeline.children) == 5               # 已提交 → 办结
     assert [q.data for q in scr.ids.qr_box.children if isinstance(q, QRCode)] == [scr.case.url]
     shoot_all(demo_app, "detail")
@@ -122,7 +122,7 @@ def test_card_list_detail_print_finish(demo_app):
 
     tap(scr.ids.done_button)
     tx = demo_app.session.transactions[-1]
-    assert (tx.kind, tx.reference, tx.service_code) == ("case", CASE_1, "370102-SCJG-001")
+    assert (tx.kind, tx.reference, tx.service_code) == ("case", CASE_1, "370104-SCJG-001")
     assert scr.case is None and CASE_1 not in all_text(scr)
 
 
@@ -198,7 +198,7 @@ def test_card_removed_clears_the_view(demo_app):
     assert scr.ids.note.text == "身份证已取走，查询结果已清除。"
     assert demo_app.session.identity is None
     text = all_text(scr)
-    assert "王" not in text and "3701022026" not in text
+    assert "王" not in text and "3701042026" not in text
 
 
 def test_card_removed_while_another_screen_shows_clears_too(demo_app):
@@ -207,7 +207,7 @@ def test_card_removed_while_another_screen_shows_clears_too(demo_app):
     demo_app.go("enterprise")                               # the session goes on elsewhere
     demo_app.demo_toggle_card()
     wait_until(lambda: demo_app.session.identity is None, 15, "the card to leave")
-    assert scr.flow.cases == [] and "3701022026" not in all_text(scr)
+    assert scr.flow.cases == [] and "3701042026" not in all_text(scr)
     demo_app.back()
     assert demo_app.sm.current == "cases" and scr.stage == "start"
     assert scr.ids.reader_state.text == "请将身份证放在读卡区"
@@ -253,12 +253,12 @@ def test_reader_gone_manual_id_entry_by_a_helper(demo_app):
     pad = scr.ids.id_keypad
     type_on(pad, WANG.id_number[:17] + "2")                 # wrong check character
     assert scr.ids.message.text == "号码有误，请核对"
-    assert scr.stage == "manual_id" and scr.ids.id_display.text == "370102 19900307 7712"
+    assert scr.stage == "manual_id" and scr.ids.id_display.text == "370104 19900307 7512"
     shoot_all(demo_app, "manual-id")
     tap(pad.key_widget("删除"))
     type_on(pad, "X")
     wait_until(lambda: settled(scr, "list"), 15, "the case list")
-    assert scr.ids.greeting.text == "身份证号 3701**********771X 的办件"
+    assert scr.ids.greeting.text == "身份证号 3701**********751X 的办件"
     assert len(scr.ids.case_list.children) == 4
 
     # 重新查询 reaches the flow; a network fault is said on the list stage, in red.
@@ -291,7 +291,7 @@ def test_after_wipe_no_identity_data_is_reachable(demo_app):
     assert demo_app.session.identity is None and demo_app.session.id_number is None
     assert scr.case is None and scr.flow.cases == [] and scr.flow.greeting() is None
     text = all_text(scr)
-    for secret in ("王", WANG.id_number, WANG.id_number[-4:], "3701022026", "3701**"):
+    for secret in ("王", WANG.id_number, WANG.id_number[-4:], "3701042026", "3701**"):
         assert secret not in text, secret
     assert scr.stage == "start"
 

@@ -27,7 +27,7 @@ def test_print_dialog_follows_a_job_to_the_printed_receipt(demo_app):
 def test_card_on_the_reader_reaches_the_session(demo_app):
     demo_app.demo_toggle_card()
     wait_until(lambda: demo_app.session.identity is not None, 10, "card read")
-    assert demo_app.session.id_number == "37010219900307771X"
+    assert demo_app.session.id_number == "37010419900307751X"
     demo_app.end_session("test")
     assert demo_app.session.identity is None
 

@@ -7,7 +7,7 @@ from kivyhelp import run_for, screenshot, tap, wait_until
 
 from kiosk.demo_api.seed import make_uscc
 
-JIANGUO = "92370102MA3C8K1N6E"          # 济南市历下区建国小吃店 in the demo data
+JIANGUO = "92370104MA3C8K1N6B"          # 济南市槐荫区建国小吃店 in the demo data
 
 
 def open_screen(app):
@@ -44,12 +44,12 @@ def shoot_all(app, name):
 def test_lookup_show_and_print(demo_app):
     scr = open_screen(demo_app)
     type_code(scr, JIANGUO[:11])
-    assert scr.ids.display.text == "92 370102 MA3______ _"
+    assert scr.ids.display.text == "92 370104 MA3______ _"
     assert scr.ids.message.text == "还差 7 位"
     shoot_all(demo_app, "typing")
     type_code(scr, JIANGUO[11:])
     wait_until(lambda: scr.stage == "result" and not scr.ids.stages.transition.is_active, 15, "enterprise card")
-    assert scr.ids.name.text == "济南市历下区建国小吃店"
+    assert scr.ids.name.text == "济南市槐荫区建国小吃店"
     values = {r.ids.k.text: r.ids.v.text for r in scr.ids.rows.children}
     assert values["法定代表人"] == "王**"           # masked on screen
     assert values["登记状态"] == "存续"
@@ -60,7 +60,7 @@ def test_lookup_show_and_print(demo_app):
     tap(scr.ids.print_button)
     wait_until(lambda: len(sim.jobs) == 1, 20, "the simulator to print")
     transcript = sim.jobs[-1].transcript
-    assert "济南市历下区建国小吃店" in transcript and JIANGUO in transcript
+    assert "济南市槐荫区建国小吃店" in transcript and JIANGUO in transcript
     assert "王建国" not in transcript and "王**" in transcript
 
     from kivy.core.window import Window
@@ -85,7 +85,7 @@ def test_mistyped_and_unknown_codes(demo_app):
     assert "只能是数字" in scr.ids.message.text
     clear(scr)
 
-    unknown = make_uscc("91", "370102", "MA3Z0Z0Z".replace("Z", "0"))
+    unknown = make_uscc("91", "370104", "MA3Z0Z0Z".replace("Z", "0"))
     type_code(scr, unknown)
     wait_until(lambda: not scr.busy, 15, "lookup")
     assert scr.stage == "input"

@@ -23,7 +23,7 @@ def open_eval(app, kind="ticket", ref="A023", code="", name="排队取号"):
 def test_satisfied_arrives_at_the_api(demo_app):
     app = demo_app
     api = app.services.demo.api_server
-    scr, tx = open_eval(app, "case", "DDJ-20261103-0042", "370102-001-01", "个体工商户设立登记")
+    scr, tx = open_eval(app, "case", "DDJ-20261103-0042", "370104-001-01", "个体工商户设立登记")
     assert scr.level == 0 and scr.ids.submit_button.disabled          # nothing preselected
     assert all(b.kind == "tile" for b in scr.buttons.values())
     assert "★★★★☆" in scr.buttons["满意"].text and "满意" in scr.buttons["满意"].text
@@ -35,7 +35,7 @@ def test_satisfied_arrives_at_the_api(demo_app):
     wait_until(lambda: len(api.received("evaluations")) == 1, 10, "evaluation at the API")
     rec = api.received("evaluations")[0]
     assert rec["level"] == 4 and rec["case_no"] == "DDJ-20261103-0042"
-    assert rec["service_code"] == "370102-001-01" and rec["channel"] == "自助终端"
+    assert rec["service_code"] == "370104-001-01" and rec["channel"] == "自助终端"
     assert rec["reasons"] == [] and rec.get("phone") is None
     wait_until(lambda: app.current_screen == "home", 6, "home after the thanks")
     assert scr.tx is None and scr.level == 0

@@ -57,7 +57,7 @@ def test_any_key_sequence(app, pad_no, data):
                 st.text(alphabet=USCC_ALPHABET, min_size=9, max_size=9))
             code = list(first + uscc_check_char(first))
         else:
-            first = "37010219" + data.draw(st.from_regex(r"\A[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])[0-9]{3}\Z"))
+            first = "37010419" + data.draw(st.from_regex(r"\A[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])[0-9]{3}\Z"))
             code = list(first + id_check_char(first))
         if data.draw(st.booleans()):
             code[data.draw(st.integers(0, 17))] = data.draw(st.sampled_from(alphabet))

@@ -50,9 +50,9 @@ def test_category_item_detail(demo_app):
     assert scr.state == "detail"
     shown = texts(scr)
     assert name in shown and "申请材料" in shown and "申请人居民身份证" in shown
-    assert "法定办结时限" in shown and "办理窗口：C区 7号窗口" in shown
+    assert "法定办结时限" in shown and "办理窗口：综合服务区 综合窗口" in shown
     qr = [w for w in scr.walk(restrict=True) if type(w).__name__ == "QRCode"]
-    assert qr and qr[0].data.startswith("https://zwfw.demo.invalid/item/370102-MZJ-")
+    assert qr and qr[0].data.startswith("https://zwfw.demo.invalid/item/370104-MZJ-")
     tap(button(scr, "返回列表"))
     assert scr.state == "items"
     tap(button(scr, "返回事项类别"))
@@ -115,7 +115,7 @@ def test_pinyin_search_print_checklist_and_finish(demo_app, monkeypatch):
     tap(button(scr, "完成"))
     tx = demo_app.session.transactions[-1]
     assert (tx.kind, tx.reference, tx.service_code, tx.service_name) == (
-        "checklist", "370102-SCJG-001", "370102-SCJG-001", "个体工商户设立登记")
+        "checklist", "370104-SCJG-001", "370104-SCJG-001", "个体工商户设立登记")
 
 
 def test_english_shows_english_names(demo_app):

@@ -75,7 +75,7 @@ def test_say_writes_a_wav_on_request(tmp_path):
 
 
 def test_say_refuses_personal_data_and_writes_nothing(tmp_path):
-    first17 = "37010219800101123"
+    first17 = "37010419800101123"
     out = tmp_path / "say.wav"
     r = cli("say", f"证件号{first17}{id_check_char(first17)}", "--out", str(out))
     assert r.returncode == 2

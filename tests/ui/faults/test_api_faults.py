@@ -28,7 +28,7 @@ from kiosk.api.models import is_tracking_no
 from kiosk.config import Config
 from kiosk.services import Services
 
-JIANGUO = "92370102MA3C8K1N6E"          # 济南市历下区建国小吃店 in the demo data
+JIANGUO = "92370104MA3C8K1N6B"          # 济南市槐荫区建国小吃店 in the demo data
 PHONE = "13912345678"
 NET_DOWN = "网络异常，请稍后再试"        # the enterprise screen's words for Unavailable
 NOT_FOUND = "未查询到该企业，请核对代码"
@@ -149,7 +149,7 @@ def lookup_fails_with(app, scr, words: str):
 def lookup_works(app):
     scr = look_up(app)
     wait_until(lambda: scr.stage == "result", 15, "the enterprise card")
-    assert scr.ids.name.text == "济南市历下区建国小吃店"
+    assert scr.ids.name.text == "济南市槐荫区建国小吃店"
     app.home()
     return scr
 
@@ -328,7 +328,7 @@ def test_not_found_is_told_apart_from_a_network_fault(fault_app):
     from kiosk.demo_api.seed import make_uscc
 
     scr = open_enterprise(app)
-    code = make_uscc("91", "370102", "MA3Q0Q0Q")
+    code = make_uscc("91", "370104", "MA3Q0Q0Q")
     scr.ids.keypad.value = ""
     for ch in code:
         scr.ids.keypad.press(ch)

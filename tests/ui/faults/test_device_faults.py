@@ -28,7 +28,7 @@ from kiosk.receipts import templates
 from screens.dialogs.print_dialog import PrintDialog
 
 WANG = DEMO_IDENTITIES[0]                       # 王建国, phone ...1234, four cases
-CASE_1 = "3701022026000000001"                  # his completed case
+CASE_1 = "3701042026000000001"                  # his completed case
 PRINTER_BANNER = "打印机暂不可用，需要打印的功能暂停，请联系工作人员。"
 READER_GONE = "读卡器暂不可用，请用办件编号查询，或呼叫帮办"
 PLACE_AGAIN = "没有读出身份证信息，请重新放置身份证"
