@@ -393,6 +393,9 @@ class CasesFlow(Flow):
         self.case = None
         self._tell("" if self.cases else NO_CASES)
         self.stage = Stage.LIST
+        # Spoken in general words only: how many need materials, never what or whose.
+        self.deps.announcer.cases_found(len(self.cases),
+                                        sum(c.status == CaseStatus.CORRECTION for c in self.cases))
         self._changed()
 
     def _got_case(self, case: Any) -> None:
@@ -412,6 +415,7 @@ class CasesFlow(Flow):
             self.cases = []                      # an answer, not a fault: an empty list
             self.stage = Stage.LIST
             self._tell(NO_CASES)
+            self.deps.announcer.cases_found(0, 0)
         else:
             if not by_number:
                 self.cases = []                  # the list stage carries the retry button

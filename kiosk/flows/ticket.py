@@ -290,6 +290,7 @@ class TicketFlow(Flow):
         log.info("ticket %s for %s", ticket.number, ticket.service_code or "(no item)")
         self.deps.print_slip(templates.queue_ticket(self.slip()), "ticket", f"ticket {ticket.number}",
                              self._queued)
+        self.deps.announcer.ticket(ticket.number, ticket.waiting)
         self._changed()
 
     def _queued(self, job_id: int) -> None:
