@@ -16,7 +16,7 @@ KivyConfig.set("kivy", "exit_on_escape", "0")
 for _key, _ in KivyConfig.items("input"):
     KivyConfig.remove_option("input", _key)
 
-from kivyhelp import make_app, stop_app  # noqa: E402
+from kivyhelp import make_app, reset_demo_app, start_demo_app, stop_app  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -40,16 +40,30 @@ def kiosk_app(tmp_path):
 @pytest.fixture
 def demo_app(tmp_path):
     """The real app in demo mode: printer and reader simulators on ptys, the demo API on 127.0.0.1."""
-    from kivyhelp import wait_until
-
     from kiosk.config import Config
-    from kiosk.services import Services
 
-    services = Services(Config.demo(str(tmp_path)))
-    app = make_app(services.cfg, services)
+    app = start_demo_app(Config.demo(str(tmp_path)))
     try:
-        wait_until(lambda: services.ready.is_set(), 20, "services to start")
-        wait_until(lambda: app.api_ok and app.printer_ok and app.reader_ok, 10, "devices ready")
         yield app
     finally:
         stop_app(app)
+
+
+@pytest.fixture(scope="module")
+def module_demo_app(tmp_path_factory):
+    """One demo app for a whole module (starting one costs seconds); use it through a per-case fixture
+    that calls reset_demo_app first, so each case starts from what a fresh app shows."""
+    from kiosk.config import Config
+
+    app = start_demo_app(Config.demo(str(tmp_path_factory.mktemp("demo-app"))))
+    try:
+        yield app
+    finally:
+        stop_app(app)
+
+
+@pytest.fixture
+def shared_demo_app(module_demo_app):
+    """The module's demo app, reset to a fresh app's state (and checked) before this case."""
+    reset_demo_app(module_demo_app)
+    return module_demo_app

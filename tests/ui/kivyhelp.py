@@ -101,6 +101,90 @@ def make_app(cfg=None, services=None):
     return app
 
 
+def start_demo_app(cfg, services=None, wait_api: bool = True):
+    """The real KioskApp in demo mode for cfg, once its services started and its devices (and the API
+    unless told not to) are ready."""
+    from kiosk.services import Services
+
+    services = services or Services(cfg)
+    app = make_app(services.cfg, services)
+    try:
+        wait_until(lambda: services.ready.is_set(), 20, "services to start")
+        wait_until(lambda: app.printer_ok and app.reader_ok and (app.api_ok or not wait_api), 10, "devices ready")
+    except BaseException:
+        stop_app(app)
+        raise
+    # What a fresh app starts with, for reset_demo_app to put back.
+    app._fresh = {"outbox_base_delay": services.outbox.base_delay if services.outbox is not None else None,
+                  "language": app.lang, "elder": app.elder}
+    return app
+
+
+def reset_demo_app(app) -> None:
+    """Between two cases sharing one demo app: put back what a case may have changed (the session,
+    the simulators, the demo API's faults, test hooks), wait until the devices are ready again, then
+    check that nothing of the last case is left for the next one to see. Every wait is on a condition."""
+    from kivy.core.window import Window
+
+    svc, demo = app.services, app.services.demo
+    psim, rsim, api = demo.printer_sim, demo.reader_sim, demo.api_server
+    if psim is not None:
+        psim.set_paper("ok")                   # also ends a set_paper_out_after
+        psim.set_cover_open(False)
+        psim.set_offline(False)
+        psim.set_mute(False)
+        psim.set_stalled(False)
+        psim.drop_replies(0)
+        psim.replug()                          # a no-op when plugged
+    if rsim is not None:
+        rsim.set_fault(None)
+        rsim.remove_card()
+        rsim.replug()
+        rsim.reseed(0)                         # the same line noise a fresh simulator makes (seed 0)
+    demo._next_card = 0                        # the demo button puts the first demo card, as in a fresh app
+    if api is not None:
+        if api._server is None:                # a case stopped it and failed before starting it again
+            api.start()
+        api.faults.reset()
+    if svc.printq is not None:
+        svc.printq._fault = None
+    if svc.outbox is not None:
+        svc.outbox.base_delay = app._fresh["outbox_base_delay"]
+    if app.staff_mode:
+        app.leave_staff_mode("test")
+    app.end_session("test")
+    set_window((1920, 1080))
+
+    wait_until(lambda: app.api_ok and app.printer_ok and app.reader_ok and svc.states.get("api") == "ok",
+               20, "devices ready again")
+    if svc.card is not None:
+        wait_until(lambda: not svc.card.card_present, 10, "the reader to see no card")
+    if svc.outbox is not None:
+        svc.outbox.retry_now()
+        wait_until(lambda: svc.outbox.depth() == 0, 20, "the outbox to empty")
+    if svc.printq is not None:
+        wait_until(lambda: svc.printq.pending() == [], 30, "the print queue to empty")
+    app.end_session("test")                    # anything that came in while waiting goes too
+    advance_frames(3)
+    if psim is not None:
+        with psim._lock:
+            psim.jobs.clear()
+            psim.torn_jobs = 0
+
+    # Nothing of the last case is left.
+    assert app.current_screen == "home" and app.sm.current == "home", app.current_screen
+    assert not app.session.active and app.session.identity is None and app.session.id_number is None
+    assert app.staff_mode == "" and app.lang == app._fresh["language"] and app.elder == app._fresh["elder"]
+    assert [type(w).__name__ for w in Window.children if w is not app.root] == []
+    assert list(app.root.ids.banners.children) == [] and app.banners == []
+    if psim is not None:
+        assert psim.jobs == [] and psim.torn_jobs == 0
+    if rsim is not None:
+        assert rsim.card is None and rsim.fault is None
+    if api is not None:
+        assert api._server is not None and api.faults == type(api.faults)()
+
+
 def stop_app(app) -> None:
     from kivy.app import App
     from kivy.core.window import Window
