@@ -185,6 +185,29 @@ def reset_demo_app(app) -> None:
         assert api._server is not None and api.faults == type(api.faults)()
 
 
+# The one demo app shared by the cases of a module, if any: (key, app). A window holds one app at a time,
+# so a test that starts its own app stops this one first (tests/ui/conftest.py).
+_SHARED: list = []
+
+
+def shared_app(key: str, make_cfg):
+    """The app shared under `key` (started from make_cfg() when there is none), reset by reset_demo_app
+    so that the case sees what a fresh app shows."""
+    if _SHARED and _SHARED[0][0] != key:
+        stop_shared_app()
+    if not _SHARED:
+        _SHARED.append((key, start_demo_app(make_cfg())))
+    app = _SHARED[0][1]
+    reset_demo_app(app)
+    return app
+
+
+def stop_shared_app() -> None:
+    if _SHARED:
+        _key, app = _SHARED.pop()
+        stop_app(app)
+
+
 def stop_app(app) -> None:
     from kivy.app import App
     from kivy.core.window import Window

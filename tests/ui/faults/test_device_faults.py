@@ -79,6 +79,7 @@ def ui_answers(app) -> None:
 def technician(app, part: str) -> tuple[str, str]:
     """The diagnostics screen's status line for `part` ("打印机" | "读卡器") and its whole text."""
     diag = app.screen("diagnostics")
+    diag.flow.status = []              # not an earlier status, shown again by another answer of the flow
     diag.status_text = ""
     diag.refresh()
     wait_until(lambda: diag.status_text, 10, "the diagnostics status")
