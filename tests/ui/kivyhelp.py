@@ -150,6 +150,9 @@ def reset_demo_app(app) -> None:
         svc.printq._fault = None
     if svc.outbox is not None:
         svc.outbox.base_delay = app._fresh["outbox_base_delay"]
+    if svc.reference is not None:              # a fresh app has no reference lists on disk yet
+        for cached in svc.reference.cache.dir.glob("*.json"):
+            cached.unlink()
     if app.staff_mode:
         app.leave_staff_mode("test")
     app.end_session("test")
@@ -165,6 +168,9 @@ def reset_demo_app(app) -> None:
     if svc.printq is not None:
         wait_until(lambda: svc.printq.pending() == [], 30, "the print queue to empty")
     app.end_session("test")                    # anything that came in while waiting goes too
+    # Screens went back to their first stage; a fresh app shows them there at rest, not mid-switch.
+    wait_until(lambda: not any(sm.transition.is_active for sm in _screen_managers(app)), 10,
+               "the screens to come to rest")
     advance_frames(3)
     if psim is not None:
         with psim._lock:
@@ -177,6 +183,8 @@ def reset_demo_app(app) -> None:
     assert app.staff_mode == "" and app.lang == app._fresh["language"] and app.elder == app._fresh["elder"]
     assert [type(w).__name__ for w in Window.children if w is not app.root] == []
     assert list(app.root.ids.banners.children) == [] and app.banners == []
+    if svc.reference is not None:
+        assert list(svc.reference.cache.dir.iterdir()) == []
     if psim is not None:
         assert psim.jobs == [] and psim.torn_jobs == 0
     if rsim is not None:
@@ -193,10 +201,23 @@ _SHARED: list = []
 def shared_app(key: str, make_cfg):
     """The app shared under `key` (started from make_cfg() when there is none), reset by reset_demo_app
     so that the case sees what a fresh app shows."""
-    if _SHARED and _SHARED[0][0] != key:
+    if _SHARED and (_SHARED[0][0] != key or _SHARED[0][1]._turned):
+        # A window turned to portrait and back leaves layouts a fresh app does not have (the start
+        # stage of 办件查询, laid out while not on show, keeps a zero width): such a case hands on no app.
         stop_shared_app()
     if not _SHARED:
-        _SHARED.append((key, start_demo_app(make_cfg())))
+        from kivy.core.window import Window
+
+        app = start_demo_app(make_cfg())
+        app._turned = False
+
+        def turned(_window, size) -> None:
+            if tuple(size) != (1920, 1080):
+                app._turned = True
+
+        Window.bind(size=turned)
+        app._unbind_turned = lambda: Window.unbind(size=turned)
+        _SHARED.append((key, app))
     app = _SHARED[0][1]
     reset_demo_app(app)
     return app
@@ -205,7 +226,15 @@ def shared_app(key: str, make_cfg):
 def stop_shared_app() -> None:
     if _SHARED:
         _key, app = _SHARED.pop()
+        app._unbind_turned()
         stop_app(app)
+
+
+def _screen_managers(app) -> list:
+    from kivy.uix.screenmanager import ScreenManager
+
+    return [w for scr in [app.sm, *app.sm.screens] for w in scr.walk(restrict=True)
+            if isinstance(w, ScreenManager)]
 
 
 def stop_app(app) -> None:
