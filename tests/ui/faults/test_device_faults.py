@@ -131,7 +131,7 @@ def case_detail(app):
     scr.ids.case_list.parent.scroll_to(btn, padding=0, animate=False)
     run_for(0.05)
     tap(btn)
-    wait_until(lambda: settled(scr, "detail"), 5, "the case detail")
+    wait_until(lambda: settled(scr, "detail"), 15, "the case detail")
     return scr
 
 
