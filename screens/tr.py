@@ -45,9 +45,8 @@ class Translator(Observable):
             try:
                 func(*largs, None, None)
             except ReferenceError:
-                # The widget of that kv rule is gone (a rebuilt keypad key, a closed dialog). Removed by
-                # identity: list.remove compares entries, and comparing a dead weak proxy raises again.
-                self._observers = [e for e in self._observers if e is not entry]
+                # The widget of that kv rule is gone (a rebuilt keypad key, a closed dialog).
+                self._observers.remove(entry)
 
     def forget_observers(self) -> None:
         """Drop the kv observers of a finished app (tests build many apps in one process)."""
