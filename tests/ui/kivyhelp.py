@@ -101,6 +101,142 @@ def make_app(cfg=None, services=None):
     return app
 
 
+def start_demo_app(cfg, services=None, wait_api: bool = True):
+    """The real KioskApp in demo mode for cfg, once its services started and its devices (and the API
+    unless told not to) are ready."""
+    from kiosk.services import Services
+
+    services = services or Services(cfg)
+    app = make_app(services.cfg, services)
+    try:
+        wait_until(lambda: services.ready.is_set(), 20, "services to start")
+        wait_until(lambda: app.printer_ok and app.reader_ok and (app.api_ok or not wait_api), 10, "devices ready")
+    except BaseException:
+        stop_app(app)
+        raise
+    # What a fresh app starts with, for reset_demo_app to put back.
+    app._fresh = {"outbox_base_delay": services.outbox.base_delay if services.outbox is not None else None,
+                  "language": app.lang, "elder": app.elder}
+    return app
+
+
+def reset_demo_app(app) -> None:
+    """Between two cases sharing one demo app: put back what a case may have changed (the session,
+    the simulators, the demo API's faults, test hooks), wait until the devices are ready again, then
+    check that nothing of the last case is left for the next one to see. Every wait is on a condition."""
+    from kivy.core.window import Window
+
+    svc, demo = app.services, app.services.demo
+    psim, rsim, api = demo.printer_sim, demo.reader_sim, demo.api_server
+    if psim is not None:
+        psim.set_paper("ok")                   # also ends a set_paper_out_after
+        psim.set_cover_open(False)
+        psim.set_offline(False)
+        psim.set_mute(False)
+        psim.set_stalled(False)
+        psim.drop_replies(0)
+        psim.replug()                          # a no-op when plugged
+    if rsim is not None:
+        rsim.set_fault(None)
+        rsim.remove_card()
+        rsim.replug()
+        rsim.reseed(0)                         # the same line noise a fresh simulator makes (seed 0)
+    demo._next_card = 0                        # the demo button puts the first demo card, as in a fresh app
+    if api is not None:
+        if api._server is None:                # a case stopped it and failed before starting it again
+            api.start()
+        api.faults.reset()
+    if svc.printq is not None:
+        svc.printq._fault = None
+    if svc.outbox is not None:
+        svc.outbox.base_delay = app._fresh["outbox_base_delay"]
+    if svc.reference is not None:              # a fresh app has no reference lists on disk yet
+        for cached in svc.reference.cache.dir.glob("*.json"):
+            cached.unlink()
+    if app.staff_mode:
+        app.leave_staff_mode("test")
+    app.end_session("test")
+    set_window((1920, 1080))
+
+    wait_until(lambda: app.api_ok and app.printer_ok and app.reader_ok and svc.states.get("api") == "ok",
+               20, "devices ready again")
+    if svc.card is not None:
+        wait_until(lambda: not svc.card.card_present, 10, "the reader to see no card")
+    if svc.outbox is not None:
+        svc.outbox.retry_now()
+        wait_until(lambda: svc.outbox.depth() == 0, 20, "the outbox to empty")
+    if svc.printq is not None:
+        wait_until(lambda: svc.printq.pending() == [], 30, "the print queue to empty")
+    app.end_session("test")                    # anything that came in while waiting goes too
+    # Screens went back to their first stage; a fresh app shows them there at rest, not mid-switch.
+    wait_until(lambda: not any(sm.transition.is_active for sm in _screen_managers(app)), 10,
+               "the screens to come to rest")
+    advance_frames(3)
+    if psim is not None:
+        with psim._lock:
+            psim.jobs.clear()
+            psim.torn_jobs = 0
+
+    # Nothing of the last case is left.
+    assert app.current_screen == "home" and app.sm.current == "home", app.current_screen
+    assert not app.session.active and app.session.identity is None and app.session.id_number is None
+    assert app.staff_mode == "" and app.lang == app._fresh["language"] and app.elder == app._fresh["elder"]
+    assert [type(w).__name__ for w in Window.children if w is not app.root] == []
+    assert list(app.root.ids.banners.children) == [] and app.banners == []
+    if svc.reference is not None:
+        assert list(svc.reference.cache.dir.iterdir()) == []
+    if psim is not None:
+        assert psim.jobs == [] and psim.torn_jobs == 0
+    if rsim is not None:
+        assert rsim.card is None and rsim.fault is None
+    if api is not None:
+        assert api._server is not None and api.faults == type(api.faults)()
+
+
+# The one demo app shared by the cases of a module, if any: (key, app). A window holds one app at a time,
+# so a test that starts its own app stops this one first (tests/ui/conftest.py).
+_SHARED: list = []
+
+
+def shared_app(key: str, make_cfg):
+    """The app shared under `key` (started from make_cfg() when there is none), reset by reset_demo_app
+    so that the case sees what a fresh app shows."""
+    if _SHARED and (_SHARED[0][0] != key or _SHARED[0][1]._turned):
+        # A window turned to portrait and back leaves layouts a fresh app does not have (the start
+        # stage of 办件查询, laid out while not on show, keeps a zero width): such a case hands on no app.
+        stop_shared_app()
+    if not _SHARED:
+        from kivy.core.window import Window
+
+        app = start_demo_app(make_cfg())
+        app._turned = False
+
+        def turned(_window, size) -> None:
+            if tuple(size) != (1920, 1080):
+                app._turned = True
+
+        Window.bind(size=turned)
+        app._unbind_turned = lambda: Window.unbind(size=turned)
+        _SHARED.append((key, app))
+    app = _SHARED[0][1]
+    reset_demo_app(app)
+    return app
+
+
+def stop_shared_app() -> None:
+    if _SHARED:
+        _key, app = _SHARED.pop()
+        app._unbind_turned()
+        stop_app(app)
+
+
+def _screen_managers(app) -> list:
+    from kivy.uix.screenmanager import ScreenManager
+
+    return [w for scr in [app.sm, *app.sm.screens] for w in scr.walk(restrict=True)
+            if isinstance(w, ScreenManager)]
+
+
 def stop_app(app) -> None:
     from kivy.app import App
     from kivy.core.window import Window

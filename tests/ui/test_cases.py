@@ -15,6 +15,14 @@ WANG = DEMO_IDENTITIES[0]                       # 王建国, 37010419900307751X,
 CASE_1 = "3701042026000000001"                  # his completed 个体工商户设立登记, 自取
 
 
+
+@pytest.fixture
+def demo_app(shared_demo_app):
+    """The cases of this module share one demo app, reset and checked clean before each
+    (tests/ui/conftest.py: shared_demo_app)."""
+    return shared_demo_app
+
+
 @pytest.fixture(autouse=True)
 def _settle(request):
     # Let pending label updates (from the last language switch) run while the app still exists.

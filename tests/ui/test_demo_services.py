@@ -1,9 +1,17 @@
 """The running app against the simulators and the demo API: device state reaches the screen, a print
 job is followed to the end, a card read lands in the session, and faults show as banners."""
 
+import pytest
 from kivyhelp import screenshot, tap, wait_until
 
 from kiosk.receipts import templates
+
+
+@pytest.fixture
+def demo_app(shared_demo_app):
+    """The cases of this module share one demo app, reset and checked clean before each
+    (tests/ui/conftest.py: shared_demo_app)."""
+    return shared_demo_app
 
 
 def test_print_dialog_follows_a_job_to_the_printed_receipt(demo_app):

@@ -10,6 +10,14 @@ from kiosk.demo_api.seed import make_uscc
 JIANGUO = "92370104MA3C8K1N6B"          # 济南市槐荫区建国小吃店 in the demo data
 
 
+
+@pytest.fixture
+def demo_app(shared_demo_app):
+    """The cases of this module share one demo app, reset and checked clean before each
+    (tests/ui/conftest.py: shared_demo_app)."""
+    return shared_demo_app
+
+
 def open_screen(app):
     home = app.screen("home")
     tile = next(t for t in home.ids.tiles.children if t.target == "enterprise")

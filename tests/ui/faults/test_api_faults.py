@@ -20,13 +20,12 @@ from pathlib import Path
 import pytest
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivyhelp import advance_frames, make_app, run_for, stop_app, tap, wait_until
+from kivyhelp import advance_frames, run_for, shared_app, start_demo_app, stop_app, tap, wait_until
 
 import kiosk.services as services_module
 from kiosk.api.errors import BadResponse, TlsFailure, Unavailable
 from kiosk.api.models import is_tracking_no
 from kiosk.config import Config
-from kiosk.services import Services
 
 JIANGUO = "92370104MA3C8K1N6B"          # 济南市槐荫区建国小吃店 in the demo data
 PHONE = "13912345678"
@@ -41,11 +40,8 @@ BANNER = "网络暂不可用"
 @contextlib.contextmanager
 def running_app(cfg: Config, wait_api: bool = True):
     """The real KioskApp with Services for cfg; waits for the devices (and the API unless told not to)."""
-    services = Services(cfg)
-    app = make_app(services.cfg, services)
+    app = start_demo_app(cfg, wait_api=wait_api)
     try:
-        wait_until(lambda: services.ready.is_set(), 20, "services to start")
-        wait_until(lambda: app.printer_ok and app.reader_ok and (app.api_ok or not wait_api), 10, "devices ready")
         yield app
     finally:
         stop_app(app)
@@ -63,10 +59,13 @@ def fast_health(monkeypatch):
 
 
 @pytest.fixture
-def fault_app(tmp_path, fast_health):
-    """Demo mode with short API timeouts (1 s connect and read)."""
-    with running_app(short_timeouts(Config.demo(str(tmp_path / "data")))) as app:
-        yield app
+def fault_app(uses_shared_app, tmp_path_factory, fast_health):
+    """Demo mode with short API timeouts (1 s connect and read): one app shared by the cases that need
+    nothing else, reset to what a fresh one shows (no session, the API healthy and without faults, the
+    outbox empty, the devices ready) and checked clean before each case (kivyhelp.reset_demo_app)."""
+    app = shared_app("api-faults", lambda: short_timeouts(Config.demo(str(tmp_path_factory.mktemp("fault-app")))))
+    app.services._health_wake.set()     # the health loop takes up fast_health's pace now, not in 15 s
+    return app
 
 
 @pytest.fixture
@@ -80,7 +79,10 @@ def logs(caplog):
 def technician_sees(app) -> str:
     """The API line of the technician's diagnostics screen (opened as after the technician PIN)."""
     diag = app.screen("diagnostics")
-    diag.status_text = ""             # not the text of an earlier visit: wait for this one's
+    # Not the text of an earlier visit: wait for this one's. The flow keeps the last status it had, and
+    # any other answer of this visit (ports, log) shows it again before the new status comes.
+    diag.flow.status = []
+    diag.status_text = ""
     app.enter_staff_mode("technician")
     wait_until(lambda: "中心接口" in diag.status_text, 5, "diagnostics status")
     line = next(x for x in diag.status_text.splitlines() if x.startswith("中心接口"))

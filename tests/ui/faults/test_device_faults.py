@@ -35,10 +35,17 @@ PLACE_AGAIN = "没有读出身份证信息，请重新放置身份证"
 PRINTED = "打印完成，请取走凭条。"
 
 
+# The cases share one app (tests/ui/conftest.py: shared_demo_app resets it and checks that nothing of
+# the case before is left); the print queue's database lives on, so each case sees only its own jobs.
+_FIRST_JOB = {"id": 0}
+
+
 @pytest.fixture
-def app(demo_app, caplog):
+def app(shared_demo_app, caplog):
     caplog.set_level(logging.INFO)
-    yield demo_app
+    rows = shared_demo_app.services.printq.recent(1)
+    _FIRST_JOB["id"] = rows[0]["id"] + 1 if rows else 0
+    yield shared_demo_app
     for d in dialogs():
         d.close()
     run_for(0.1)
@@ -72,6 +79,7 @@ def ui_answers(app) -> None:
 def technician(app, part: str) -> tuple[str, str]:
     """The diagnostics screen's status line for `part` ("打印机" | "读卡器") and its whole text."""
     diag = app.screen("diagnostics")
+    diag.flow.status = []              # not an earlier status, shown again by another answer of the flow
     diag.status_text = ""
     diag.refresh()
     wait_until(lambda: diag.status_text, 10, "the diagnostics status")
@@ -123,7 +131,7 @@ def case_detail(app):
     scr.ids.case_list.parent.scroll_to(btn, padding=0, animate=False)
     run_for(0.05)
     tap(btn)
-    wait_until(lambda: settled(scr, "detail"), 5, "the case detail")
+    wait_until(lambda: settled(scr, "detail"), 15, "the case detail")
     return scr
 
 
@@ -139,7 +147,8 @@ def all_text(scr) -> str:
 
 
 def job_rows(app) -> list[dict]:
-    return app.services.printq.recent(50)
+    """This case's jobs, newest first."""
+    return [r for r in app.services.printq.recent(50) if r["id"] >= _FIRST_JOB["id"]]
 
 
 def job_bytes(app, job_id: int) -> bytes:
