@@ -200,8 +200,15 @@ def sh_quote(s: str) -> str:
 
 
 def test_unit_writable_paths_cover_what_the_diagnostics_screen_writes(terminal, real_repo, center_key, tmp_path):
-    # The diagnostics screen offers /media/*/* as USB targets (screens/diagnostics.py usb_targets).
-    assert 'Path("/media").glob("*/*")' in (ROOT / "screens/diagnostics.py").read_text()
+    # The diagnostics screen offers /media/*/* as USB targets (kiosk/flows/diagnostics.py usb_targets).
+    import inspect
+
+    from kiosk.flows.diagnostics import DiagnosticsFlow
+
+    assert inspect.signature(DiagnosticsFlow.usb_targets).parameters["media"].default == Path("/media")
+    stick = tmp_path / "media" / "kiosk" / "usb"
+    stick.mkdir(parents=True)
+    assert DiagnosticsFlow.usb_targets(tmp_path / "media") == [str(stick)]
     rw = _writable_paths()
     assert rw == ["/var/lib/kiosk", "/etc/kiosk", "/media"]
 
