@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kivy.app import App
 from kivy.lang import Builder
-from kivy.properties import ListProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
 import screens.widgets  # noqa: F401  (the kv below uses its classes)
@@ -23,6 +23,7 @@ class BaseScreen(Screen):
     title = StringProperty("")        # a Chinese msgid; the kv translates it
     kind = StringProperty("menu")     # "menu" | "form": which idle timeout applies
     needs = ListProperty([])          # of "api", "printer", "reader"
+    compact = BooleanProperty(False)  # the title row gives way (an on-screen keyboard needs the room)
     __events__ = ("on_activate", "on_deactivate")
 
     def add_widget(self, widget, *args, **kwargs):

@@ -136,7 +136,8 @@ class FeedbackScreen(BaseScreen):
         f = self.flow
         self.ids.step_label.text = tr._(f.step_label())
         self.ids.prompt.text = tr._(f.prompt())
-        if self._keyboard_open and f.step == Step.EXTRA:
+        self.compact = self._keyboard_open and f.step == Step.EXTRA
+        if self.compact:
             # The keyboard takes most of a landscape screen: the field and the keys need the room.
             self.ids.step_label.text = self.ids.prompt.text = ""
         getattr(self, f"_render_{f.step.value}")(body)

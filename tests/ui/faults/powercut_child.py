@@ -53,11 +53,10 @@ def take_ticket(app) -> tuple[str, int]:
     tile = next(t for t in app.screen("home").ids.tiles.children if t.target == "ticket")
     tap(tile)
     scr = app.screen("ticket")
-    wait_until(lambda: scr.ids.category_grid.children, 15, "the categories")
-    tap(next(b for b in scr.ids.category_grid.children if b.text.startswith("市场监管")))
-    tap(next(b for b in scr.ids.item_grid.children if b.text.startswith("个体工商户设立登记")))
-    wait_until(lambda: scr.stage == "confirm" and not scr.ids.stages.transition.is_active, 10, "confirm")
-    tap(scr.ids.take_button)
+    # One queue: 取号, then one of the most common items (the second tap takes the number).
+    wait_until(lambda: any("个体工商户设立登记" in b.text for b in scr.ids.popular_grid.children), 15,
+               "the common items")
+    tap(next(b for b in scr.ids.popular_grid.children if "个体工商户设立登记" in b.text))
     wait_until(lambda: scr.stage == "ticket" and scr.printed_job is not None, 15, "the number and its print job")
     job_id = scr.printed_job
     q = app.services.printq
