@@ -41,15 +41,21 @@ class Worker:
             if error is not None:
                 log.info("background call failed: %s: %s", type(error).__name__, error)
                 if on_error is not None:
-                    self._post(lambda: on_error(error))
+                    self._post(lambda: self._deliver(on_error, error))
                 else:
                     log.error("unhandled background error", exc_info=error)
             elif on_result is not None:
                 result = f.result()
-                self._post(lambda: on_result(result))
+                self._post(lambda: self._deliver(on_result, result))
 
         future.add_done_callback(done)
         return future
+
+    def _deliver(self, callback: Callable[[Any], None], value: Any) -> None:
+        # An answer that arrives after shutdown (the app stopped between the call and its answer) has
+        # nobody left to tell: the screens it would update are gone.
+        if not self._closed:
+            callback(value)
 
     def shutdown(self, wait: bool = False) -> None:
         with self._lock:

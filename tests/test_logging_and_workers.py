@@ -2,6 +2,7 @@ import logging
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from kiosk.logging_setup import setup_logging
@@ -99,3 +100,28 @@ def test_uncaught_exception_in_the_main_thread_is_logged_masked(tmp_path):
         assert "uncaught exception in the main thread" in out
         assert "ValueError: card 3701**********123X rejected" in out
         assert SYNTHETIC_ID not in out
+
+
+def test_an_answer_after_shutdown_is_not_delivered():
+    """The app stopped while a call was on its way: its screens are gone, nothing may be called."""
+    posted = []
+    delivered = []
+    started = threading.Event()
+    release = threading.Event()
+    w = Worker(post=posted.append)
+
+    def slow():
+        started.set()
+        release.wait(5)
+        return "late"
+
+    w.submit(slow, delivered.append, delivered.append)
+    assert started.wait(5)
+    w.shutdown()
+    release.set()
+    deadline = time.monotonic() + 5
+    while not posted and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert posted, "the pool still hands the answer to post"
+    posted[0]()
+    assert delivered == []

@@ -190,9 +190,17 @@ def _writable_paths() -> list[str]:
 
 
 def _in_sandbox(terminal, rw: list[str]) -> subprocess.CompletedProcess:
-    site = next((ROOT / ".venv/lib").glob("python3*/site-packages"))
-    script = SANDBOX.format(rw=" ".join(rw), pythonpath=f"{ROOT}:{site}")
-    return terminal.run(f"unshare --mount --propagation private bash -c {sh_quote(script)}", timeout=120)
+    # The code under test is bound in at /srv/kiosk-src: the checkout itself may live under /tmp, which
+    # the sandbox (PrivateTmp) covers with an empty tmpfs, as a CI clone in /tmp would be.
+    src = terminal.root / "srv/kiosk-src"
+    src.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["mount", "--bind", str(ROOT), str(src)], check=True)
+    try:
+        site = next((ROOT / ".venv/lib").glob("python3*/site-packages")).relative_to(ROOT)
+        script = SANDBOX.format(rw=" ".join(rw), pythonpath=f"/srv/kiosk-src:/srv/kiosk-src/{site}")
+        return terminal.run(f"unshare --mount --propagation private bash -c {sh_quote(script)}", timeout=120)
+    finally:
+        subprocess.run(["umount", str(src)], check=False)
 
 
 def sh_quote(s: str) -> str:
