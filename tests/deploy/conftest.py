@@ -42,3 +42,10 @@ def terminal(tmp_path):
         yield t
     finally:
         t.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_gpg_agents_left():
+    """No daemon outlives the suite (each throwaway key's GNUPGHOME starts a gpg-agent)."""
+    yield
+    Key.stop_agents()

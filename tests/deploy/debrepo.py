@@ -45,8 +45,11 @@ def fake_deb(where: Path, version: str, selftest_rc: int = 0) -> Path:
 class Key:
     """A throwaway signing key in its own GNUPGHOME (no passphrase)."""
 
+    homes: list[Path] = []      # every GNUPGHOME made, so the session can stop their gpg-agents
+
     def __init__(self, home: Path, name: str):
         self.home = home
+        Key.homes.append(home)
         home.mkdir(parents=True, mode=0o700)
         self.env = {**os.environ, "GNUPGHOME": str(home)}
         batch = home / "key.batch"
@@ -56,6 +59,13 @@ class Key:
         sh("gpg", "--batch", "--gen-key", batch, env=self.env, timeout=120)
         out = sh("gpg", "--batch", "--with-colons", "--list-secret-keys", env=self.env).stdout
         self.fingerprint = next(line.split(":")[9] for line in out.splitlines() if line.startswith("fpr:"))
+
+    @classmethod
+    def stop_agents(cls) -> None:
+        """gpg starts an agent per GNUPGHOME that outlives the test; stop them all."""
+        for home in cls.homes:
+            subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "all"], capture_output=True, timeout=30)
+        cls.homes.clear()
 
     def export(self, dest: Path) -> Path:
         """The public key as a binary keyring, what a terminal's Signed-By points to."""
