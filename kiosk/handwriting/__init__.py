@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 #: a wider margin. Measured (bench/handwriting.py --ablation): the second view adds about a point of
 #: top-5 on wobbled strokes for a second model call; a third added less than half a point.
 VIEWS: tuple[View, ...] = (View(margin=0.15, centre="box"), View(margin=0.2, centre="mass"))
+#: The first view's best score leading its second by more than this is taken as is: the other views
+#: (and the stroke-order views) changed the top-5 of almost none of these on the tuning subset, so the
+#: time goes to the close calls. Zinnia's scores are SVM margins (right answers typically -0.3..+1.0).
+CONFIDENT_GAP = 0.5
 #: Candidates asked of the model per view: enough for the merge and the level-1 reordering to work on.
 NBEST = 40
 MAX_N = 100
@@ -73,6 +77,10 @@ def _get() -> Recognizer:
         return _recognizer
 
 
+def _confident(candidates: Sequence[tuple[str, float]]) -> bool:
+    return len(candidates) >= 2 and candidates[0][1] - candidates[1][1] > CONFIDENT_GAP
+
+
 def available() -> bool:
     """Whether recognize() can work here (loads the model if it is not loaded yet)."""
     try:
@@ -105,10 +113,19 @@ def recognize(strokes: Iterable[Iterable[Sequence[float]]], width: float, height
         return []
     nbest = max(NBEST, n)
     box = preprocess.MODEL_BOX
-    lists = [rec.classify(preprocess.prepare(cleaned, w, h, v), box, box, nbest) for v in views]
-    # Only where a rule fires (about a third of characters) does the model see a third view: the
-    # strokes in the order its writers used (kiosk.handwriting.reorder).
-    alt = reorder.everyday_order(cleaned) if reorder_strokes and views else None
+
+    def classify(st: list[list[preprocess.Point]], view: View) -> list[tuple[str, float]]:
+        return rec.classify(preprocess.prepare(st, w, h, view), box, box, nbest)
+
+    if not views:
+        return []
+    lists = [classify(cleaned, views[0])]
+    if _confident(lists[0]):
+        return ranking.merge(lists, n)  # most characters: one model call
+    lists += [classify(cleaned, v) for v in views[1:]]
+    # The strokes in the order the model's writers used (kiosk.handwriting.reorder), where a rule fires,
+    # seen the same ways; merged with the original order, so a rule that fires wrongly costs little.
+    alt = reorder.everyday_order(cleaned) if reorder_strokes else None
     if alt is not None:
-        lists.append(rec.classify(preprocess.prepare(alt, w, h, views[0]), box, box, nbest))
+        lists += [classify(alt, v) for v in views]
     return ranking.merge(lists, n)

@@ -9,6 +9,8 @@ table of characters). They were found by looking at misses on the tuning subset 
 
 - walk_first: the walking enclosures 辶 and 廴 are written last in the standard order (过 = 寸 then
   辶), but first by many hands (辶 then 寸), as they read left to right.
+- frame_closed_early: the open frame 匚 is closed last in the standard order (区 = 一, 㐅, ㄴ), right after
+  its top by the model's writers (一, ㄴ, 㐅).
 - vertical_first: a long vertical stroke written right after a stroke lying to its right at the same
   height is put first (阝: ㇌ then 丨 in the standard order, 丨 first in the model; 忄: 丶丶丨 -> 丶丨丶),
   the left-to-right rule applied within a component.
@@ -74,6 +76,25 @@ def walk_first(strokes: list[list[Point]]) -> list[list[Point]] | None:
     return rest[:i] + walk + rest[i:]
 
 
+def frame_closed_early(strokes: list[list[Point]]) -> list[list[Point]] | None:
+    """匚's closing ㄴ moved from last to second; None if the strokes do not begin with a top bar and end
+    with a stroke from the top left corner down the left side and along the bottom to the right."""
+    if len(strokes) < 3:
+        return None
+    x0, y0, x1, y1 = bbox([p for s in strokes for p in s])
+    w, h = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
+    top, last = strokes[0], strokes[-1]
+    (tx0, ty0), (tx1, ty1) = top[0], top[-1]
+    if not ((tx1 - tx0) > 0.5 * w and (ty0 - y0) < 0.25 * h and (ty1 - y0) < 0.25 * h):
+        return None
+    (lx0, ly0), (lx1, ly1) = last[0], last[-1]
+    corner = any((x - x0) < 0.25 * w and (y - y0) > 0.75 * h for x, y in last)
+    if not (corner and (lx0 - x0) < 0.25 * w and (ly0 - y0) < 0.25 * h and (lx1 - x0) > 0.7 * w
+            and (ly1 - y0) > 0.75 * h):
+        return None
+    return [top, last] + strokes[1:-1]
+
+
 def vertical_first(strokes: list[list[Point]]) -> list[list[Point]] | None:
     """Each long vertical stroke swapped with the stroke before it if that one lies to its right at the
     same height; None if there is none."""
@@ -96,7 +117,7 @@ def vertical_first(strokes: list[list[Point]]) -> list[list[Point]] | None:
     return out if changed else None
 
 
-RULES = (walk_first, vertical_first)
+RULES = (walk_first, frame_closed_early, vertical_first)
 
 
 def everyday_order(strokes: list[list[Point]]) -> list[list[Point]] | None:
