@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import statistics
 import sys
@@ -143,6 +144,7 @@ def main() -> int:
     p.add_argument("--ablation", type=int, default=600, help="level-1 characters (seeded) for the step-by-step table")
     args = p.parse_args()
     rec = hw._get()
+    load_before = os.getloadavg()[0]
     chars = strokedata.level1_chars()
     if args.limit:
         chars = random.Random(15).sample(chars, args.limit)
@@ -188,7 +190,11 @@ def main() -> int:
     p50, p95, cpu = runs["ours wobbled"].ms()
     rp50 = runs["raw wobbled"].ms()[0]
     print(f"time per character (wobbled): ours {p50:.1f} ms p50 / {p95:.1f} ms p95 vs raw {rp50:.1f} ms, "
-          f"ratio {p50 / rp50:.2f} (one model call per view)")
+          f"ratio {p50 / rp50:.2f} (one model call per view); load average {load_before:.1f} at the start, "
+          f"{os.getloadavg()[0]:.1f} at the end on {os.cpu_count()} CPUs (wall time counts waiting for a CPU, "
+          f"CPU time does not)")
+    print(f"tuned on the tuning subset only (every {TUNING_STEP}th level-1 hanzi in code order): the "
+          f"stroke-order rules and CONFIDENT_GAP; top-5 on it and on the rest above")
     if args.level2:
         o1, o5 = l2["ours"].acc()
         r1, r5 = l2["raw"].acc()

@@ -6,7 +6,10 @@
 Zinnia (libzinnia0) with Debian's simplified-Chinese model (tegaki-zinnia-simplified-chinese, the 6,763
 GB2312 hanzi) does the recognising; kiosk.handwriting.preprocess puts the strokes into the shape the
 model was trained on, and kiosk.handwriting.ranking merges what the model says about a few views of the
-same strokes, GBK only, level-1 hanzi first among close scores. Figures: bench/handwriting.py.
+same strokes, GBK only, level-1 hanzi first among close scores. Where the first view leaves it a close
+call, the strokes are also shown in the order the model's writers used where that differs from the
+standard order (kiosk.handwriting.reorder: 辶 first, 匚 closed early, 阝/忄 vertical first). Figures:
+bench/handwriting.py.
 
 No window needed. The model is opened once per process, on first use, and shared by all threads
 (Recognizer serialises calls). A missing library or model raises HandwritingUnavailable on every call;
@@ -28,7 +31,7 @@ __all__ = ["HandwritingInputError", "HandwritingUnavailable", "VIEWS", "availabl
 
 log = logging.getLogger(__name__)
 
-#: The views merged for every character: the bounding box centred, and the centre of mass centred with
+#: The views merged for a close call: the bounding box centred, and the centre of mass centred with
 #: a wider margin. Measured (bench/handwriting.py --ablation): the second view adds about a point of
 #: top-5 on wobbled strokes for a second model call; a third added less than half a point.
 VIEWS: tuple[View, ...] = (View(margin=0.15, centre="box"), View(margin=0.2, centre="mass"))

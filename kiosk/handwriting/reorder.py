@@ -2,21 +2,21 @@
 
 Zinnia's features are stroke by stroke (stroke 1 against the model's stroke 1, and so on), so the right
 shape written in another order than the model's writers used scores like another character. The
-standard order (现代汉语通用字笔顺规范) and the hands the model learnt from differ in a few places
-that everyday hands differ too; these rules rewrite strokes into that order, by geometry only (no
-table of characters). They were found by looking at misses on the tuning subset of bench/handwriting.py
+standard order (现代汉语通用字笔顺规范) and the hands the model learnt from differ in a few common
+components; these rules rewrite strokes into the model's order, by geometry only (no table of
+characters), so they work for every character with such a component. They were found by looking at misses on the tuning subset of bench/handwriting.py
 (every 7th level-1 hanzi), whose figures are reported apart from the rest:
 
 - walk_first: the walking enclosures 辶 and 廴 are written last in the standard order (过 = 寸 then
-  辶), but first by many hands (辶 then 寸), as they read left to right.
+  辶), but first by the model's writers (辶 then 寸), as many people write them.
 - frame_closed_early: the open frame 匚 is closed last in the standard order (区 = 一, 㐅, ㄴ), right after
   its top by the model's writers (一, ㄴ, 㐅).
 - vertical_first: a long vertical stroke written right after a stroke lying to its right at the same
   height is put first (阝: ㇌ then 丨 in the standard order, 丨 first in the model; 忄: 丶丶丨 -> 丶丨丶),
   the left-to-right rule applied within a component.
 
-recognize() gives the model the rewritten strokes as one more view and merges its candidates with the
-others (kiosk.handwriting.ranking), so a rule that fires where it should not costs little: the original
+For a close call, recognize() gives the model the rewritten strokes as more views and merges their
+candidates with those of the original order (kiosk.handwriting.ranking), so a rule that fires where it should not costs little: the original
 order is still there. Measured: bench/handwriting.py.
 """
 
