@@ -8,11 +8,74 @@ from __future__ import annotations
 
 import logging
 
-from drivers.a4 import A4Job, A4Printer, A4Status, A4Unavailable
+from drivers.a4 import A4Job, A4Printer, A4Status, A4Unavailable, Marker
 from kiosk.assets import FONT_PATH
 from kiosk.config import SIMULATOR, Config
+from kiosk.i18n import N_, Msg
 
 log = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------- words for what CUPS reports
+
+STATE_WORDS = {"idle": N_("空闲"), "processing": N_("正在打印"), "stopped": N_("已停止")}
+JOB_STATE_WORDS = {"pending": N_("排队中"), "held": N_("已挂起"), "processing": N_("打印中"),
+                   "stopped": N_("已停止"), "canceled": N_("已取消"), "aborted": N_("已中止"),
+                   "completed": N_("已完成")}
+#: printer-state-reasons keywords (RFC 8011, PWG 5100.x; CUPS' own), without the severity suffix.
+REASON_WORDS = {
+    "media-empty": N_("缺纸"), "media-needed": N_("缺纸"), "media-low": N_("纸张快用完了"),
+    "media-jam": N_("卡纸"), "input-tray-missing": N_("纸盒没有装好"), "output-area-full": N_("出纸盒已满"),
+    "toner-low": N_("墨粉不足"), "toner-empty": N_("墨粉已用完"), "marker-supply-low": N_("耗材不足"),
+    "marker-supply-empty": N_("耗材已用完"), "marker-waste-almost-full": N_("废粉盒快满了"),
+    "marker-waste-full": N_("废粉盒已满"), "door-open": N_("机盖打开"), "cover-open": N_("机盖打开"),
+    "offline": N_("打印机离线"), "paused": N_("队列已暂停"), "shutdown": N_("打印机已关机"),
+    "stopped": N_("打印机已停止"), "connecting-to-device": N_("正在连接打印机"),
+    "timed-out": N_("打印机无应答"), "other": N_("打印机报告其他故障"),
+}
+MARKER_UNKNOWN = {-1: N_("未知"), -2: N_("无"), -3: N_("有余量")}
+
+
+def reason_keyword(reason: str) -> str:
+    """"media-empty-error" → "media-empty" (the severity suffix says how bad, not what)."""
+    for suffix in ("-error", "-warning", "-report"):
+        if reason.endswith(suffix):
+            return reason[: -len(suffix)]
+    return reason
+
+
+def reason_words(reason: str) -> Msg:
+    words = REASON_WORDS.get(reason_keyword(reason))
+    return Msg(words) if words else Msg(N_("打印机报告：{reason}"), reason=reason)
+
+
+def status_words(status: A4Status) -> Msg:
+    """One line: state, whether it takes jobs, and the reasons in plain words."""
+    ready = Msg(N_("可以打印")) if status.ready else Msg(N_("不能打印"))
+    reasons = [reason_words(r) for r in status.reasons]
+    line = Msg(N_("{state}，{ready}"), state=Msg(STATE_WORDS[status.state]), ready=ready)
+    if not status.accepting:
+        line = Msg(N_("{line}，不接收新任务"), line=line)
+    for r in reasons:
+        line = Msg(N_("{line}；{reason}"), line=line, reason=r)
+    return line
+
+
+def marker_words(marker: Marker) -> Msg:
+    level = (f"{marker.level}%" if marker.level >= 0
+             else Msg(MARKER_UNKNOWN.get(marker.level, MARKER_UNKNOWN[-1])))
+    if 0 <= marker.level <= marker.low_level:
+        return Msg(N_("{name}：{level}（偏低）"), name=marker.name, level=level)
+    return Msg(N_("{name}：{level}"), name=marker.name, level=level)
+
+
+def job_words(job: A4Job) -> Msg:
+    state = Msg(JOB_STATE_WORDS[job.state])
+    # A pending job's reasons are often stale ("job-printing" after a stop): only an ended one's are shown.
+    if job.state in ("held", "stopped", "aborted", "canceled") and job.reasons:
+        return Msg(N_("任务 {id}  {title}  {state}（{reasons}）"), id=job.job_id, title=job.title, state=state,
+                   reasons=", ".join(job.reasons))
+    return Msg(N_("任务 {id}  {title}  {state}"), id=job.job_id, title=job.title, state=state)
 
 
 class UnreachableA4:
