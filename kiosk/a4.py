@@ -61,6 +61,11 @@ def status_words(status: A4Status) -> Msg:
     return line
 
 
+def queue_words(queue: str, what: Msg) -> Msg:
+    """"kiosk-demo-pdf：空闲，可以打印" — the queue's name before its state or error."""
+    return Msg(N_("{queue}：{what}"), queue=queue, what=what)
+
+
 def marker_words(marker: Marker) -> Msg:
     level = (f"{marker.level}%" if marker.level >= 0
              else Msg(MARKER_UNKNOWN.get(marker.level, MARKER_UNKNOWN[-1])))

@@ -216,18 +216,27 @@ class CupsPrinter:
             time.sleep(_POLL)
 
     def recent_jobs(self, limit: int = 10) -> list[A4Job]:
-        jobs = self._call("jobs", lambda c: c.getJobs(which_jobs="all", my_jobs=False,
-                                                      requested_attributes=JOB_ATTRS + ["job-printer-uri"]))
-        if not isinstance(jobs, dict):
-            raise A4BadReply(f"job list is not a mapping: {type(jobs).__name__}")
-        mine = []
-        for job_id, attrs in jobs.items():
-            uri = attrs.get("job-printer-uri", "") if isinstance(attrs, dict) else ""
-            # Get-Jobs on the server lists every queue's jobs; keep this queue's.
-            if isinstance(job_id, int) and isinstance(uri, str) and uri.rsplit("/", 1)[-1] == self.queue:
-                mine.append(parse_job(job_id, attrs))
-        mine.sort(key=lambda j: (j.created_at, j.job_id), reverse=True)
-        return mine[:max(0, limit)]
+        # Get-Jobs answers a job cupsd has unloaded (completed over a minute ago) with its id and state
+        # only, no name or time: list the ids, then ask each of the newest for its attributes.
+        def fetch(conn: cups.Connection) -> list[tuple[int, Any]]:
+            listing = conn.getJobs(which_jobs="all", my_jobs=False, requested_attributes=["job-id", "job-printer-uri"])
+            if not isinstance(listing, dict):
+                raise A4BadReply(f"job list is not a mapping: {type(listing).__name__}")
+            # Get-Jobs on the server lists every queue's jobs; keep this queue's. Ids only grow.
+            ids = sorted((job_id for job_id, attrs in listing.items()
+                          if isinstance(job_id, int) and isinstance(attrs, dict)
+                          and str(attrs.get("job-printer-uri", "")).rsplit("/", 1)[-1] == self.queue),
+                         reverse=True)[:max(0, limit)]
+            found = []
+            for job_id in ids:
+                try:
+                    found.append((job_id, conn.getJobAttributes(job_id, requested_attributes=JOB_ATTRS)))
+                except cups.IPPError as exc:
+                    if exc.args[0] not in _NOT_FOUND:      # purged since the listing: left out
+                        raise
+            return found
+
+        return [parse_job(job_id, attrs) for job_id, attrs in self._call("jobs", fetch)]
 
     def test_page(self) -> int:
         from drivers.a4.testpage import render_test_page

@@ -3,6 +3,8 @@ paper (a PDF here), and each fault a terminal's A4 printer has."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from a4.cups_fixtures import TERMINAL_ID
 from a4.pdfcheck import decode_qr, is_a4, page_sizes
@@ -137,3 +139,25 @@ def test_cupsd_down_is_unavailable_and_back_up_it_works_again():
 def test_submit_refuses_what_is_not_a_pdf(a4_printer):
     with pytest.raises(ValueError):
         a4_printer.submit(b"hello", "not a pdf")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_a_job_cupsd_has_unloaded_keeps_its_title_in_recent_jobs(a4_printer, a4_queue):
+    import cups
+
+    job_id = a4_printer.test_page()
+    a4_printer.wait(job_id, 60)
+    conn = cups.Connection(host=a4_queue.server)
+
+    def unloaded() -> bool:      # cupsd drops a completed job's attributes from memory after a minute
+        attrs = conn.getJobs(which_jobs="completed", requested_attributes=["job-id", "job-name"])[job_id]
+        return "job-name" not in attrs
+
+    deadline = time.monotonic() + 200
+    while not unloaded():
+        assert time.monotonic() < deadline, "cupsd never unloaded the job"
+        time.sleep(1)
+    [job] = a4_printer.recent_jobs()
+    assert (job.job_id, job.title, job.state) == (job_id, "kiosk A4 test page", "completed")
+    assert job.created_at > 0
