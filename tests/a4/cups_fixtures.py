@@ -36,6 +36,10 @@ class A4Queue:
     def lp(self, tool: str, *args: str) -> str:
         return self.cupsd.lp(tool, *args).stdout
 
+    def fault(self, *messages: str, exit_code: int = 0) -> None:
+        """What this queue's printer reports during its next jobs (PrivateCupsd.set_fault)."""
+        self.cupsd.set_fault(self.name, *messages, exit_code=exit_code)
+
     def pdf_of(self, job_id: int, timeout: float = 60.0) -> Path:
         """The PDF cups-pdf wrote for this job, once it is complete (cups-pdf names it "…job_ID.pdf" and
         fills it in place: wait until CUPS says the job completed)."""
