@@ -143,8 +143,13 @@ class PrivateCupsd:
 
     def lp(self, tool: str, *args: str) -> subprocess.CompletedProcess:
         """Run a CUPS tool (lpadmin, cupsdisable, cupsreject, lp, lpstat…) against this cupsd."""
+        # lpadmin lives in /usr/sbin, which a non-login root shell or a service may not have on PATH.
+        path = os.pathsep.join([os.environ.get("PATH", "/usr/bin:/bin"), "/usr/sbin", "/sbin"])
+        exe = shutil.which(tool, path=path)
+        if exe is None:
+            raise PrivateCupsdError(f"{tool} not found (apt packages cups-client, cups-bsd)")
         env = dict(os.environ, CUPS_SERVER=self.socket)
-        return subprocess.run([tool, "-h", self.socket, *args], env=env, capture_output=True, text=True,
+        return subprocess.run([exe, "-h", self.socket, *args], env=env, capture_output=True, text=True,
                               timeout=60, check=True)
 
     def add_queue(self, name: str) -> None:
