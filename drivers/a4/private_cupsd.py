@@ -212,7 +212,8 @@ class PrivateCupsd:
             if not cache.exists():
                 cache.write_text(f"# Job cache file for CUPS\nNextJobId {self.first_job_id}\n")
         CUPS_PDF_CONF_DIR.mkdir(parents=True, exist_ok=True)
-        # Label 2: every file name carries the job id ("job_12-…"), so a test finds its job's PDF.
+        # Label 2: every file name ends in the job id ("…-job_12.pdf"), so a test finds its job's PDF. (Debian's
+        # cups-pdf 3.0.1 puts a scrap of its config between title and id; harmless.)
         self.pdf_conf.write_text(
             f"Out {self.out_dir}\nAnonDirName {self.out_dir}\nSpool {self.dir / 'pdf-spool'}\n"
             f"Log {self.dir / 'log'}\nLabel 2\nUserUMask 0022\nAnonUMask 0022\nGrp lp\n")
