@@ -1,7 +1,7 @@
 """Fixtures for a real CUPS: a private cupsd (drivers.a4.private_cupsd) for the whole test session, and a
 fresh cups-pdf queue per test, so a test that disables or rejects its queue leaves the next one alone.
 
-tests/conftest.py imports these, so any test can ask for `a4_queue` / `a4_printer`. cupsd is started on
+tests/conftest.py imports these (as `a4.cups_fixtures`: tests/ is on sys.path), so any test can ask for `a4_queue` / `a4_printer`. cupsd is started on
 first use only; no test run touches the machine's own CUPS.
 """
 
