@@ -92,13 +92,17 @@ class PrivateCupsd:
     def start(self, timeout: float = 30.0) -> str:
         """Start cupsd and add the queue. `base_dir` must be reachable by user lp (CUPS filters run as lp):
         under /tmp, not under /root."""
-        missing = missing_parts()
-        if missing:
-            raise PrivateCupsdError("cannot run a private cupsd: missing " + ", ".join(missing))
-        _remove_stale_confs()
-        self._write_config()
-        self._spawn(timeout)
-        self.add_queue(self.queue)
+        try:
+            missing = missing_parts()
+            if missing:
+                raise PrivateCupsdError("cannot run a private cupsd: missing " + ", ".join(missing))
+            _remove_stale_confs()
+            self._write_config()
+            self._spawn(timeout)
+            self.add_queue(self.queue)
+        except BaseException:
+            self.stop()             # no cupsd, directory or /etc/cups file left behind by a failed start
+            raise
         return self.socket
 
     def stop(self) -> None:
