@@ -36,6 +36,7 @@ class FlowDeps:
     reference: Callable[[], Any] = _none      # kiosk.cache.ReferenceCache | None
     outbox: Callable[[], Any] = _none         # kiosk.outbox.Outbox | None
     print_queue: Callable[[], Any] = _none    # kiosk.print_queue.PrintQueue | None
+    a4: Callable[[], Any] = _none             # drivers.a4.A4Printer | None (kiosk.a4.open_a4); blocking calls
     services: Callable[[], Any] = _none       # kiosk.services.Services | None (the technician's tools)
     #: print_slip(receipt, kind, summary, on_queued): queue a receipt; on_queued(job_id) once queued.
     print_slip: Callable[..., None] = lambda *a, **k: None
