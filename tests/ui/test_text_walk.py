@@ -18,7 +18,7 @@ import re
 from datetime import datetime
 
 import pytest
-from kivyhelp import set_window, tap, wait_until
+from kivyhelp import screenshot, set_window, tap, wait_until
 
 from kiosk import hours
 from kiosk.typography import CLOSING, OPENING, _is_word_char
@@ -27,6 +27,18 @@ OPEN = datetime(2026, 6, 1, 10, 0, tzinfo=hours.TZ)        # a Monday morning: t
 _TAG = re.compile(r"\[.*?\]")
 _ENTITY = re.compile(r"&(?:bl|br|amp);")
 _SIZE_TAG = re.compile(r"\[size=(\d+(?:\.\d+)?)\]")
+#: Screenshots (artifacts/wrap-*.png, for docs/screenshots): wrapped Chinese in both orientations and
+#: elder mode, and the portrait header with the center's whole name.
+SHOTS = {
+    ("guide detail 370104-SCJG-001", "portrait zh_CN elder"): "guide-detail",
+    ("guide detail 370104-SCJG-001", "landscape zh_CN elder"): "guide-detail",
+    ("policies detail 0", "portrait zh_CN"): "policy-detail",
+    ("policies detail 0", "landscape zh_CN elder"): "policy-detail",
+    ("policies list", "portrait zh_CN elder"): "policy-list",
+    ("cases start", "portrait zh_CN elder"): "cases-start",
+    ("home", "portrait en elder"): "header",
+    ("home", "portrait en"): "header",
+}
 COMBOS = [(size, lang, elder) for size in ((1920, 1080), (1080, 1920)) for lang in ("zh_CN", "en")
           for elder in (False, True)]
 
@@ -173,6 +185,9 @@ class Walk:
         for problem in walk_problems(self.app):
             self.found.setdefault(problem, []).append(f"{state}, {self.where}")
         self.checked.add(state)
+        shot = SHOTS.get((state, self.where))
+        if shot:
+            screenshot(f"wrap-{shot}-{self.where.replace(' ', '-')}")
 
     def report(self) -> str:
         return "\n".join(f"{p}  [{w[0]}{f' +{len(w) - 1}' if len(w) > 1 else ''}]"
@@ -267,16 +282,13 @@ def walk_states(app, walk: Walk) -> None:
     app.leave_staff_mode("test")
 
 
-@pytest.mark.timeout(400)
+@pytest.mark.timeout(400)     # ~60 s of CPU; on a shared, busy machine the wall clock is longer
 def test_every_screen_reads_right_and_nothing_is_clipped(demo_app, fixed_clock):
     app = demo_app
     walk = Walk(app)
     for combo in COMBOS:
         walk.combination(*combo)
         walk_states(app, walk)
-        import sys
-        import time
-        print(f"{time.monotonic():.1f} {combo} {len(walk.found)}", file=sys.__stderr__)
     set_window((1920, 1080))
     assert len(walk.checked) >= 25
     assert not walk.found, f"{len(walk.found)} problems:\n{walk.report()}"

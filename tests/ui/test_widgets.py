@@ -162,3 +162,21 @@ def test_fit_label_gets_smaller_or_takes_two_lines_never_an_ellipsis(kiosk_app):
         assert name.texture_size[0] <= name.width and name.texture_size[1] <= name.height
     finally:
         Window.remove_widget(name)
+
+
+def test_theme_sizes_reach_kivy_in_sp_and_dp(kiosk_app):
+    """Sizes are never fixed pixels: on a denser screen every text and target grows with it."""
+    from kivy.metrics import Metrics
+
+    from kiosk import theme
+
+    old = Metrics.density
+    try:
+        Metrics.density = 2.0
+        kiosk_app.set_elder(True)
+        assert kiosk_app.sz.body == theme.sizes(True).body * 2.0 * Metrics.fontscale
+        assert kiosk_app.sz.button == theme.sizes(True).button * 2.0
+    finally:
+        Metrics.density = old
+        kiosk_app.set_elder(False)
+    assert kiosk_app.sz.body == theme.NORMAL.body * old * Metrics.fontscale
