@@ -17,6 +17,7 @@ from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.core.text.markup import MarkupLabel as CoreMarkupLabel
 from kivy.lang import Builder
+from kivy.metrics import dpi2px
 from kivy.properties import (
     BooleanProperty,
     ListProperty,
@@ -122,8 +123,6 @@ def _markup_chars(text: str, base: tuple[str, float, bool]):
             elif tag.startswith("size="):
                 value = tag[5:]
                 try:
-                    from kivy.metrics import dpi2px
-
                     sizes.append(dpi2px(value[:-2], value[-2:]) if value[-2:].isalpha() else float(value))
                 except ValueError:
                     sizes.append(sizes[-1])
@@ -194,8 +193,12 @@ def wrap_plain(text: str, width: float, font: tuple[str, float, bool]) -> str:
 class BreakLines:
     """Mixin for a Label that wraps (text_size has a width): Kivy draws the text broken where
     break_lines breaks it. `text` stays what the screen set; only what Kivy lays out differs. Kivy
-    already re-renders on every change of text, width, font, size, padding and markup, and the line
-    breaking happens there (memoised on those inputs)."""
+    already re-renders on every change of text, width, font, size, padding and markup (a language
+    switch changes the text), and the line breaking happens there, memoised on those inputs.
+
+    Markup labels break on the text they show, with the tags left where they were: each paragraph is
+    measured in the largest font and size its tags give it (bold if any of it is), so a line never
+    comes out wider than Kivy's box. Shortened labels (shorten=True) are left to Kivy."""
 
     _wrap_memo: tuple = ((), "")
 

@@ -225,6 +225,10 @@ def walk_states(app, walk: Walk) -> None:
     app.go("ticket", service_code="370104-MZJ-005")
     wait_until(lambda: _settled(ticket, "confirm"), 15, "ticket confirm")
     walk.check("ticket confirm")
+    tap(ticket.ids.take_button)
+    wait_until(lambda: _settled(ticket, "ticket"), 30, "the ticket")
+    walk.check("ticket number")            # with the print dialog over it
+    app._close_dialogs()
 
     # 办件查询: place the card, the list, two cases' details, the card taken away.
     cases = visit(app, "cases")
