@@ -1,6 +1,6 @@
 """Colours and sizes of the kiosk UI, and the rules they must meet.
 
-Sizes are in dp. Elder mode (长辈模式) scales text by ELDER_SCALE and never lets a touch target fall
+Sizes are in sp (text) and dp (targets); `sizes()` turns them into pixels for the screen. Elder mode (长辈模式) scales text by ELDER_SCALE and never lets a touch target fall
 below 60 dp (MIIT 适老化 rules: main text >= 18 dp, largest >= 30 dp, line spacing >= 1.3, targets
 >= 60 dp in the elder version, contrast >= 4.5:1).
 """
@@ -68,7 +68,7 @@ def contrast_ratio(fg: str, bg: str) -> float:
 
 @dataclass(frozen=True)
 class Sizes:
-    """Text and target sizes in dp for one mode."""
+    """Text sizes (sp) and target sizes (dp) for one mode, or their pixels (from `sizes(..., sp, dp)`)."""
 
     small: float
     body: float
@@ -84,11 +84,15 @@ class Sizes:
 NORMAL = Sizes(small=18, body=22, title=30, huge=56, button=64, tile=150, key=72, header=84, footer=84)
 
 
-def sizes(elder: bool) -> Sizes:
-    if not elder:
-        return NORMAL
-    s = ELDER_SCALE
+def sizes(elder: bool, sp: float = 1.0, dp: float = 1.0) -> Sizes:
+    """The sizes of a mode in sp (text) and dp (targets, bars); given the pixels per sp and per dp of
+    the screen (kivy.metrics.sp(1), dp(1)), in pixels, which is what Kivy's font_size and height take."""
     n = NORMAL
-    return Sizes(small=n.small * s, body=n.body * s, title=n.title * s, huge=n.huge * s,
-                 button=max(60, n.button * s), tile=n.tile * s, key=max(60, n.key * s),
-                 header=n.header * 1.25, footer=n.footer * 1.25)
+    s = ELDER_SCALE if elder else 1.0
+    base = Sizes(small=n.small * s, body=n.body * s, title=n.title * s, huge=n.huge * s,
+                 button=max(60, n.button * s) if elder else n.button, tile=n.tile * s,
+                 key=max(60, n.key * s) if elder else n.key,
+                 header=n.header * 1.25 if elder else n.header, footer=n.footer * 1.25 if elder else n.footer)
+    return Sizes(small=base.small * sp, body=base.body * sp, title=base.title * sp, huge=base.huge * sp,
+                 button=base.button * dp, tile=base.tile * dp, key=base.key * dp, header=base.header * dp,
+                 footer=base.footer * dp)

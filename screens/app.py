@@ -28,6 +28,13 @@ from screens.tr import tr
 log = logging.getLogger(__name__)
 
 
+def _sizes(elder: bool) -> theme.Sizes:
+    """The theme's sizes in pixels for this screen: text in sp, targets in dp (never fixed pixels)."""
+    from kivy.metrics import dp, sp
+
+    return theme.sizes(elder, sp=sp(1), dp=dp(1))
+
+
 class KioskApp(App):
     title = "自助终端"
     lang = StringProperty("zh_CN")
@@ -72,7 +79,7 @@ class KioskApp(App):
         self.demo_mode = self.cfg.is_demo
         self.lang = self.cfg.ui.language
         self.elder = self.cfg.ui.elder_mode
-        self.sz = theme.sizes(self.elder)
+        self.sz = _sizes(self.elder)
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -185,7 +192,7 @@ class KioskApp(App):
         if on == self.elder:
             return
         self.session.touch()
-        self.sz = theme.sizes(on)      # first: code bound to `elder` must already see the new sizes
+        self.sz = _sizes(on)           # first: code bound to `elder` must already see the new sizes
         self.elder = on
         self._restart_idle()
         if on and self.staff_mode == "":

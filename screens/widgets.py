@@ -1,15 +1,23 @@
 """Shared widgets: labels and buttons that follow the theme and elder mode, our own keypads (no system
 IME), dialogs that take callbacks, and the overflow check the screenshot tests use.
+
+Every wrapping label and button breaks its lines with kiosk.typography.break_lines (禁则: no line
+starts with "。" or "）", none ends with "（", numbers and words stay whole), measured with the font's
+real advances, and hands Kivy the text with those line breaks: Kivy's own wrapping only knows spaces.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
+from kivy.core.text.markup import MarkupLabel as CoreMarkupLabel
 from kivy.lang import Builder
+from kivy.metrics import dpi2px
 from kivy.properties import (
     BooleanProperty,
     ListProperty,
@@ -25,9 +33,10 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
-from kivy.utils import escape_markup
+from kivy.utils import escape_markup, get_hex_from_color
 
 from kiosk.assets import ASSETS
+from kiosk.typography import break_lines
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -54,13 +63,227 @@ def plain(text: object) -> str:
     return escape_markup(str(text))
 
 
-class KLabel(Label):
+# ------------------------------------------------------------------------------------------ line breaking
+
+#: Per font (name, px size, bold, italic): the advance of each character seen so far. Breaking a label
+#: measures many prefixes of its text; summing cached advances keeps that to dictionary look-ups.
+_ADVANCES: dict[tuple, tuple[CoreLabel, dict[str, float]]] = {}
+
+
+def text_measure(font_name: str, font_size: float, bold: bool = False,
+                 italic: bool = False) -> Callable[[str], float]:
+    """text -> width in px in that font: the sum of the characters' advances (cached per character)."""
+    key = (font_name, round(float(font_size), 2), bool(bold), bool(italic))
+    entry = _ADVANCES.get(key)
+    if entry is None:
+        core = CoreLabel(font_name=font_name, font_size=font_size, bold=bold, italic=italic)
+        entry = _ADVANCES[key] = (core, {})
+    core, widths = entry
+
+    def measure(text: str) -> float:
+        total = 0.0
+        for ch in text:
+            w = widths.get(ch)
+            if w is None:
+                w = widths[ch] = float(core.get_extents(ch)[0])
+            total += w
+        return total
+
+    return measure
+
+
+def line_px(font_name: str, font_size: float, bold: bool = False) -> float:
+    """The height Kivy gives one line of text in that font (before line_height)."""
+    text_measure(font_name, font_size, bold)
+    core = _ADVANCES[(font_name, round(float(font_size), 2), bool(bold), False)][0]
+    return float(core.get_extents("国Hg")[1])
+
+
+#: Kivy's markup tags: anything in square brackets (kivy.core.text.markup splits on this too).
+_TAG = re.compile(r"(\[.*?\])")
+_ENTITIES = {"&bl;": "[", "&br;": "]", "&amp;": "&"}
+_ENTITY = re.compile(r"&(?:bl|br|amp);")
+#: Slack between our measure and Kivy's layout (rounding of advances): a line we call full must never
+#: be one Kivy finds too wide and breaks again by its own rules.
+_SLACK = 2.0
+
+
+def _markup_chars(text: str, base: tuple[str, float, bool]):
+    """The characters a markup text shows, each with its span in the source and the (font, size, bold)
+    it is drawn in."""
+    fonts, sizes, bolds = [base[0]], [base[1]], [base[2]]
+    pos = 0
+    for part in _TAG.split(text):
+        if part.startswith("[") and part.endswith("]") and len(part) > 1:
+            tag = part[1:-1]
+            if tag == "b":
+                bolds.append(True)
+            elif tag == "/b" and len(bolds) > 1:
+                bolds.pop()
+            elif tag.startswith("size="):
+                value = tag[5:]
+                try:
+                    sizes.append(dpi2px(value[:-2], value[-2:]) if value[-2:].isalpha() else float(value))
+                except ValueError:
+                    sizes.append(sizes[-1])
+            elif tag == "/size" and len(sizes) > 1:
+                sizes.pop()
+            elif tag.startswith("font="):
+                fonts.append(tag[5:])
+            elif tag == "/font" and len(fonts) > 1:
+                fonts.pop()
+            pos += len(part)
+            continue
+        i = 0
+        while i < len(part):
+            m = _ENTITY.match(part, i)
+            n = len(m.group()) if m else 1
+            ch = _ENTITIES[m.group()] if m else part[i]
+            yield ch, pos + i, pos + i + n, (fonts[-1], sizes[-1], bolds[-1])
+            i += n
+        pos += len(part)
+
+
+def _break_points(para: str, lines: list[str]) -> list[tuple[int, int]]:
+    """Where break_lines broke the paragraph `para` into `lines`: (start, end) of the whitespace it
+    dropped at each break (start == end between two Han characters)."""
+    out = []
+    pos = 0
+    for line in lines[:-1]:
+        found = para.find(line, pos) if line else -1
+        if found < 0:            # cannot happen: break_lines only drops whitespace
+            return []
+        pos = found + len(line)
+        end = pos
+        while end < len(para) and para[end].isspace():
+            end += 1
+        out.append((pos, end))
+        pos = end
+    return out
+
+
+def wrap_markup(text: str, width: float, base: tuple[str, float, bool]) -> str:
+    """`text` (Kivy markup) with "\n" where break_lines breaks its shown text; tags stay as written.
+    Each paragraph is measured in the largest font it uses, so a line never comes out too wide."""
+    chars = list(_markup_chars(text, base))
+    plain = "".join(c[0] for c in chars)
+    edits: list[tuple[int, int, str]] = []        # (source start, source end, replacement)
+    start = 0
+    for para in plain.split("\n"):
+        styles = [c[3] for c in chars[start:start + len(para)] if not c[0].isspace()]
+        if styles:
+            font, size, _ = max(styles, key=lambda st: st[1])
+            measure = text_measure(font, size, any(st[2] for st in styles))
+            for a, b in _break_points(para, break_lines(para, measure, width)):
+                a, b = a + start, b + start
+                # The dropped spaces go, and only they: a tag between them and the next word stays.
+                edits.append((chars[a][1], chars[a][1], "\n"))
+                edits.extend((chars[i][1], chars[i][2], "") for i in range(a, b))
+        start += len(para) + 1
+    out = text
+    for src_a, src_b, new in sorted(edits, key=lambda e: (e[0], e[2] == ""), reverse=True):
+        out = out[:src_a] + new + out[src_b:]
+    return out
+
+
+def wrap_plain(text: str, width: float, font: tuple[str, float, bool]) -> str:
+    return "\n".join(break_lines(text, text_measure(*font), width))
+
+
+class BreakLines:
+    """Mixin for a Label that wraps (text_size has a width): Kivy draws the text broken where
+    break_lines breaks it. `text` stays what the screen set; only what Kivy lays out differs. Kivy
+    already re-renders on every change of text, width, font, size, padding and markup (a language
+    switch changes the text), and the line breaking happens there, memoised on those inputs.
+
+    Markup labels break on the text they show, with the tags left where they were: each paragraph is
+    measured in the largest font and size its tags give it (bold if any of it is), so a line never
+    comes out wider than Kivy's box. Shortened labels (shorten=True) are left to Kivy."""
+
+    _wrap_memo: tuple = ((), "")
+
+    def _wrapped(self) -> str | None:
+        width = self.text_size[0]
+        if width is None or not self.text or self.shorten:
+            return None
+        width = width - self.padding[0] - self.padding[2] - _SLACK
+        if width <= 0:
+            return None
+        font = (self.font_name, float(self.font_size), bool(self.bold))
+        key = (self.text, bool(self.markup), width, font)
+        if self._wrap_memo[0] != key:
+            wrapped = (wrap_markup(self.text, width, font) if self.markup
+                       else wrap_plain(self.text, width, font))
+            self._wrap_memo = (key, wrapped)
+        return self._wrap_memo[1]
+
+    def texture_update(self, *largs):
+        wrapped = self._wrapped()
+        if wrapped is None:
+            if self._label.__class__ is not CoreMarkupLabel:
+                self._label.text = self.text
+            return super().texture_update(*largs)
+        if self._label.__class__ is not CoreMarkupLabel:
+            self._label.text = wrapped
+            return super().texture_update(*largs)
+        # Label.texture_update builds the markup from self.text: the same steps, with our lines.
+        self.texture = None
+        self._label.text = "".join(("[color=", get_hex_from_color(self.disabled_color if self.disabled
+                                                                  else self.color), "]", wrapped, "[/color]"))
+        self._label.refresh()
+        if self._label.texture:
+            self._label.texture.bind()
+        self.refs = self._label.refs
+        self.anchors = self._label.anchors
+        texture = self._label.texture
+        if texture is not None:
+            self.texture = texture
+            self.texture_size = list(texture.size)
+        else:
+            self.texture_size = (0, 0)
+        self.is_shortened = self._label.is_shortened
+        return None
+
+
+class WrapLabel(BreakLines, Label):
+    """A plain Kivy Label that wraps by break_lines (for kv rules that style their own label)."""
+
+
+class KLabel(WrapLabel):
     """A wrapping label in the theme's colours and sizes."""
 
     role = StringProperty("body")     # small | body | title | huge
 
 
-class KButton(Button):
+class FitLabel(WrapLabel):
+    """A name that must be read whole (the center's name in the header): the largest of `font_sizes`
+    at which it fits its box in at most `max_lines` lines, never shortened with "…". If none fits, the
+    smallest size, on as many lines as it takes."""
+
+    font_sizes = ListProperty([])
+    max_lines = NumericProperty(2)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._fit_trigger = Clock.create_trigger(self._fit, -1)
+        self.bind(text=self._fit_trigger, size=self._fit_trigger, font_sizes=self._fit_trigger,
+                  max_lines=self._fit_trigger, font_name=self._fit_trigger, bold=self._fit_trigger)
+        self._fit_trigger()
+
+    def _fit(self, *_args) -> None:
+        if not self.font_sizes or not self.text or self.width <= 1:
+            return
+        width = self.width - self.padding[0] - self.padding[2] - _SLACK
+        room = self.height - self.padding[1] - self.padding[3]
+        for size in sorted(self.font_sizes, reverse=True):
+            lines = break_lines(self.text, text_measure(self.font_name, size, self.bold), width)
+            tall = len(lines) * line_px(self.font_name, size, self.bold) * self.line_height
+            if len(lines) <= self.max_lines and tall <= room:
+                break
+        self.font_size = size
+
+
+class KButton(BreakLines, Button):
     """A large touch target; `kind` picks the colours."""
 
     kind = StringProperty("primary")  # primary | secondary | tile | key | danger
