@@ -72,6 +72,7 @@ class TextEntry(BoxLayout):
         super().__init__(**kwargs)
         self.pad = HandwritingPadView(target=self.target)
         self.keyboard = None                     # the PinyinKeyboard, made when first chosen
+        self._known: bool | None = None          # the pad's availability this layout was made for
         self.bind(target=self._retarget, mode=self._place)
         self.pad.pad.subscribe(self._availability)
         self.pad.pad.probe()
@@ -83,6 +84,9 @@ class TextEntry(BoxLayout):
 
     def _availability(self) -> None:
         """手写 only when the pad can work: the switch shows with it, the keyboard alone without it."""
+        if self.pad.pad.available is self._known and self.children:
+            return                               # every change of the pad comes here; most are strokes
+        self._known = self.pad.pad.available
         ok = self.handwriting_available
         switch = self.ids.switch
         if ok and switch.parent is None:
@@ -109,7 +113,7 @@ class TextEntry(BoxLayout):
             other.parent.remove_widget(other)
         if want.parent is None:
             self.add_widget(want)
-        if shown == PINYIN:
+        if shown == PINYIN and self.pad.pad.strokes:
             self.pad.rewrite()                   # half a character left on a hidden pad helps nobody
 
     @property
