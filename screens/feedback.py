@@ -297,6 +297,10 @@ class FeedbackScreen(BaseScreen):
         if self.entry is not None and self.entry.parent is not None:
             scroll.scroll_to(self.entry, padding=dp(8), animate=False)
         if box.parent is not None:
+            # With the field's label: the citizen sees which field the writing goes into.
+            body = box.parent.children
+            above = body[body.index(box) + 1] if body.index(box) + 1 < len(body) else box
+            scroll.scroll_to(above, padding=dp(8), animate=False)
             scroll.scroll_to(box, padding=dp(8), animate=False)
 
     def toggle_keyboard(self) -> None:
