@@ -160,6 +160,7 @@ class EvaluationScreen(BaseScreen):
         body = self.ids.body
         body.clear_widgets()
         self.buttons, self.keypad, self._display = {}, None, None
+        self.ids.scroll.scroll_y = 1                # each stage starts at its top
         self.ids.subject.text = tr._(self.flow.subject())
         getattr(self, f"_render_{self.flow.stage.value}")(body)
         self._render_nav()
@@ -211,7 +212,11 @@ class EvaluationScreen(BaseScreen):
     def _render_comment(self, body) -> None:
         from screens.text_entry import TextEntry
 
-        self.ids.prompt.text = tr._("请写下您的意见或建议（可选，最多500字）")
+        words = tr._("请写下您的意见或建议（可选，最多500字）")
+        self.ids.prompt.text = words
+        if self._landscape():
+            # The room goes to the pad (the subject was on the page before; the words are in the box).
+            self.ids.subject.text = self.ids.prompt.text = ""
         # One box and one entry for the screen's life: a language switch re-renders and must not lose
         # what was written (and the entry's keys register with the translator, see feedback.py).
         box = self.comment_box
@@ -219,6 +224,8 @@ class EvaluationScreen(BaseScreen):
             box = self.comment_box = KTextInput(max_length=COMMENT_LIMIT, lines=4, multiline=True)
         if box.parent is not None:
             box.parent.remove_widget(box)
+        box.lines = 1 if self._landscape() else 4     # landscape: the pad needs the height
+        box.hint_text = words
         if not box.text and self.flow.comment:
             box.text = self.flow.comment
         body.add_widget(box)

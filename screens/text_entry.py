@@ -31,11 +31,12 @@ Builder.load_string("""
 #:import C kiosk.theme.COLORS
 
 <TextEntry>:
-    orientation: 'vertical'
+    # Landscape: the switch is a column on the left, so the pad and the field above it fit the height.
+    orientation: 'horizontal' if app.orientation == 'landscape' else 'vertical'
     size_hint_y: None
     height: self.minimum_height
-    padding: dp(10)
-    spacing: dp(10)
+    padding: dp(6)
+    spacing: dp(6)
     canvas.before:
         Color:
             rgba: rgba(C['muted'], 0.12)
@@ -44,18 +45,21 @@ Builder.load_string("""
             size: self.size
     BoxLayout:
         id: switch
-        size_hint_y: None
-        height: max(hw_button.height, py_button.height)
+        orientation: 'vertical' if app.orientation == 'landscape' else 'horizontal'
+        size_hint: (None, None) if app.orientation == 'landscape' else (1, None)
+        width: dp(260) if app.elder else dp(200)
+        height: self.minimum_height if app.orientation == 'landscape' else max(hw_button.height, py_button.height)
+        pos_hint: {'top': 1}
         spacing: dp(10)
         KButton:
             id: hw_button
-            font_role: 'title'
+            font_role: 'body' if app.orientation == 'landscape' else 'title'
             kind: 'primary' if root.mode == 'handwriting' else 'tile'
             text: ('√ ' if root.mode == 'handwriting' else '') + tr._("手写")
             on_release: root.mode = 'handwriting'
         KButton:
             id: py_button
-            font_role: 'title'
+            font_role: 'body' if app.orientation == 'landscape' else 'title'
             kind: 'primary' if root.mode == 'pinyin' else 'tile'
             text: ('√ ' if root.mode == 'pinyin' else '') + tr._("拼音")
             on_release: root.mode = 'pinyin'
