@@ -225,7 +225,7 @@ class EvaluationScreen(BaseScreen):
         if box.parent is not None:
             box.parent.remove_widget(box)
         box.lines = 1 if self._landscape() else 4     # landscape: the pad needs the height
-        box.hint_text = words
+        box.hint_text = words if self._landscape() else ""   # landscape: the prompt is in the box
         if not box.text and self.flow.comment:
             box.text = self.flow.comment
         body.add_widget(box)
