@@ -77,6 +77,8 @@ class TextEntry(BoxLayout):
         self.pad = HandwritingPadView(target=self.target)
         self.keyboard = None                     # the PinyinKeyboard, made when first chosen
         self._known: bool | None = None          # the pad's availability this layout was made for
+        # A strong reference: ids are weak, and the switch is taken out of the tree when 手写 is missing.
+        self.switch = self.ids.switch.__self__
         self.bind(target=self._retarget, mode=self._place)
         self.pad.pad.subscribe(self._availability)
         self.pad.pad.probe()
@@ -92,7 +94,7 @@ class TextEntry(BoxLayout):
             return                               # every change of the pad comes here; most are strokes
         self._known = self.pad.pad.available
         ok = self.handwriting_available
-        switch = self.ids.switch
+        switch = self.switch
         if ok and switch.parent is None:
             self.add_widget(switch, index=len(self.children))
         elif not ok and switch.parent is not None:

@@ -125,3 +125,34 @@ def test_fits_big_targets_in_both_orientations(board, size, orient):
         assert sides[True] > sides[False], sides
     app.set_language("zh_CN")
     app.set_elder(False)
+
+
+def test_without_the_model_handwriting_is_hidden_and_pinyin_stays(kiosk_app, tmp_path, caplog):
+    """Zinnia's model missing (a real missing file, not a stub): no 手写 switch, the 拼音 keyboard is
+    the entry, and the log says why."""
+    import logging
+
+    from kivy.core.window import Window
+
+    import kiosk.handwriting as hw
+    from screens.text_entry import TextEntry
+    from screens.widgets import KTextInput
+
+    hw.configure(str(tmp_path / "no-such.model"))
+    try:
+        field = KTextInput(multiline=False)
+        with caplog.at_level(logging.WARNING):
+            entry = TextEntry(target=field, pos=(0, 0), size_hint=(1, None))
+            Window.add_widget(entry)
+            wait_until(lambda: entry.pad.pad.available is False, 10, "the probe's answer")
+            advance_frames(2)
+        assert entry.shown == "pinyin" and entry.switch.parent is None and entry.keyboard.target is field
+        assert "handwriting pad hidden" in caplog.text and "no-such.model" in caplog.text
+        entry.keyboard.warm_up_thread.join(10)
+        for key in "wang":
+            tap(entry.keyboard.key_widget(key))
+        tap(entry.keyboard.candidate_widget("王"))
+        assert field.text == "王"
+        Window.remove_widget(entry)
+    finally:
+        hw.configure(None)
