@@ -12,10 +12,11 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 
-from kiosk.flows.evaluation import LEVELS, EvaluationFlow, Stage, label
+from kiosk.flows.evaluation import COMMENT_LIMIT, LEVELS, EvaluationFlow, Stage, label
+from screens import handwriting_pad  # noqa: F401 - registers PadScrollView for evaluation.kv
 from screens.base import BaseScreen
 from screens.tr import tr
-from screens.widgets import DIGITS, KButton, Keypad, KLabel
+from screens.widgets import DIGITS, KButton, Keypad, KLabel, KTextInput
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 log = logging.getLogger(__name__)
@@ -26,6 +27,12 @@ SELECTED, UNSELECTED = "√ ", "□ "
 
 def stars(level: int) -> str:
     return "★" * level + "☆" * (5 - level)
+
+
+def _short(text: str, n: int = 12) -> str:
+    """The start of the comment on its button (the whole is on its own page)."""
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= n else one_line[:n] + "…"
 
 
 def grid(cols: int) -> GridLayout:
@@ -49,6 +56,8 @@ class EvaluationScreen(BaseScreen):
         self._pad: Keypad | None = None
         self._display: KLabel | None = None
         self._home_ev = None
+        self.comment_box: KTextInput | None = None   # kept while the screen lives (see _render_comment)
+        self.entry = None                            # the 手写 / 拼音 text entry for the comment
         self.flow = EvaluationFlow(self.app.flow_deps())
         self.flow.subscribe(self._show)
         super().__init__(**kwargs)
@@ -97,6 +106,11 @@ class EvaluationScreen(BaseScreen):
     def submit(self) -> None:
         self.flow.submit()
 
+    def enter_comment(self) -> None:
+        if self.comment_box is not None:
+            self.comment_box.text = self.flow.comment     # this evaluation's, not one before it
+        self.flow.enter_comment()
+
     def skip(self) -> None:
         self.done()
 
@@ -112,17 +126,27 @@ class EvaluationScreen(BaseScreen):
 
     def wipe(self) -> None:
         self._cancel_home()
+        if self.comment_box is not None:
+            self.comment_box.text = ""
+        if self.entry is not None:
+            self.entry.wipe()
         self.flow.reset()
 
     def on_skip_button(self) -> None:
         if self.flow.stage == Stage.PHONE:
             self.flow.phone_cancel()
+        elif self.flow.stage == Stage.COMMENT:
+            if self.comment_box is not None:
+                self.comment_box.text = self.flow.comment      # 取消: what was there before
+            self.flow.comment_cancel()
         else:
             self.skip()
 
     def on_submit_button(self) -> None:
         if self.flow.stage == Stage.PHONE:
             self.flow.phone_done(self.keypad.value if self.keypad is not None else "")
+        elif self.flow.stage == Stage.COMMENT:
+            self.flow.comment_done(self.comment_box.text if self.comment_box is not None else "")
         elif self.flow.stage == Stage.CHOOSE:
             self.flow.submit()
         else:
@@ -136,6 +160,7 @@ class EvaluationScreen(BaseScreen):
         body = self.ids.body
         body.clear_widgets()
         self.buttons, self.keypad, self._display = {}, None, None
+        self.ids.scroll.scroll_y = 1                # each stage starts at its top
         self.ids.subject.text = tr._(self.flow.subject())
         getattr(self, f"_render_{self.flow.stage.value}")(body)
         self._render_nav()
@@ -177,6 +202,41 @@ class EvaluationScreen(BaseScreen):
             phone_btn = self._button("phone", text, self.enter_phone, "secondary", "body")
             phone_btn.size_hint_x = 0.5 if self._landscape() else 1
             body.add_widget(phone_btn)
+        if f.level:
+            text = (tr._("评价意见：{comment}　修改").format(comment=_short(f.comment)) if f.comment
+                    else tr._("写评价意见（可选，可手写）"))
+            comment_btn = self._button("comment", text, self.enter_comment, "secondary", "body")
+            comment_btn.size_hint_x = 0.5 if self._landscape() else 1
+            body.add_widget(comment_btn)
+
+    def _render_comment(self, body) -> None:
+        from screens.text_entry import TextEntry
+
+        words = tr._("请写下您的意见或建议（可选，最多500字）")
+        self.ids.prompt.text = words
+        if self._landscape():
+            # The room goes to the pad (the subject was on the page before; the words are in the box).
+            self.ids.subject.text = self.ids.prompt.text = ""
+        # One box and one entry for the screen's life: a language switch re-renders and must not lose
+        # what was written (and the entry's keys register with the translator, see feedback.py).
+        box = self.comment_box
+        if box is None:
+            box = self.comment_box = KTextInput(max_length=COMMENT_LIMIT, lines=4, multiline=True)
+        if box.parent is not None:
+            box.parent.remove_widget(box)
+        box.lines = 1 if self._landscape() else 4     # landscape: the pad needs the height
+        box.hint_text = words if self._landscape() else ""   # landscape: the prompt is in the box
+        if not box.text and self.flow.comment:
+            box.text = self.flow.comment
+        body.add_widget(box)
+        error = self.flow.comment_error
+        if error is not None:
+            body.add_widget(KLabel(role="small", text=self.app.error_text(error), color=(0.7, 0.1, 0.1, 1)))
+        if self.entry is None:
+            self.entry = TextEntry(target=box)
+        if self.entry.parent is not None:
+            self.entry.parent.remove_widget(self.entry)
+        body.add_widget(self.entry)
 
     def _render_phone(self, body) -> None:
         self.ids.prompt.text = tr._("请输入11位手机号码")
@@ -218,6 +278,10 @@ class EvaluationScreen(BaseScreen):
             skip.text, submit.text = tr._("跳过"), tr._("正在提交，请稍候…") if f.busy else tr._("提交评价")
             skip.disabled = f.busy
             submit.disabled = not f.ready
+            skip.opacity, skip.size_hint_x = 1, 1
+        elif f.stage == Stage.COMMENT:
+            skip.text, submit.text = tr._("取消"), tr._("确定")
+            skip.disabled = submit.disabled = False
             skip.opacity, skip.size_hint_x = 1, 1
         elif f.stage == Stage.PHONE:
             skip.text, submit.text = tr._("取消"), tr._("确定")

@@ -1,6 +1,8 @@
 """诉求反馈: the screen of kiosk.flows.feedback.FeedbackFlow. It shows the flow's step with big
-buttons, keypads and (helper mode) text boxes, and turns taps into flow calls; the steps, the checks,
-the request body, the tracking number and the slip are the flow's."""
+buttons, keypads and text boxes (a citizen writes into them with the 手写 / 拼音 text entry under the
+field they touched; a helper has a hardware keyboard and the on-screen 拼音 keyboard), and turns taps
+into flow calls; the steps, the checks, the request body, the tracking number and the slip are the
+flow's."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 
-from kiosk.flows.feedback import EXTRA_FIELDS, FeedbackFlow, Step
+from kiosk.flows.feedback import FeedbackFlow, Step
 from kiosk.i18n import Msg
+from screens import handwriting_pad  # noqa: F401 - registers PadScrollView for feedback.kv
 from screens.base import BaseScreen
 from screens.tr import tr
 from screens.widgets import DIGITS, USCC_KEYS, KButton, Keypad, KLabel, KTextInput
@@ -55,6 +58,7 @@ class FeedbackScreen(BaseScreen):
         self.keyboard = None                      # the on-screen pinyin keyboard, made when first asked for
         self.keyboard_button: KButton | None = None
         self._keyboard_open = False
+        self.entry = None                         # the citizen's 手写 / 拼音 text entry, made when first shown
         self.flow = FeedbackFlow(self.app.flow_deps())
         self.flow.subscribe(self._show)
         super().__init__(**kwargs)
@@ -98,6 +102,9 @@ class FeedbackScreen(BaseScreen):
     def skip_uscc(self) -> None:
         self.flow.skip_uscc()
 
+    def skip(self) -> None:
+        self.flow.skip()
+
     def choose_category(self, name: str) -> None:
         self.flow.choose_category(name)
 
@@ -114,6 +121,10 @@ class FeedbackScreen(BaseScreen):
 
     def wipe(self) -> None:
         self._hide_keyboard()
+        if self.entry is not None:
+            self.entry.wipe()
+            if self.entry.parent is not None:
+                self.entry.parent.remove_widget(self.entry)
         for box in self.inputs.values():
             box.text = ""
         for pad in self._pads.values():
@@ -232,8 +243,8 @@ class FeedbackScreen(BaseScreen):
                      dp(1400) * (1.2 if self.app.elder else 1), lambda v: v)
 
     def _render_extra(self, body) -> None:
-        # Inputs are kept across renders (a language switch must not lose what the helper typed).
-        for field in EXTRA_FIELDS:
+        # Inputs are kept across renders (a language switch must not lose what was written).
+        for field in self.flow.extra_fields():
             body.add_widget(KLabel(text=tr._(field.label)))
             box = self.inputs.get(field.name)
             if box is None:
@@ -246,6 +257,13 @@ class FeedbackScreen(BaseScreen):
             error = self.flow.extra_errors.get(field.name)
             if error is not None:
                 body.add_widget(KLabel(role="small", text=self.app.error_text(error), color=(0.7, 0.1, 0.1, 1)))
+        if not self.flow.helper:
+            self._place_entry()
+            body.add_widget(KLabel(role="small", text=tr._(
+                "内容会发送给受理部门，并打印在回执上（电话和证件号码在回执上隐去部分数字）。")))
+            return
+        if self.entry is not None and self.entry.parent is not None:
+            self.entry.parent.remove_widget(self.entry)
         if self._keyboard_open:
             self._place_keyboard()
         self.keyboard_button = self._button("keyboard", tr._("收起屏幕键盘") if self._keyboard_open
@@ -255,6 +273,35 @@ class FeedbackScreen(BaseScreen):
         body.add_widget(self.keyboard_button)
         body.add_widget(KLabel(role="small", text=tr._(
             "可用实体键盘输入。内容会发送给受理部门，并打印在回执上（电话和证件号码在回执上隐去部分数字）。")))
+
+    def _place_entry(self) -> None:
+        """The citizen's text entry, right under the field it writes into (details first)."""
+        from screens.text_entry import TextEntry
+
+        body = self.ids.body
+        if self.entry is None:
+            self.entry = TextEntry(target=self.inputs.get("details"))
+        entry = self.entry
+        box = entry.target if entry.target in self.inputs.values() else self.inputs.get("details")
+        if box is None or box.parent != body:     # ids and parents are weak proxies: compare, not "is"
+            return
+        if entry.parent is not None:
+            entry.parent.remove_widget(entry)
+        entry.target = box
+        body.add_widget(entry, index=body.children.index(box))
+        Clock.schedule_once(lambda _dt: self._show_writing(box), 0)
+
+    def _show_writing(self, box) -> None:
+        """The text entry in view, then the field it writes into: the citizen sees what is written."""
+        scroll = self.ids.scroll
+        if self.entry is not None and self.entry.parent is not None:
+            scroll.scroll_to(self.entry, padding=dp(8), animate=False)
+        if box.parent is not None:
+            # With the field's label: the citizen sees which field the writing goes into.
+            body = box.parent.children
+            above = body[body.index(box) + 1] if body.index(box) + 1 < len(body) else box
+            scroll.scroll_to(above, padding=dp(8), animate=False)
+            scroll.scroll_to(box, padding=dp(8), animate=False)
 
     def toggle_keyboard(self) -> None:
         """The on-screen 拼音 keyboard opens right under the field it types into and moves to the
@@ -288,6 +335,11 @@ class FeedbackScreen(BaseScreen):
         scroll.scroll_to(box, padding=dp(8), animate=False)
 
     def _typing_into(self, box, focused: bool) -> None:
+        if focused and self.entry is not None and self.entry.parent is not None and not self.flow.helper:
+            if self.entry.target != box:
+                self.entry.target = box
+                self._place_entry()
+            return
         if focused and self.keyboard is not None:
             self.keyboard.target = box
             if self.keyboard.parent is not None and self.keyboard.parent.children.index(self.keyboard) != \

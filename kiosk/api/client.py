@@ -410,6 +410,16 @@ class ApiClient:
     def enterprise(self, uscc: str) -> m.Enterprise:
         return self._get_one(f"/v1/enterprises/{_seg(normalize_uscc(uscc))}", m.Enterprise)
 
+    def enterprises_by_name(self, name: str, limit: int = 5) -> list[m.EnterpriseMatch]:
+        """Enterprises whose name contains `name` (at most `limit`). A name the contract would refuse
+        (blank, too long) is Rejected here and never sent."""
+        words = name.strip()
+        if not words or len(words) > m.ENTERPRISE_NAME_QUERY_MAX:
+            raise Rejected(f"enterprise search: a name of 1..{m.ENTERPRISE_NAME_QUERY_MAX} characters")
+        if not 1 <= limit <= m.ENTERPRISE_MATCHES_MAX:
+            raise Rejected(f"enterprise search: limit must be 1..{m.ENTERPRISE_MATCHES_MAX}")
+        return self._get_list("/v1/enterprises", m.EnterpriseMatch, params={"name": words, "limit": str(limit)})
+
     def feedback_status(self, tracking_no: str) -> m.FeedbackStatus:
         return self._get_one(f"/v1/feedback/{_seg(tracking_no.strip().upper())}", m.FeedbackStatus)
 

@@ -87,6 +87,15 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/enterprises/{uscc}", "getEnterprise", "Registration facts of an enterprise",
           m.Enterprise, params=(Param("uscc", "path", _pattern(m.USCC_PATTERN, "92370104MA3C8K1N6B")),),
           description="A USCC of the right shape with a wrong check character (GB 32100) is 422."),
+    Route("GET", "/v1/enterprises", "searchEnterprisesByName", "Enterprises whose name contains the words",
+          m.EnterpriseMatch, many=True,
+          params=(Param("name", "query", {"type": "string", "minLength": 1,
+                                          "maxLength": m.ENTERPRISE_NAME_QUERY_MAX, "examples": ["小吃"]}),
+                  Param("limit", "query", {"type": "integer", "minimum": 1, "maximum": m.ENTERPRISE_MATCHES_MAX,
+                                           "default": 5}, required=False)),
+          description="For a citizen who knows the name, not the code: registered enterprises whose name "
+          "contains `name` (blanks around it ignored), at most `limit`, in the registry's order. No match "
+          "is an empty list. The answer names no person; the card (getEnterprise) has the rest."),
     Route("POST", "/v1/tickets", "createTicket", "Take a queue number", m.Ticket, status=201,
           body=m.TicketCreate, errors=(404,),
           description="一窗受理: the center has one queue for its one 综合窗口. Numbers come from one daily "

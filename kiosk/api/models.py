@@ -240,6 +240,21 @@ class Enterprise(_In):
     registration_authority: str
 
 
+#: Bounds of a search by name: a few characters of a name the citizen writes, a few answers to tap.
+ENTERPRISE_NAME_QUERY_MAX = 50
+ENTERPRISE_MATCHES_MAX = 10
+
+
+class EnterpriseMatch(_In):
+    """One answer of a search by name: enough to pick the right one (the card comes by its USCC).
+    No person's name: the legal representative is on the card only, masked there."""
+
+    uscc: str
+    name: str
+    type: str
+    status: Literal["存续", "在业", "注销", "吊销", "迁出", "停业"]
+
+
 # ---- tickets -------------------------------------------------------------------------------------
 
 

@@ -225,6 +225,15 @@ def create_app(state: DemoState, token: str) -> FastAPI:
             raise _ProblemError(404, "No such case", "unknown case number or phone digits do not match")
         return found[2].model_dump(mode="json")
 
+    @app.get("/v1/enterprises", dependencies=secured)
+    async def enterprises_by_name(
+            name: str = Query(min_length=1, max_length=m.ENTERPRISE_NAME_QUERY_MAX),
+            limit: int = Query(default=5, ge=1, le=m.ENTERPRISE_MATCHES_MAX)) -> Any:
+        words = name.strip()
+        found = [e for e in state.enterprises.values() if words and words in e.name][:limit]
+        return [m.EnterpriseMatch(uscc=e.uscc, name=e.name, type=e.type, status=e.status).model_dump(mode="json")
+                for e in found]
+
     @app.get("/v1/enterprises/{uscc}", dependencies=secured)
     async def enterprise(uscc: str = PathParam(pattern=m.USCC_PATTERN)) -> Any:
         if not is_valid_uscc(uscc):  # the shape was checked by the pattern; this is the check character

@@ -1,6 +1,7 @@
 """好差评 after each finished transaction (国办发〔2019〕51号; DB2203/T 8—2024 5.1.3: the terminal opens
 the evaluation by itself). Five levels, none preselected and none suggested (4.8: no hinting or
-inducing). A 差评 asks for reasons and offers an optional phone for 实名 follow-up. One evaluation per
+inducing). A 差评 asks for reasons and offers an optional phone for 实名 follow-up. Any level may carry
+an optional comment, written by hand or in 拼音 (EvaluationCreate.comment). One evaluation per
 transaction (Transaction.evaluated). Sent through the outbox, so it survives an outage.
 
 What makes an evaluation valid — a 差评 needs a reason, one of case_no / transaction_id — is the
@@ -20,7 +21,8 @@ from kiosk.api.models import EVALUATION_LABELS, EvaluationCreate
 from kiosk.feedback_presets import EVALUATION_REASONS
 from kiosk.flows.base import Flow
 from kiosk.flows.deps import FlowDeps
-from kiosk.flows.invalid import log_refused, problems
+from kiosk.flows.invalid import log_refused, max_length, problems
+from kiosk.free_text import FreeTextError, clean_free_text
 from kiosk.i18n import N_, Msg
 from kiosk.outbox import OutboxUnavailable
 from kiosk.privacy import mask_phone
@@ -33,13 +35,17 @@ LEVELS = (5, 4, 3, 2, 1)          # shown best first, as on every 好差评 form
 NEEDS_REASON = N_("请至少选择一项不满意的原因")
 BAD_PHONE = N_("联系电话有误，请重新输入")
 REFUSED = N_("抱歉，这条评价无法提交。您可以跳过，或呼叫帮办。")
+BAD_COMMENT = N_("评价意见无法提交，请按“写评价意见”修改")
 NOT_STORED = N_("抱歉，评价暂时无法保存。您可以跳过，或呼叫帮办。")
 _PROBE_REFERENCE = "probe"
+#: The comment's limit is the model's own.
+COMMENT_LIMIT = max_length(EvaluationCreate, "comment") or 500
 
 
 class Stage(StrEnum):
     CHOOSE = "choose"
     PHONE = "phone"
+    COMMENT = "comment"
     THANKS = "thanks"
 
 
@@ -71,6 +77,8 @@ class EvaluationFlow(Flow):
         self.level = 0                  # 0: nothing chosen (no default)
         self.reasons: list[str] = []
         self.phone = ""
+        self.comment = ""               # cleaned, as it will be sent
+        self.comment_error: FreeTextError | None = None   # why the comment written cannot be taken
         self.key = ""                   # the outbox's Idempotency-Key of the stored evaluation
         self.alert: Msg | None = None
         self.ready = False              # 提交评价 may be pressed
@@ -140,6 +148,34 @@ class EvaluationFlow(Flow):
         self._check()
         self._changed()
 
+    def enter_comment(self) -> None:
+        self.stage = Stage.COMMENT
+        self.comment_error = None
+        self._check()
+        self._changed()
+
+    def comment_done(self, text: str) -> bool:
+        """确定 on the comment page: the text cleaned and kept, or comment_error set (the text stays)."""
+        if self.stage != Stage.COMMENT:
+            return False
+        try:
+            self.comment = clean_free_text(text, COMMENT_LIMIT, multiline=True)
+        except FreeTextError as e:
+            self.comment_error = e
+            self._changed()
+            return False
+        self.comment_error = None
+        self.stage = Stage.CHOOSE
+        self._check()
+        self._changed()
+        return True
+
+    def comment_cancel(self) -> None:
+        self.comment_error = None
+        self.stage = Stage.CHOOSE
+        self._check()
+        self._changed()
+
     # ------------------------------------------------------------ the request
 
     def request(self) -> EvaluationCreate:
@@ -150,6 +186,7 @@ class EvaluationFlow(Flow):
             level=self.level,
             reasons=[r for r in EVALUATION_REASONS if r in self.reasons] if bad else [],
             phone=(self.phone or None) if bad else None,
+            comment=self.comment,
             case_no=tx.reference if tx is not None and tx.kind == "case" else None,
             transaction_id=f"{tx.kind}:{tx.reference}" if tx is not None and tx.kind != "case" else None,
             service_code=(tx.service_code or None) if tx is not None else None,
@@ -161,6 +198,8 @@ class EvaluationFlow(Flow):
             return NEEDS_REASON
         if any(f == "phone" for f, _m in found):
             return BAD_PHONE
+        if any(f == "comment" for f, _m in found):
+            return BAD_COMMENT
         return REFUSED
 
     def _check(self) -> None:
@@ -231,6 +270,7 @@ class EvaluationFlow(Flow):
     def _clear(self) -> None:
         self._drop_pending()
         self.stage, self.level, self.reasons, self.phone, self.busy = Stage.CHOOSE, 0, [], "", False
+        self.comment, self.comment_error = "", None
         self.tx = None
         self.key = ""
         self.alert = None

@@ -1,8 +1,9 @@
 """诉求反馈 (the economic grid's 一事一记、一事一馈): step by step with big buttons, no typing.
 
 category -> problem type -> preset phrases -> contact phone (keypad) -> enterprise USCC (optional) ->
-[helper mode only: free text typed by the 帮办专员 — details, contact name, enterprise name] ->
-review -> submit through the outbox -> done (the tracking number) -> 好差评.
+free text, optional (the citizen writes details and a contact name by hand or 拼音; a 帮办专员 types
+them and the enterprise name too) -> review -> submit through the outbox -> done (the tracking
+number) -> 好差评.
 
 The body is a `FeedbackCreate`, built and validated here before anything enters the outbox: a body the
 contract refuses is said on screen while the citizen is still there, never found as a dead letter
@@ -41,10 +42,12 @@ REFUSED = N_("抱歉，您填写的内容有误，无法提交。请按“上一
 REFUSED_FIELD = {
     "phone": N_("联系电话有误，无法提交。请按“上一步”回到联系电话重新输入。"),
     "enterprise_uscc": N_("统一社会信用代码有误，无法提交。请按“上一步”核对，没有可以跳过。"),
-    "contact_name": N_("帮办专员填写的内容有误，无法提交。请按“上一步”修改。"),
-    "enterprise_name": N_("帮办专员填写的内容有误，无法提交。请按“上一步”修改。"),
+    "contact_name": N_("联系人姓名有误，无法提交。请按“上一步”修改。"),
+    "enterprise_name": N_("企业名称有误，无法提交。请按“上一步”修改。"),
 }
-HELPER_DETAILS = "补充说明（帮办专员代填）："     # part of the content the department reads: not translated
+# Part of the content the department reads (not translated): it says who wrote the details.
+HELPER_DETAILS = "补充说明（帮办专员代填）："
+CITIZEN_DETAILS = "补充说明："
 
 
 class Step(StrEnum):
@@ -59,14 +62,13 @@ class Step(StrEnum):
 
 
 STEPS = tuple(Step)
-HELPER_ONLY = (Step.EXTRA,)
 PROMPTS = {
     Step.CATEGORY: N_("请选择诉求类别"),
     Step.TYPE: N_("请选择具体问题"),
     Step.PHRASES: N_("请选择符合您情况的描述（可多选）"),
     Step.PHONE: N_("请输入联系电话，方便工作人员回复您"),
     Step.USCC: N_("如为企业诉求，请输入统一社会信用代码（可跳过）"),
-    Step.EXTRA: N_("帮办专员代为填写（均可不填）"),
+    Step.EXTRA: N_("如需补充说明，可以手写或拼音输入（可不填，按“跳过”）"),
     Step.REVIEW: N_("请核对以下内容，确认后提交"),
     Step.DONE: N_("您的诉求已受理"),
 }
@@ -81,12 +83,15 @@ class ExtraField:
     lines: int
 
 
-# The helper step's free text. Limits fit FeedbackCreate (the contact name's is the model's own).
+# The free-text step. Limits fit FeedbackCreate (the contact name's is the model's own).
 EXTRA_FIELDS = (
     ExtraField("details", N_("补充说明"), 500, 4),
     ExtraField("contact_name", N_("联系人姓名"), max_length(FeedbackCreate, "contact_name") or 40, 1),
     ExtraField("enterprise_name", N_("企业名称"), 100, 1),
 )
+#: What a citizen alone is offered: the enterprise is already named by its USCC (or by the helper).
+CITIZEN_FIELDS = ("details", "contact_name")
+HELPER_PROMPT = N_("帮办专员代为填写（均可不填）")
 
 
 @dataclass(frozen=True)
@@ -104,14 +109,15 @@ class FeedbackFlow(Flow):
     def __init__(self, deps: FlowDeps) -> None:
         super().__init__(deps.runner)
         self.deps = deps
-        self.helper = False                      # a 帮办专员 assists: the free-text step is there
+        self.helper = False                      # a 帮办专员 assists: all free-text fields, typed
         self.step = Step.CATEGORY
         self.category = ""
         self.problem = ""
         self.phrases: list[str] = []
         self.phone = ""
         self.uscc = ""
-        self.extra: dict[str, str] | None = None            # cleaned helper text, only fields with text
+        self.extra: dict[str, str] | None = None            # cleaned free text, only fields with text
+        self.extra_by_helper = False                         # who wrote it (the department is told)
         self.extra_errors: dict[str, FreeTextError] = {}
         self.tracking_no = ""
         self.idempotency_key = ""
@@ -127,14 +133,12 @@ class FeedbackFlow(Flow):
         self._changed()
 
     def set_staff_mode(self, mode: str) -> None:
-        """The app's staff mode: "helper" adds the free-text step; leaving it while there goes on to review."""
+        """The app's staff mode: "helper" offers every free-text field (and the helper types them)."""
         self.helper = mode == "helper"
-        if self.step not in self.steps():
-            self.step = Step.REVIEW
         self._changed()
 
     def steps(self) -> tuple[Step, ...]:
-        return tuple(s for s in STEPS if self.helper or s not in HELPER_ONLY)
+        return STEPS
 
     def step_label(self) -> Msg | None:
         """第 n 步，共 m 步 (the done step is not counted)."""
@@ -144,7 +148,13 @@ class FeedbackFlow(Flow):
         return Msg(N_("第 {n} 步，共 {total} 步"), n=steps.index(self.step) + 1, total=len(steps) - 1)
 
     def prompt(self) -> str:
+        if self.step == Step.EXTRA and self.helper:
+            return HELPER_PROMPT
         return PROMPTS[self.step]
+
+    def extra_fields(self) -> tuple[ExtraField, ...]:
+        """The free-text fields offered now: all of them with a helper, details and a name to a citizen."""
+        return tuple(f for f in EXTRA_FIELDS if self.helper or f.name in CITIZEN_FIELDS)
 
     def _go(self, step: Step) -> None:
         self.step = step
@@ -216,7 +226,8 @@ class FeedbackFlow(Flow):
         else:
             enabled = True
         label = {Step.REVIEW: N_("确认提交"), Step.DONE: N_("完成")}.get(step, N_("下一步"))
-        return Nav(prev=step not in (Step.CATEGORY, Step.DONE) and not self.busy, skip=step == Step.USCC,
+        return Nav(prev=step not in (Step.CATEGORY, Step.DONE) and not self.busy,
+                   skip=step in (Step.USCC, Step.EXTRA),
                    next=show_next, next_enabled=enabled, next_label=N_("正在提交，请稍候…") if self.busy else label)
 
     def next(self, entry: str = "", texts: dict[str, str] | None = None) -> bool:
@@ -246,6 +257,16 @@ class FeedbackFlow(Flow):
         self.uscc = ""
         self._go(self._after(Step.USCC))
 
+    def skip(self) -> None:
+        """跳过: no enterprise code, or no free text (what was written there is not sent)."""
+        if self.busy:
+            return
+        if self.step == Step.USCC:
+            self.skip_uscc()
+        elif self.step == Step.EXTRA:
+            self.extra, self.extra_errors = None, {}
+            self._go(self._after(Step.EXTRA))
+
     def previous(self) -> None:
         steps = self.steps()
         i = steps.index(self.step) if self.step in steps else 0
@@ -264,10 +285,10 @@ class FeedbackFlow(Flow):
         return True
 
     def take_extra(self, texts: dict[str, str]) -> bool:
-        """Check the helper's free text; keep it (cleaned) when every field can be sent and printed.
+        """Check the free text; keep it (cleaned) when every field offered can be sent and printed.
         A field that cannot is named in extra_errors (the text stays in its box)."""
         cleaned, errors = {}, {}
-        for f in EXTRA_FIELDS:
+        for f in self.extra_fields():
             try:
                 cleaned[f.name] = clean_free_text(texts.get(f.name, ""), f.limit, multiline=f.lines > 1)
             except FreeTextError as e:
@@ -277,6 +298,7 @@ class FeedbackFlow(Flow):
             self._changed()
             return False
         self.extra = {k: v for k, v in cleaned.items() if v} or None
+        self.extra_by_helper = self.helper
         return True
 
     # ------------------------------------------------------------ the request
@@ -285,7 +307,9 @@ class FeedbackFlow(Flow):
         chosen = [p for p in self.offered_phrases() if p in self.phrases]
         content = presets.compose_content(self.problem, chosen)
         details = (self.extra or {}).get("details")
-        return content + f"{HELPER_DETAILS}{details}" if details else content
+        if not details:
+            return content
+        return content + (HELPER_DETAILS if self.extra_by_helper else CITIZEN_DETAILS) + details
 
     def request(self) -> FeedbackCreate:
         """The body as the contract has it (tracking_no comes when it is stored). ValidationError if refused."""
@@ -400,6 +424,7 @@ class FeedbackFlow(Flow):
         self.category = self.problem = self.phone = self.uscc = ""
         self.phrases = []
         self.extra = None
+        self.extra_by_helper = False
         self.extra_errors = {}
         self.tracking_no = self.idempotency_key = ""
         self.printed_job = None

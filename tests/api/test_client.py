@@ -34,6 +34,30 @@ def test_reads_return_models(client: ApiClient) -> None:
     assert client.last_error is None and client.last_latency_ms is not None and client.last_latency_ms > 0
 
 
+def test_enterprises_by_name_finds_a_few_and_names_no_person(client: ApiClient, server: DemoServer) -> None:
+    jinan = [e for e in ENTERPRISES if "济南" in e.name]
+    assert len(jinan) > 3
+    found = client.enterprises_by_name("  济南 ", limit=3)
+    assert [f.uscc for f in found] == [e.uscc for e in jinan[:3]]            # the registry's order, limited
+    assert [f.name for f in found] == [e.name for e in jinan[:3]]
+    assert len(client.enterprises_by_name("济南")) == min(5, len(jinan))     # five by default
+    assert client.enterprises_by_name("小吃店")[0].uscc == ENTERPRISES[0].uscc
+    assert client.enterprises_by_name("没有这个名字") == []
+    # No person's name in the answer: the legal representative is on the card only.
+    import requests
+
+    resp = requests.get(f"{server.base_url}/v1/enterprises", params={"name": "济南", "limit": 10},
+                        headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5)
+    assert resp.status_code == 200
+    for e in ENTERPRISES:
+        assert e.legal_representative not in resp.text and e.address not in resp.text
+    for bad in ("", "   ", "名" * 51):
+        with pytest.raises(Rejected):
+            client.enterprises_by_name(bad)
+    with pytest.raises(Rejected):
+        client.enterprises_by_name("济南", limit=11)
+
+
 def test_unknown_things_are_not_found(client: ApiClient) -> None:
     cases = client.cases_by_id_number(WANG.id_number)
     with pytest.raises(NotFound) as e:

@@ -71,3 +71,55 @@ def test_print_card_queues_a_slip_without_the_full_name(deps):
     assert kind == "enterprise" and KNOWN.uscc in summary
     assert KNOWN.legal_representative not in repr(receipt.__dict__)
     assert flow.back() and flow.stage == Stage.INPUT and flow.enterprise is None
+
+
+def test_by_name_lists_matches_and_a_tap_shows_the_same_card(deps):
+    from kiosk.api.models import ENTERPRISE_NAME_QUERY_MAX
+    from kiosk.flows.enterprise import NAME_MAX
+
+    assert NAME_MAX == ENTERPRISE_NAME_QUERY_MAX
+    flow = EnterpriseFlow(deps)
+    flow.by_name()
+    assert flow.stage == Stage.NAME and flow.matches == []
+    flow.search_name("店")
+    assert flow.message.msgid == "请至少写两个字" and not deps.runner.pending
+    flow.search_name(" 小吃店 ")
+    assert flow.busy and flow.name == "小吃店"
+    flow.search_name("再点一次")                   # while searching: ignored
+    assert len(deps.runner.pending) == 1
+    deps.runner.run_all()
+    assert [m.uscc for m in flow.matches] == [KNOWN.uscc]
+    assert flow.message.msgid == "找到 {n} 家企业，请点选" and flow.message.values == {"n": 1}
+    flow.choose("91370104MA3Z0Z0Z0X")              # not among the matches: nothing happens
+    assert not deps.runner.pending
+    flow.choose(KNOWN.uscc)
+    deps.runner.run_all()
+    assert flow.stage == Stage.RESULT and flow.enterprise.uscc == KNOWN.uscc
+    card = dict(flow.rows())
+    flow_by_code = EnterpriseFlow(deps)
+    flow_by_code.typed(KNOWN.uscc)
+    deps.runner.run_all()
+    assert card == dict(flow_by_code.rows())       # the same card as the lookup by code
+    assert flow.back() and flow.stage == Stage.NAME and [m.uscc for m in flow.matches] == [KNOWN.uscc]
+    assert flow.back() and flow.stage == Stage.INPUT and flow.matches == [] and flow.name == ""
+    assert flow.back() is False
+
+
+def test_by_name_nothing_found_bad_words_and_network(deps):
+    flow = EnterpriseFlow(deps)
+    flow.by_name()
+    flow.search_name("没有这家企业")
+    deps.runner.run_all()
+    assert flow.matches == [] and flow.level == "error" and "换几个字" in flow.message.msgid
+    flow.search_name("店" * 51)
+    assert flow.level == "error" and "太长" in flow.message.msgid and not deps.runner.pending
+    flow.search_name("小吃😀")
+    assert flow.level == "error" and not deps.runner.pending
+    flow.search_name("济南")
+    deps.runner.pending[0].fail(Unavailable("down"))
+    assert flow.message.msgid == "网络异常，请稍后再试" and not flow.busy and flow.stage == Stage.NAME
+    flow.search_name("济南")
+    late = deps.runner.pending[-1]
+    flow.reset()                                   # the session ended meanwhile
+    late.run()
+    assert flow.stage == Stage.INPUT and flow.matches == [] and flow.name == ""

@@ -9,7 +9,16 @@ import logging
 import pytest
 
 from kiosk.api.models import EvaluationCreate
-from kiosk.flows.evaluation import BAD_PHONE, NEEDS_REASON, NOT_STORED, EvaluationFlow, Stage, needs_reasons
+from kiosk.flows.evaluation import (
+    BAD_COMMENT,
+    BAD_PHONE,
+    COMMENT_LIMIT,
+    NEEDS_REASON,
+    NOT_STORED,
+    EvaluationFlow,
+    Stage,
+    needs_reasons,
+)
 from kiosk.i18n import Msg
 from kiosk.session import Transaction
 
@@ -153,6 +162,47 @@ def test_an_outbox_that_cannot_store_is_said(deps, outbox, broken):
     assert flow.stage == Stage.CHOOSE and flow.ready and flow.level == 4
 
 
+def test_an_optional_comment_reaches_the_api(deps, outbox, server):
+    """Any level may carry a comment, written on its own page: cleaned, checked where it is written
+    (an unprintable character, too long), cancel keeps the one before, and it arrives as written."""
+    flow, _tx = opened(deps)
+    flow.choose_level(5)
+    assert flow.request().comment == ""                 # none unless written
+    flow.enter_comment()
+    assert flow.stage == Stage.COMMENT and not flow.ready
+    assert not flow.comment_done("工作人员很耐心😀")
+    assert flow.stage == Stage.COMMENT and flow.comment_error is not None
+    from kiosk.error_words import error_words
+
+    assert "😀" in error_words(flow.comment_error).render("zh_CN")
+    assert not flow.comment_done("好" * (COMMENT_LIMIT + 1)) and flow.stage == Stage.COMMENT
+    assert COMMENT_LIMIT == 500
+    assert flow.comment_done("  工作人员很耐心，\n\n\n谢谢  ")
+    assert flow.stage == Stage.CHOOSE and flow.comment == "工作人员很耐心，\n\n谢谢" and flow.ready
+    flow.enter_comment()
+    flow.comment_cancel()                               # 取消 keeps what was there
+    assert flow.comment == "工作人员很耐心，\n\n谢谢" and flow.stage == Stage.CHOOSE
+    flow.choose_level(1)                                # a 差评 keeps the comment (it is not a reason)
+    flow.toggle_reason("其他")
+    assert flow.request().comment == flow.comment
+    flow.submit()
+    deps.runner.run_all()
+    outbox.start()
+    assert outbox.flush(10)
+    rec = next(r for r in server.received("evaluations") if r["idempotency_key"] == flow.key)
+    assert rec["comment"] == "工作人员很耐心，\n\n谢谢" and rec["level"] == 1
+
+
+def test_a_comment_the_contract_refuses_never_enters_the_outbox(deps, outbox):
+    flow, tx = opened(deps)
+    flow.choose_level(4)
+    flow.comment = "好" * (COMMENT_LIMIT + 1)            # past the page's check somehow
+    flow.submit()
+    assert not deps.runner.pending and outbox.depth() == 0 and not tx.evaluated
+    assert flow.take_alert() == Msg(BAD_COMMENT)
+    assert Msg(BAD_COMMENT).render("en") != Msg(BAD_COMMENT).render("zh_CN")
+
+
 def test_a_new_transaction_starts_afresh_and_reset_forgets(deps):
     flow, _tx = opened(deps)
     flow.choose_level(1)
@@ -160,5 +210,8 @@ def test_a_new_transaction_starts_afresh_and_reset_forgets(deps):
     flow.start(Transaction(kind="ticket", reference="A024"))
     assert flow.level == 0 and flow.reasons == [] and flow.tx.reference == "A024"
     flow.choose_level(2)
+    flow.enter_comment()
+    flow.comment_done("意见")
     flow.reset()
     assert flow.tx is None and flow.level == 0 and flow.stage == Stage.CHOOSE and not flow.ready
+    assert flow.comment == "" and flow.comment_error is None

@@ -1,4 +1,4 @@
-"""诉求反馈 as rules: the steps and their checks, the helper's free-text step, the FeedbackCreate body
+"""诉求反馈 as rules: the steps and their checks, the free-text step (citizen or helper), the FeedbackCreate body
 validated before it enters a real outbox (a refused one never does, and the citizen is told), the
 tracking number and the slip, and a broken outbox said plainly with the form kept."""
 
@@ -34,9 +34,12 @@ def at_review(deps, uscc: str = "", helper: bool = False, texts: dict | None = N
         flow.next(uscc)
     else:
         flow.skip_uscc()
-    if helper:
-        assert flow.step == Step.EXTRA
+    assert flow.step == Step.EXTRA
+    if helper or texts:
         flow.next(texts=texts or {})
+    else:
+        assert flow.nav().skip
+        flow.skip()
     assert flow.step == Step.REVIEW, flow.step
     return flow
 
@@ -123,18 +126,49 @@ def test_back_walks_the_steps_and_leaves_from_the_first(deps):
     assert flow.back() and flow.step == Step.TYPE and flow.phrases == []   # the ticks go with their step
     assert flow.back() and flow.step == Step.CATEGORY
     assert flow.back() is False
-    assert flow.step_label() == Msg("第 {n} 步，共 {total} 步", n=1, total=6)
+    assert flow.step_label() == Msg("第 {n} 步，共 {total} 步", n=1, total=7)
 
 
-def test_the_helper_step_is_there_only_with_a_helper(deps, outbox, server):
-    flow = FeedbackFlow(deps)
-    assert Step.EXTRA not in flow.steps()
+def test_a_citizen_writes_details_and_a_name_or_skips(deps, outbox, server):
+    """The free-text step is the citizen's too: details and a contact name (no enterprise name: the
+    USCC names it), optional, with 跳过; the department reads that the citizen wrote it."""
+    flow = at_review(deps)
+    assert flow.extra is None
+    flow.previous()
+    assert flow.step == Step.EXTRA and flow.step_label().render("zh_CN") == "第 6 步，共 7 步"
+    assert [f.name for f in flow.extra_fields()] == ["details", "contact_name"]
+    assert flow.prompt() == "如需补充说明，可以手写或拼音输入（可不填，按“跳过”）"
+    nav = flow.nav()
+    assert nav.skip and nav.next and nav.next_enabled and nav.prev
+    flow.next(texts={"details": "门口路灯坏了" + "😀", "contact_name": "张三"})
+    assert flow.step == Step.EXTRA and set(flow.extra_errors) == {"details"}     # said where it was written
+    flow.next(texts={"details": "门口路灯坏了", "contact_name": "张三", "enterprise_name": "不该出现"})
+    assert flow.step == Step.REVIEW and flow.extra == {"details": "门口路灯坏了", "contact_name": "张三"}
+    rows = {label: parts for label, parts in flow.review_rows()}
+    assert rows["补充说明"] == ["门口路灯坏了"] and rows["联系人姓名"] == ["张*"] and "企业名称" not in rows
+    flow.submit()
+    deps.runner.run_all()
+    outbox.start()
+    assert outbox.flush(10)
+    rec = next(r for r in server.received("feedback") if r["tracking_no"] == flow.tracking_no)
+    assert rec["content"].endswith("。补充说明：门口路灯坏了") and "帮办" not in rec["content"]
+    assert rec["contact_name"] == "张三" and rec.get("enterprise_name") is None
+    # 跳过 after writing: nothing of it is sent.
+    flow = at_review(deps, texts={"details": "写了又不要"})
+    assert flow.extra == {"details": "写了又不要"}
+    flow.previous()
+    flow.skip()
+    assert flow.step == Step.REVIEW and flow.extra is None and "写了" not in flow.content()
+
+
+def test_the_helper_types_every_field(deps, outbox, server):
     details = "店面在二楼，电话13812345678也可联系"
     flow = at_review(deps, helper=False)
     flow.set_staff_mode("helper")
-    assert Step.EXTRA in flow.steps()
     flow.previous()
     assert flow.step == Step.EXTRA and flow.step_label().render("zh_CN") == "第 6 步，共 7 步"
+    assert [f.name for f in flow.extra_fields()] == ["details", "contact_name", "enterprise_name"]
+    assert flow.prompt() == "帮办专员代为填写（均可不填）"
     flow.next(texts={"details": details + "😀", "contact_name": "王小明"})
     assert flow.step == Step.EXTRA and set(flow.extra_errors) == {"details"}
     from kiosk.error_words import error_words
@@ -153,13 +187,13 @@ def test_the_helper_step_is_there_only_with_a_helper(deps, outbox, server):
     rec = next(r for r in server.received("feedback") if r["tracking_no"] == flow.tracking_no)
     assert rec["content"].endswith(f"补充说明（帮办专员代填）：{details}")
     assert rec["contact_name"] == "王小明" and rec["enterprise_name"] == "济南示例商贸有限公司"
-    # Helper mode ends while on the helper's step: the citizen goes on at the review.
+    # Helper mode ends while on the free-text step: the citizen stays there, with their own fields.
     flow.reset()
-    assert flow.extra is None and flow.tracking_no == ""
+    assert flow.extra is None and flow.tracking_no == "" and flow.extra_by_helper is False
     flow = at_review(deps, helper=True, texts={"details": "x"})
     flow.previous()
     flow.set_staff_mode("")
-    assert flow.step == Step.REVIEW and Step.EXTRA not in flow.steps()
+    assert flow.step == Step.EXTRA and [f.name for f in flow.extra_fields()] == ["details", "contact_name"]
 
 
 def test_the_contact_name_limit_is_the_models(deps):

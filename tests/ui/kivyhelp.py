@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -55,6 +56,11 @@ def tap(widget, hold: float = 0.0) -> None:
 
 def press(widget) -> None:
     """Tap a widget the way a person would: scroll it into view first if it sits in a scroll view."""
+    _into_view(widget)
+    tap(widget)
+
+
+def _into_view(widget) -> None:
     from kivy.uix.scrollview import ScrollView
 
     p = widget.parent
@@ -65,7 +71,41 @@ def press(widget) -> None:
                 advance_frames(1)
             break
         p = p.parent
-    tap(widget)
+
+
+def densify(stroke, step: float):
+    out = [stroke[0]]
+    for (ax, ay), (bx, by) in zip(stroke, stroke[1:], strict=False):
+        n = max(1, int(math.hypot(bx - ax, by - ay) / step))
+        out += [(ax + (bx - ax) * i / n, ay + (by - ay) * i / n) for i in range(1, n + 1)]
+    return out
+
+
+def draw(square, ch: str) -> None:
+    """Write ch on the square with a finger: each median stroke scaled into the square (80 % of it,
+    centred), a touch down, moves every few pixels, a touch up, in window coordinates."""
+    from kivy.tests.common import UnitTestTouch
+
+    from tests.handwriting import strokedata
+
+    if not (strokedata.data_dir() / "package.json").exists():
+        raise AssertionError(f"hanzi-writer-data missing at {strokedata.data_dir()}: run `bash scripts/setup.sh`")
+    _into_view(square)
+    x0, y0 = square.to_window(square.x, square.y)
+    size = square.width * 0.8
+    margin = square.width * 0.1
+    for stroke in strokedata.load(ch):
+        pts = [(x0 + margin + x / 1024 * size, y0 + square.height - margin - (y + 124) / 1024 * size)
+               for x, y in stroke]
+        pts = densify(pts, 6)
+        t = UnitTestTouch(*pts[0])
+        t.touch_down()
+        for i, p in enumerate(pts[1:]):
+            t.touch_move(*p)
+            if i % 8 == 0:
+                advance_frames(1)
+        t.touch_up()
+        advance_frames(1)
 
 
 def set_window(size: tuple[int, int]) -> None:

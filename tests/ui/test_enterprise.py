@@ -144,3 +144,38 @@ def test_slow_network_shows_please_wait_not_a_frozen_screen(demo_app):
     screenshot("enterprise-waiting")
     wait_until(lambda: scr.stage == "result", 15, "enterprise card")
     demo_app.services.demo.api_server.faults.reset()
+
+
+def test_search_by_name_written_by_hand_shows_the_card(demo_app):
+    """No code at hand: 按名称查询, 小吃 written with a finger on the pad (real strokes, 小 then 吃),
+    the one match tapped, the same card as the lookup by code."""
+    from kivyhelp import advance_frames, draw, press
+
+    scr = open_screen(demo_app)
+    tap(scr.ids.by_name_button)
+    wait_until(lambda: scr.stage == "name" and not scr.ids.stages.transition.is_active, 5, "the name page")
+    entry = scr.entry
+    wait_until(lambda: entry.handwriting_available, 10, "the handwriting model")
+    assert entry.target is scr.ids.name_box and entry.shown == "handwriting"
+    assert scr.ids.name_message.text == "请写出企业名称中的几个字，如“小吃店”"
+    pad = entry.pad
+    for ch in "小吃":
+        draw(pad.ids.square, ch)
+        wait_until(lambda ch=ch: ch in pad.visible_candidates(), 10, f"{ch} among the candidates")
+        press(pad.candidate_widget(ch))
+    assert scr.ids.name_box.text == "小吃"
+    tap(scr.ids.name_search_button)
+    wait_until(lambda: JIANGUO in scr.match_buttons, 10, "the matches")
+    assert list(scr.match_buttons) == [JIANGUO] and "济南市槐荫区建国小吃店" in scr.match_buttons[JIANGUO].text
+    assert scr.ids.name_message.text == "找到 1 家企业，请点选"
+    shoot_all(demo_app, "by-name")
+    press(scr.match_buttons[JIANGUO])
+    wait_until(lambda: scr.stage == "result" and not scr.ids.stages.transition.is_active, 15, "enterprise card")
+    assert scr.ids.name.text == "济南市槐荫区建国小吃店"
+    values = {r.ids.k.text: r.ids.v.text for r in scr.ids.rows.children}
+    assert values["统一社会信用代码"] == JIANGUO
+    demo_app.back()                                   # 返回: the matches again
+    advance_frames(2)
+    assert scr.stage == "name" and list(scr.match_buttons) == [JIANGUO]
+    demo_app.end_session("test")
+    assert scr.ids.name_box.text == "" and scr.stage == "input" and scr.match_buttons == {}

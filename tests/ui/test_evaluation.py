@@ -4,7 +4,7 @@ thanks screen goes home by itself."""
 
 from __future__ import annotations
 
-from kivyhelp import advance_frames, screenshot, set_window, tap, wait_until
+from kivyhelp import advance_frames, draw, press, screenshot, set_window, tap, wait_until
 
 from kiosk.session import Transaction
 from screens.widgets import find_overflows
@@ -39,6 +39,29 @@ def test_satisfied_arrives_at_the_api(demo_app):
     assert rec["reasons"] == [] and rec.get("phone") is None
     wait_until(lambda: app.current_screen == "home", 6, "home after the thanks")
     assert scr.tx is None and scr.level == 0
+
+
+def test_a_comment_written_by_hand_reaches_the_api(demo_app):
+    app = demo_app
+    api = app.services.demo.api_server
+    scr, tx = open_eval(app)
+    tap(scr.buttons["满意"])
+    tap(scr.buttons["comment"])
+    assert scr.step == "comment" and scr.ids.skip_button.text == "取消"
+    entry = scr.entry
+    wait_until(lambda: entry.handwriting_available, 10, "the handwriting model")
+    assert entry.target is scr.comment_box and entry.shown == "handwriting"
+    pad = entry.pad
+    draw(pad.ids.square, "明")
+    wait_until(lambda: "明" in pad.visible_candidates(), 10, "明 among the candidates")
+    press(pad.candidate_widget("明"))
+    assert scr.comment_box.text == "明"
+    screenshot("evaluation-comment-handwriting")
+    tap(scr.ids.submit_button)                        # 确定
+    assert scr.step == "choose" and "明" in scr.buttons["comment"].text and scr.level == 4
+    tap(scr.ids.submit_button)                        # 提交评价
+    wait_until(lambda: any(r.get("comment") == "明" for r in api.received("evaluations")), 10, "the comment")
+    assert tx.evaluated
 
 
 def test_bad_rating_needs_a_reason_and_carries_reasons_and_phone(demo_app):
@@ -112,6 +135,9 @@ def test_screenshots(kiosk_app):
             f.phone_done(PHONE)
         elif state == "phone":
             scr.enter_phone()
+        elif state == "comment":
+            f.choose_level(4)
+            scr.enter_comment()
         elif state == "thanks":
             f.stage = Stage.THANKS
             scr._show()
@@ -123,11 +149,11 @@ def test_screenshots(kiosk_app):
             for elder in (False, True):
                 app.set_elder(elder)
                 suffix = f"{orient}-{lang}{'-elder' if elder else ''}"
-                for state in ("choose", "bad", "phone", "thanks"):
+                for state in ("choose", "bad", "phone", "comment", "thanks"):
                     show(state)
                     advance_frames(3)
                     assert scr.step == ("choose" if state == "bad" else state)
                     assert find_overflows(app.root) == [], (state, suffix)
-                    if state in ("choose", "bad") or (lang == "zh_CN" and not elder):
+                    if state in ("choose", "bad", "comment") or (lang == "zh_CN" and not elder):
                         screenshot(f"evaluation-{state}-{suffix}")
     set_window((1920, 1080))

@@ -5,7 +5,7 @@ outage), the outbox failing is said plainly, and 完成 leads to 好差评."""
 from __future__ import annotations
 
 from kivy.core.window import Window
-from kivyhelp import advance_frames, press, run_for, screenshot, set_window, tap, wait_until
+from kivyhelp import advance_frames, draw, press, run_for, screenshot, set_window, tap, wait_until
 
 from kiosk.api.models import is_tracking_no
 from kiosk.demo_api.seed import ENTERPRISES
@@ -54,6 +54,9 @@ def fill_until_review(app, uscc: str | None = None, touch: bool = True, until: s
         type_on(scr, uscc, touch)
         press(scr.ids.next_button)
     else:
+        press(scr.ids.skip_button)
+    if until != "extra":
+        assert scr.step == "extra"                  # the free-text step, optional: 跳过
         press(scr.ids.skip_button)
     assert scr.step == until
     return scr
@@ -206,7 +209,53 @@ def test_helper_types_free_text_for_the_citizen(demo_app):
     advance_frames(2)
     assert all(box.text == "" for box in scr.inputs.values()), "the helper's text outlived the session"
     assert scr.extra is None
-    fill_until_review(app, touch=False)            # without a helper the step is not there
+    scr = fill_until_review(app, touch=False, until="extra")      # a citizen alone: their own fields
+    assert set(scr.inputs) >= {"details", "contact_name"} and scr.inputs["enterprise_name"].parent is None
+
+
+def write_with_pad(entry, ch: str) -> None:
+    """A finger writes ch on the handwriting pad; the right candidate is tapped."""
+    pad = entry.pad
+    draw(pad.ids.square, ch)
+    wait_until(lambda: ch in pad.visible_candidates(), 10, f"{ch} among the candidates")
+    press(pad.candidate_widget(ch))
+
+
+def test_a_citizen_writes_details_and_a_name_by_hand(demo_app):
+    """No helper: the free-text step offers details and a contact name with the 手写 / 拼音 entry
+    under the field touched; a real character written with a finger goes into the field, and the
+    record reaches the API with it."""
+    app = demo_app
+    api = app.services.demo.api_server
+    scr = fill_until_review(app, touch=False, until="extra")
+    assert scr.ids.step_label.text == "第 6 步，共 7 步" and "手写" in scr.ids.prompt.text
+    assert not scr.ids.skip_button.disabled and not scr.ids.next_button.disabled   # optional
+    assert "enterprise_name" not in scr.inputs or scr.inputs["enterprise_name"].parent is None
+    entry = scr.entry
+    wait_until(lambda: entry.handwriting_available, 10, "the handwriting model")
+    body = scr.ids.body.children
+    assert entry.target is scr.inputs["details"] and entry.shown == "handwriting"
+    assert body.index(entry) == body.index(scr.inputs["details"]) - 1, "the entry is not under the field"
+    write_with_pad(entry, "明")
+    write_with_pad(entry, "王")
+    assert scr.inputs["details"].text == "明王"
+    press(scr.inputs["contact_name"])                  # the entry follows the field touched
+    advance_frames(2)
+    body = scr.ids.body.children
+    assert entry.target is scr.inputs["contact_name"]
+    assert body.index(entry) == body.index(scr.inputs["contact_name"]) - 1
+    write_with_pad(entry, "王")
+    write_with_pad(entry, "明")
+    assert scr.inputs["contact_name"].text == "王明" and scr.inputs["details"].text == "明王"
+    screenshot("feedback-extra-citizen-handwriting")
+    press(scr.ids.next_button)
+    assert scr.step == "review"
+    shown = " ".join(w.text for w in scr.ids.body.children)
+    assert "补充说明：明王" in shown and "王*" in shown and "王明" not in shown     # the name masked
+    tn = submit(scr)
+    wait_until(lambda: any(r["tracking_no"] == tn for r in api.received("feedback")), 10, "delivery")
+    rec = next(r for r in api.received("feedback") if r["tracking_no"] == tn)
+    assert rec["content"].endswith("补充说明：明王") and rec["contact_name"] == "王明"
 
 
 def test_bad_phone_and_uscc_are_refused(kiosk_app):

@@ -1,0 +1,231 @@
+"""The handwriting pad (手写): a big square to write one character in with a finger, the candidates
+as big buttons beside it, 重写 and 退格. The rules (strokes, which answer counts, when 手写 is offered)
+are kiosk.flows.handwriting.HandwritingPad's; this module draws and turns touches into its calls.
+
+    pad = HandwritingPadView(target=text_input)     # a tapped candidate goes to target.insert_text
+
+Recognition runs on the app's worker shortly after the finger lifts (RECOGNISE_AFTER), so there is no
+"recognise" button; a new stroke drops the answer for the strokes before it. What is written is
+neither logged nor spoken.
+
+A pad inside a scroll view needs PadScrollView: a plain ScrollView takes a finger moving more than a
+few pixels for a scroll and the stroke would move the form instead of drawing. This module is not a
+screen although it has a .kv (screens/__init__.py lists it as such).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.graphics import Color, InstructionGroup, Line
+from kivy.lang import Builder
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from kiosk.flows.handwriting import CANDIDATES, HandwritingPad
+from kiosk.theme import COLORS, hex_rgba
+from screens.widgets import KButton, KScrollView
+
+log = logging.getLogger(__name__)
+
+#: Seconds after the finger lifts before the strokes are recognised: long enough that the next stroke
+#: of the same character usually starts first (a stroke starting drops the request anyway).
+RECOGNISE_AFTER = 0.4
+
+
+class CandidateButton(KButton):
+    """One candidate character, big; empty slots stay in place so the row does not jump."""
+
+
+class WritingSquare(Widget):
+    """The square the finger writes in (米字格 guide lines); strokes are drawn as the finger moves."""
+
+    stroke_width = NumericProperty(dp(5))
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._ink = InstructionGroup()
+        self.canvas.after.add(self._ink)
+        self._lines: list[Line] = []
+        self.view: HandwritingPadView | None = None
+
+    def clear_ink(self) -> None:
+        self._ink.clear()
+        self._lines = []
+
+    def redraw(self, strokes: list[list[tuple[float, float]]]) -> None:
+        """Ink for the pad's strokes (pad coordinates, y downwards), e.g. after one was taken back."""
+        self.clear_ink()
+        for s in strokes:
+            self._new_line([p for x, y in s for p in (self.x + x, self.top - y)])
+
+    def _new_line(self, points: list[float]) -> Line:
+        self._ink.add(Color(*hex_rgba(COLORS["text"])))
+        line = Line(points=points, width=self.stroke_width, cap="round", joint="round")
+        self._ink.add(line)
+        self._lines.append(line)
+        return line
+
+    def on_size(self, *_args) -> None:
+        if self.view is not None:
+            self.redraw(self.view.pad.strokes)
+
+    on_pos = on_size
+
+    def on_touch_down(self, touch):
+        if not self.collide_point(*touch.pos) or self.view is None or self.disabled:
+            return super().on_touch_down(touch)
+        if getattr(touch, "is_mouse_scrolling", False):
+            return False
+        touch.grab(self)
+        self.view.stroke_begins(touch.x - self.x, self.top - touch.y)
+        self._new_line([touch.x, touch.y])
+        return True
+
+    def on_touch_move(self, touch):
+        if touch.grab_current is not self:
+            return super().on_touch_move(touch)
+        # Clamped to the square: a finger sliding off keeps drawing along the edge, as on paper.
+        x = min(max(touch.x, self.x), self.right)
+        y = min(max(touch.y, self.y), self.top)
+        if self.view is not None:
+            self.view.pad.extend(x - self.x, self.top - y)
+        if self._lines:
+            self._lines[-1].points = self._lines[-1].points + [x, y]
+        return True
+
+    def on_touch_up(self, touch):
+        if touch.grab_current is not self:
+            return super().on_touch_up(touch)
+        touch.ungrab(self)
+        if self.view is not None:
+            self.view.stroke_ends()
+        return True
+
+
+class HandwritingPadView(BoxLayout):
+    """The square, the candidates, 重写 and 退格, writing into `target` (a TextInput)."""
+
+    target = ObjectProperty(None, allownone=True)
+    side = NumericProperty(dp(380))          # the square's side, set by the rule from elder mode and width
+    writing = BooleanProperty(False)         # strokes are on the pad
+
+    def __init__(self, pad: HandwritingPad | None = None, **kwargs) -> None:
+        app = App.get_running_app()
+        if pad is None:
+            from kiosk.flows.runners import InlineRunner
+
+            runner = app.worker if app is not None and getattr(app, "worker", None) is not None else InlineRunner()
+            pad = HandwritingPad(runner)
+        self.pad = pad
+        self._timer = None
+        super().__init__(**kwargs)
+        self.slots: list[CandidateButton] = []
+        for _ in range(CANDIDATES):
+            b = CandidateButton(text="", disabled=True)
+            b.bind(on_release=lambda btn: self.choose(btn.text))
+            self.ids.candidates.add_widget(b)
+            self.slots.append(b)
+        self.ids.square.view = self
+        self._unsubscribe = pad.subscribe(self._show)
+        self._show()
+
+    # ------------------------------------------------------------ touches -> pad
+
+    def stroke_begins(self, x: float, y: float) -> None:
+        self._cancel_timer()
+        self.pad.begin(x, y)
+        self.writing = True
+
+    def stroke_ends(self) -> None:
+        self.pad.end()
+        self._cancel_timer()
+        self._timer = Clock.schedule_once(self._recognise, RECOGNISE_AFTER)
+
+    def _recognise(self, *_args) -> None:
+        self._timer = None
+        sq = self.ids.square
+        self.pad.recognise(sq.width, sq.height)
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def choose(self, text: str) -> None:
+        ch = self.pad.take(text)
+        if not ch:
+            return
+        if self.target is None:
+            log.warning("handwriting pad has no target; a character dropped")
+            return
+        self.target.insert_text(ch)
+
+    def rewrite(self) -> None:
+        """重写: the pad is clear, nothing was written into the field."""
+        self._cancel_timer()
+        self.pad.clear()
+
+    def backspace(self) -> None:
+        """退格: the last stroke while writing, else the character before the cursor."""
+        self._cancel_timer()
+        if self.pad.undo_stroke():
+            if self.pad.strokes:
+                self._timer = Clock.schedule_once(self._recognise, RECOGNISE_AFTER)
+        elif self.target is not None:
+            self.target.do_backspace()
+
+    # ------------------------------------------------------------ pad -> widgets
+
+    def _show(self) -> None:
+        pad = self.pad
+        self.writing = bool(pad.strokes)
+        sq = self.ids.square
+        if len(sq._lines) != len(pad.strokes):
+            sq.redraw(pad.strokes)
+        for i, b in enumerate(self.slots):
+            text = pad.candidates[i] if i < len(pad.candidates) else ""
+            b.text, b.disabled = text, not text
+            b.opacity = 1 if text else 0.35
+
+    def candidate_widget(self, text: str) -> CandidateButton | None:
+        return next((b for b in self.slots if b.text == text and text), None)
+
+    def visible_candidates(self) -> list[str]:
+        return [b.text for b in self.slots if b.text]
+
+    def wipe(self) -> None:
+        self._cancel_timer()
+        self.pad.reset()
+
+
+class PadScrollView(KScrollView):
+    """A scroll view that leaves a touch on a writing square to the square (see the module's doc)."""
+
+    def on_touch_down(self, touch):
+        if self.collide_point(*touch.pos) and self._on_square(touch):
+            touch.ud[self._get_uid("svavoid")] = True
+            return self.simulate_touch_down(touch)
+        return super().on_touch_down(touch)
+
+    def _on_square(self, touch) -> bool:
+        # Window coordinates from the touch's normalised position: touch.pos is in the parent's
+        # coordinates here, and the screens in between are relative layouts.
+        wx, wy = touch.sx * (Window.width - 1), touch.sy * (Window.height - 1)
+        for w in self.walk(restrict=True):
+            if isinstance(w, WritingSquare) and w.get_root_window() is not None and not w.disabled:
+                x0, y0 = w.to_window(w.x, w.y)
+                if x0 <= wx <= x0 + w.width and y0 <= wy <= y0 + w.height:
+                    return True
+        return False
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+
+__all__ = ["RECOGNISE_AFTER", "CandidateButton", "HandwritingPadView", "PadScrollView", "WritingSquare"]

@@ -1,0 +1,158 @@
+"""The handwriting pad in a real window: a real character's strokes (Make Me a Hanzi medians) drawn
+with simulated touch down/move/up events, recognised after the finger lifts, the right candidate
+tapped into a real TextInput; 重写, 退格, the 手写/拼音 switch, and the layout in both orientations
+and elder mode (screenshots)."""
+
+from __future__ import annotations
+
+import pytest
+from kivyhelp import advance_frames, draw, run_for, screenshot, set_window, tap, wait_until
+
+from screens.widgets import find_overflows
+
+
+@pytest.fixture
+def board(kiosk_app):
+    """A field above a TextEntry, covering the window like a citizen's form would."""
+    from kivy.core.window import Window
+    from kivy.graphics import Color, Rectangle
+    from kivy.uix.boxlayout import BoxLayout
+    from kivy.uix.widget import Widget
+
+    from screens.text_entry import TextEntry
+    from screens.widgets import KTextInput
+
+    page = BoxLayout(orientation="vertical", size_hint=(1, 1), pos=(0, 0), padding=20, spacing=10)
+    with page.canvas.before:
+        Color(0.957, 0.965, 0.976, 1)          # the theme's screen background
+        bg = Rectangle(pos=page.pos, size=page.size)
+    page.bind(size=lambda w, s: setattr(bg, "size", s))
+    field = KTextInput(text="联系人：", multiline=False)
+    entry = TextEntry(target=field)
+    page.add_widget(field)
+    page.add_widget(entry)
+    page.add_widget(Widget())
+    Window.add_widget(page)
+    wait_until(lambda: entry.handwriting_available, 10, "the handwriting model")
+    advance_frames(3)
+    try:
+        yield kiosk_app, field, entry, page
+    finally:
+        Window.remove_widget(page)
+        set_window((1920, 1080))
+
+
+def candidates_for(pad, ch: str) -> list[str]:
+    wait_until(lambda: ch in pad.visible_candidates(), 10, f"{ch} among the candidates")
+    return pad.visible_candidates()
+
+
+def test_write_wang_tap_it_and_it_is_in_the_field(board):
+    _app, field, entry, _page = board
+    pad = entry.pad
+    assert entry.shown == "handwriting"                         # handwriting first for citizens
+    draw(pad.ids.square, "王")
+    assert len(pad.pad.strokes) == 4 and pad.ids.square._lines   # strokes drawn as the finger moved
+    got = candidates_for(pad, "王")
+    assert got.index("王") < 5 and len(got) <= 10
+    tap(pad.candidate_widget("王"))
+    assert field.text == "联系人：王"
+    assert pad.pad.strokes == [] and pad.visible_candidates() == [] and pad.ids.square._lines == []
+    draw(pad.ids.square, "明")
+    candidates_for(pad, "明")
+    tap(pad.candidate_widget("明"))
+    assert field.text == "联系人：王明"
+
+
+def test_rewrite_and_backspace(board):
+    _app, field, entry, _page = board
+    pad = entry.pad
+    assert pad.ids.rewrite_button.disabled                       # nothing to rewrite yet
+    draw(pad.ids.square, "王")
+    candidates_for(pad, "王")
+    tap(pad.ids.backspace_button)                               # 退格 while writing: the last stroke
+    assert len(pad.pad.strokes) == 3 and field.text == "联系人："
+    tap(pad.ids.rewrite_button)
+    assert pad.pad.strokes == [] and pad.visible_candidates() == [] and field.text == "联系人："
+    run_for(0.6)                                                # a late answer would show up now
+    assert pad.visible_candidates() == []
+    tap(pad.ids.backspace_button)                               # an empty pad: the field's last character
+    assert field.text == "联系人"
+
+
+def test_switch_to_pinyin_and_back_writes_into_the_same_field(board):
+    _app, field, entry, _page = board
+    tap(entry.switch_button("pinyin"))
+    assert entry.shown == "pinyin" and entry.keyboard.target is field
+    kb = entry.keyboard
+    kb.warm_up_thread.join(10)
+    for key in "wang":
+        tap(kb.key_widget(key))
+    tap(kb.candidate_widget("王"))
+    assert field.text == "联系人：王"
+    tap(entry.switch_button("handwriting"))
+    assert entry.shown == "handwriting" and kb.parent is None
+    draw(entry.pad.ids.square, "明")
+    candidates_for(entry.pad, "明")
+    tap(entry.pad.candidate_widget("明"))
+    assert field.text == "联系人：王明"
+
+
+@pytest.mark.parametrize("size,orient", [((1920, 1080), "landscape"), ((1080, 1920), "portrait")])
+def test_fits_big_targets_in_both_orientations(board, size, orient):
+    app, _field, entry, page = board
+    set_window(size)
+    pad = entry.pad
+    draw(pad.ids.square, "王")
+    candidates_for(pad, "王")
+    sides = {}
+    for lang in ("zh_CN", "en"):
+        app.set_language(lang)
+        for elder in (False, True):
+            app.set_elder(elder)
+            run_for(0.05)
+            assert find_overflows(page) == [], (orient, lang, elder)
+            sq = pad.ids.square
+            # Finger-sized in every layout, larger in elder mode.
+            assert sq.width == sq.height >= 340, (orient, elder, sq.size)
+            sides[elder] = sq.width
+            for w in [*pad.slots, pad.ids.rewrite_button, pad.ids.backspace_button,
+                      entry.switch_button("handwriting"), entry.switch_button("pinyin")]:
+                assert w.height >= 60 and w.width >= 60, (w.text, w.size)
+                x, y = w.to_window(w.x, w.y)
+                assert x >= 0 and x + w.width <= size[0] + 1 and y >= 0 and y + w.height <= size[1] + 1, w.text
+            screenshot(f"handwriting-pad-{orient}-{lang}{'-elder' if elder else ''}")
+        assert sides[True] > sides[False], sides
+    app.set_language("zh_CN")
+    app.set_elder(False)
+
+
+def test_without_the_model_handwriting_is_hidden_and_pinyin_stays(kiosk_app, tmp_path, caplog):
+    """Zinnia's model missing (a real missing file, not a stub): no 手写 switch, the 拼音 keyboard is
+    the entry, and the log says why."""
+    import logging
+
+    from kivy.core.window import Window
+
+    import kiosk.handwriting as hw
+    from screens.text_entry import TextEntry
+    from screens.widgets import KTextInput
+
+    hw.configure(str(tmp_path / "no-such.model"))
+    try:
+        field = KTextInput(multiline=False)
+        with caplog.at_level(logging.WARNING):
+            entry = TextEntry(target=field, pos=(0, 0), size_hint=(1, None))
+            Window.add_widget(entry)
+            wait_until(lambda: entry.pad.pad.available is False, 10, "the probe's answer")
+            advance_frames(2)
+        assert entry.shown == "pinyin" and entry.switch.parent is None and entry.keyboard.target is field
+        assert "handwriting pad hidden" in caplog.text and "no-such.model" in caplog.text
+        entry.keyboard.warm_up_thread.join(10)
+        for key in "wang":
+            tap(entry.keyboard.key_widget(key))
+        tap(entry.keyboard.candidate_widget("王"))
+        assert field.text == "王"
+        Window.remove_widget(entry)
+    finally:
+        hw.configure(None)
