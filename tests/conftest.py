@@ -1,12 +1,18 @@
 """Test set-up shared by every test. Kivy's environment is fixed here, before anything imports kivy."""
 
+import atexit
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))      # shared test helpers (fixed_clock) import by name
 os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="kivy-home-")
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
@@ -18,6 +24,21 @@ os.environ.setdefault("KIVY_METRICS_DENSITY", "1")
 os.environ.setdefault("KIVY_DPI", "96")
 
 ARTIFACTS = ROOT / "artifacts"
+
+#: Test modules that share a session fixture too costly to make twice run on the same xdist worker.
+SHARED_GROUPS = {
+    # Both package the one production bundle that tests/deploy/conftest.py builds per session.
+    "tests/deploy/test_deploy_bundle.py": "production-bundle",
+    "tests/deploy/test_deploy_deb.py": "production-bundle",
+    "tests/deploy/test_deploy_upgrade.py": "production-bundle",
+}
+#: Modules that take a minute or more: handed out first, so the suite does not end waiting on one of them.
+LONG_MODULES = (
+    "tests/deploy/",
+    "tests/ui/faults/",
+    "tests/api/test_contract_run.py",
+    "tests/api/test_fuzz_responses.py",
+)
 
 
 def pytest_addoption(parser):
@@ -41,3 +62,45 @@ _hypothesis_settings.load_profile("kiosk")
 
 # A real cupsd with virtual PDF printers for the A4 printer and everything that prints through it.
 from a4.cups_fixtures import a4_printer, a4_queue, private_cupsd  # noqa: E402,F401
+
+
+def _own_x_server() -> str:
+    """An Xvfb of this process's own: xdist workers must not draw into, or take screenshots of, one
+    window stacked over another's on a shared display."""
+    r, w = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                            pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(w)
+    with os.fdopen(r) as f:
+        number = f.readline().strip()
+    if not number.isdigit():
+        raise RuntimeError("Xvfb did not start for this test worker")
+
+    def stop() -> None:
+        xvfb.terminate()
+        xvfb.wait(timeout=10)
+
+    atexit.register(stop)
+    return f":{number}"
+
+
+def pytest_configure(config):
+    # Only in an xdist worker, before any test module imports Kivy (test conftests below load later).
+    if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("DISPLAY") and shutil.which("Xvfb"):
+        os.environ["DISPLAY"] = _own_x_server()
+
+
+@pytest.hookimpl(tryfirst=True)     # before xdist's worker reads the group marks
+def pytest_collection_modifyitems(config, items):
+    """Under `--dist loadgroup` a module's tests stay on one worker (UI modules share one app per module,
+    see tests/ui/kivyhelp.py), modules sharing a costly session fixture go together, and the long ones
+    are handed out first. Without xdist the marks are inert; the order change is the same either way."""
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(SHARED_GROUPS.get(module, module)))
+
+    def rank(item) -> int:
+        module = item.nodeid.split("::", 1)[0]
+        return 0 if module.startswith(LONG_MODULES) else 1
+
+    items.sort(key=rank)      # stable: within each rank the collection order stays

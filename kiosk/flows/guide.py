@@ -8,19 +8,18 @@ in 好差评, when the citizen taps 完成.
 
 from __future__ import annotations
 
-import logging
 from enum import StrEnum
 from typing import Any
 
 from kiosk.api.models import MaterialForm, ServiceItem
-from kiosk.flows.base import Flow, categories
+from kiosk.flows.base import categories
 from kiosk.flows.deps import FlowDeps
+from kiosk.flows.reference_list import ReferenceListFlow
 from kiosk.i18n import DEFAULT_LANGUAGE, N_, Msg, render
 from kiosk.pinyin_search import search
 from kiosk.receipts import templates
 from kiosk.session import Transaction
 
-log = logging.getLogger(__name__)
 PAPER = DEFAULT_LANGUAGE            # the checklist is printed in Chinese whatever the screen's language
 
 
@@ -95,21 +94,27 @@ def detail_sections(item: ServiceItem) -> list[tuple[Msg, list[Msg | str]]]:
     ]
 
 
-class GuideFlow(Flow):
+class GuideFlow(ReferenceListFlow):
+    what = "service catalogue"
+
     def __init__(self, deps: FlowDeps) -> None:
-        super().__init__(deps.runner)
-        self.deps = deps
         self.stage = Stage.LOADING
-        self.items: list[ServiceItem] = []
-        self.stale = False
-        self.fetched_at = 0.0
-        self.error: BaseException | None = None
+        super().__init__(deps)
         self.category = ""
         self.item: ServiceItem | None = None
         self.query = ""
         self.printed_code = ""
         self._detail_from = Stage.CATEGORIES
         self._wanted = ""                   # a service code to open once the catalogue is loaded
+
+    @property
+    def items(self) -> list[ServiceItem]:
+        """The catalogue: the center's standardized service items."""
+        return self.entries
+
+    @items.setter
+    def items(self, items: list[ServiceItem]) -> None:
+        self.entries = items
 
     # ------------------------------------------------------------ loading
 
@@ -135,32 +140,12 @@ class GuideFlow(Flow):
         self._changed()
         self._load()
 
-    def _load(self) -> None:
-        ref = self.deps.reference()
-        if ref is None:
-            self._failed(RuntimeError("no reference service"))
-            return
-        self._call(ref.services, self._loaded, self._failed)
+    def fetch(self, reference: Any) -> tuple[list[ServiceItem], bool, float]:
+        return reference.services()
 
-    def _loaded(self, answer: tuple[list[ServiceItem], bool, float]) -> None:
-        items, stale, fetched_at = answer
-        unchanged = list(items) == self.items and stale == self.stale
-        self.items, self.stale, self.fetched_at = list(items), stale, fetched_at
-        if self.stage in (Stage.LOADING, Stage.ERROR):
-            self.stage = Stage.SEARCH if self.query else Stage.CATEGORIES
-            self._open_wanted()
-        elif unchanged:
-            return          # same catalogue: don't rebuild the buttons under the citizen's finger
-        self._changed()
-
-    def _failed(self, exc: BaseException) -> None:
-        log.warning("service catalogue not loaded: %s", type(exc).__name__)
-        if self.items:
-            self.stale = True       # keep what was shown; it is now older than the server's
-        else:
-            self.error = exc
-            self.stage = Stage.ERROR
-        self._changed()
+    def _first_shown(self) -> None:
+        self.stage = Stage.SEARCH if self.query else Stage.CATEGORIES
+        self._open_wanted()
 
     # ------------------------------------------------------------ moving around
 

@@ -8,17 +8,15 @@ information, not a transaction: no 好差评 here.
 
 from __future__ import annotations
 
-import logging
 from enum import StrEnum
 from typing import Any
 
 from kiosk.api.models import Policy
-from kiosk.flows.base import Flow
 from kiosk.flows.deps import FlowDeps
+from kiosk.flows.reference_list import ReferenceListFlow
 from kiosk.i18n import DEFAULT_LANGUAGE, N_, Msg, render
 from kiosk.receipts.model import Receipt
 
-log = logging.getLogger(__name__)
 PAPER = DEFAULT_LANGUAGE            # printouts are Chinese whatever the screen's language
 
 DISCLAIMER = N_("以上内容仅供参考，具体以正式文件和窗口解释为准。")
@@ -56,26 +54,22 @@ def info_receipt(center: str, kind_title: str, title: str, sections: list[Sectio
     return r.cut()
 
 
-class InfoFlow(Flow):
+class InfoFlow(ReferenceListFlow):
     """A list from the reference cache → one entry's detail, its QR and its printout."""
 
     print_kind = "info"
+
+    @property
+    def what(self) -> str:          # the log says "policy not loaded", "job not loaded"
+        return self.print_kind
     kind_title = ""
 
     def __init__(self, deps: FlowDeps) -> None:
-        super().__init__(deps.runner)
-        self.deps = deps
         self.stage = Stage.LOADING
-        self.entries: list[Any] = []
+        super().__init__(deps)
         self.entry: Any = None
-        self.stale = False
-        self.fetched_at = 0.0
-        self.error: BaseException | None = None
 
     # -- what a subclass provides -------------------------------------------------------------------
-    def fetch(self, reference: Any) -> tuple[list[Any], bool, float]:
-        raise NotImplementedError
-
     def sections(self, entry: Any) -> list[Section]:
         raise NotImplementedError
 
@@ -88,30 +82,10 @@ class InfoFlow(Flow):
         if not self.entries:
             self.stage = Stage.LOADING
         self._changed()
-        ref = self.deps.reference()
-        if ref is None:
-            self._failed(RuntimeError("no reference service"))
-            return
-        self._call(lambda: self.fetch(ref), self._loaded, self._failed)
+        self._load()
 
-    def _loaded(self, answer: tuple[list[Any], bool, float]) -> None:
-        entries, stale, fetched_at = answer
-        unchanged = list(entries) == self.entries and stale == self.stale
-        self.entries, self.stale, self.fetched_at = list(entries), stale, fetched_at
-        if self.stage in (Stage.LOADING, Stage.ERROR):
-            self.stage = Stage.LIST
-        elif unchanged:
-            return          # the same list: don't rebuild the buttons under the citizen's finger
-        self._changed()
-
-    def _failed(self, exc: BaseException) -> None:
-        log.warning("%s not loaded: %s", self.print_kind, type(exc).__name__)
-        if self.entries:
-            self.stale = True       # keep what was shown; it is now older than the server's
-        else:
-            self.error = exc
-            self.stage = Stage.ERROR
-        self._changed()
+    def _first_shown(self) -> None:
+        self.stage = Stage.LIST
 
     # -- moving around ------------------------------------------------------------------------------
     def shown(self) -> list[Any]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixed_clock import FixedClock
 
 from kiosk.api import ApiClient
 from kiosk.api import models as m
@@ -208,16 +209,6 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(tmp_path: Path, s
 DAY = 24 * 3600
 
 
-class Clock:
-    """A fixed clock the test moves by hand."""
-
-    def __init__(self, t: float = 1_800_000_000.0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-
 def _file_bytes(db: Path) -> bytes:
     out = b""
     for p in (db, db.with_name(db.name + "-wal")):
@@ -269,7 +260,7 @@ def test_dead_letters_alert_then_are_deleted_after_the_maximum_age(tmp_path: Pat
     from kiosk.diagnostics import collect_status, outbox_text
     from kiosk.outbox import DEAD_MAX_AGE_S
 
-    clock = Clock()
+    clock = FixedClock()
     db = tmp_path / "outbox.db"
     box = _box(tmp_path, client, clock=clock)
     box.enqueue("bogus", {"content": "DEAD-MARK-4c1e 13800138000"})   # the server refuses the kind
@@ -296,7 +287,7 @@ def test_dead_letters_alert_then_are_deleted_after_the_maximum_age(tmp_path: Pat
 
 
 def test_old_dead_letters_are_purged_when_the_outbox_opens(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FixedClock()
     box = Outbox(tmp_path / "o.db", lambda *a: None, clock=clock, dead_max_age=DAY)
     box._db.execute("INSERT INTO dead (seq, kind, payload, key, created_at, failed_at, error) "
                     "VALUES (1, 'feedback', '{}', 'k', 0, ?, 'HTTP 409')", (clock.t,))

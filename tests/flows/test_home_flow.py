@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
+from fixed_clock import FixedClock
 
 from kiosk import hours
 from kiosk.api import ApiClient
@@ -30,20 +31,9 @@ MONDAY_LUNCH = datetime(2026, 6, 1, 12, 30, tzinfo=hours.TZ)
 SATURDAY = datetime(2026, 6, 6, 10, 0, tzinfo=hours.TZ)
 
 
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
-
-
 @pytest.fixture
-def clock(deps) -> Clock:
-    c = Clock(MONDAY_10)
+def clock(deps) -> FixedClock:
+    c = FixedClock(MONDAY_10)
     deps.now = c
     return c
 

@@ -7,6 +7,8 @@ import re
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
+from fixed_clock import FixedClock
+
 from kiosk import hours
 from kiosk.api.errors import Unavailable
 from kiosk.config import HoursSection
@@ -18,14 +20,6 @@ CLOSED = datetime(2026, 6, 6, 10, 0, tzinfo=hours.TZ)      # a Saturday
 CENTER_HOURS = HoursSection(weekdays=(1, 2, 3, 4, 5), periods=((time(9, 0), time(12, 0)), (time(13, 0), time(17, 0))))
 
 
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
 def started(deps, code: str = "") -> TicketFlow:
     flow = TicketFlow(deps)
     flow.start(code)
@@ -34,7 +28,7 @@ def started(deps, code: str = "") -> TicketFlow:
 
 
 def test_the_countdown_takes_a_general_ticket_by_itself(deps, server):
-    clock = deps.now = Clock(OPEN)
+    clock = deps.now = FixedClock(OPEN)
     flow = started(deps)
     assert flow.stage == Stage.START and flow.seconds_left() == AUTO_SECONDS
     clock.at += timedelta(seconds=AUTO_SECONDS - 1)
@@ -81,7 +75,7 @@ def test_a_common_item_in_one_tap(deps, server):
 
 
 def test_priority_is_chosen_on_the_start_stage_and_restarts_the_countdown(deps, server):
-    clock = deps.now = Clock(OPEN)
+    clock = deps.now = FixedClock(OPEN)
     flow = started(deps)
     clock.at += timedelta(seconds=5)
     flow.toggle_priority()
@@ -93,7 +87,7 @@ def test_priority_is_chosen_on_the_start_stage_and_restarts_the_countdown(deps, 
 
 
 def test_other_items_stop_the_countdown_and_back_returns_to_start(deps):
-    clock = deps.now = Clock(OPEN)
+    clock = deps.now = FixedClock(OPEN)
     flow = started(deps)
     flow.other_items()
     assert flow.stage == Stage.CATEGORIES and flow.seconds_left() == 0
@@ -166,7 +160,7 @@ def test_closed_hours_say_when_in_both_languages(deps):
 def test_printer_down_takes_no_number(deps):
     printer = [False]
     deps.printer_ok = lambda: printer[0]
-    clock = deps.now = Clock(OPEN)
+    clock = deps.now = FixedClock(OPEN)
     flow = started(deps)
     clock.at += timedelta(seconds=AUTO_SECONDS)
     flow.tick()

@@ -4,6 +4,7 @@ import queue
 import sqlite3
 
 import pytest
+from fixed_clock import FixedClock
 from printer_samples import SYNTHETIC_ID, SYNTHETIC_NAME, samples
 
 from drivers.printer import ReceiptPrinter
@@ -235,16 +236,6 @@ def test_no_unmasked_identity_is_stored(sim, make_queue):
 DAY = 24 * 3600
 
 
-class Clock:
-    """A fixed clock the test moves by hand (no sleeps, no time of day)."""
-
-    def __init__(self, t: float = 1_800_000_000.0) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-
 @pytest.fixture
 def clocked_queue(sim, tmp_path):
     made = []
@@ -279,7 +270,7 @@ def _slip(marker: str):
 
 
 def test_finished_jobs_older_than_a_day_are_deleted_and_overwritten(sim, clocked_queue):
-    clock = Clock()
+    clock = FixedClock()
     q = clocked_queue(clock)
     rec = Recorder(q)
     q.start()
@@ -307,7 +298,7 @@ def test_finished_jobs_older_than_a_day_are_deleted_and_overwritten(sim, clocked
 def test_only_the_last_few_finished_jobs_are_kept_for_reprint(sim, clocked_queue):
     from kiosk.print_queue import KEEP_FINISHED
 
-    q = clocked_queue(Clock())
+    q = clocked_queue(FixedClock())
     rec = Recorder(q)
     q.start()
     ids = [q.submit(_slip(f"N{i}"), "test", f"slip {i}") for i in range(KEEP_FINISHED + 3)]
@@ -351,7 +342,7 @@ def test_a_corrupt_job_is_quarantined_and_the_others_print(sim, make_queue, capl
 def test_quarantined_jobs_are_deleted_after_a_week(sim, clocked_queue):
     from kiosk.print_queue import QUARANTINE_MAX_AGE_S
 
-    clock = Clock()
+    clock = FixedClock()
     q = clocked_queue(clock)
     q._db.execute("INSERT INTO jobs(kind, summary, data, receipt_json, state, created, updated) "
                   "VALUES ('test', 'QUAR-MARK', x'00', '{', 'waiting', ?, ?)", (clock.t, clock.t))

@@ -6,6 +6,7 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
+from fixed_clock import FixedClock
 
 from kiosk.api import ApiClient
 from kiosk.demo_api import DemoServer
@@ -25,14 +26,6 @@ from kiosk.security import (
 )
 
 PIN, OTHER = "246813", "135790"
-
-
-class FakeClock:
-    def __init__(self, t=1_700_000_000.0):
-        self.t = t
-
-    def __call__(self):
-        return self.t
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +121,7 @@ def test_not_set(tmp_path, audit_lines):
 
 
 def test_unusable_hash_is_said_and_costs_no_tries(tmp_path, audit_lines):
-    gate = PinGate(tmp_path / "gate.json", clock=FakeClock())
+    gate = PinGate(tmp_path / "gate.json", clock=FixedClock())
     for _ in range(7):
         assert gate.try_pin("helper", PIN, "scrypt$2$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA").outcome == "unusable"
     assert gate.failures == 0 and gate.seconds_locked() == 0
@@ -136,7 +129,7 @@ def test_unusable_hash_is_said_and_costs_no_tries(tmp_path, audit_lines):
 
 
 def test_lockouts_grow_and_the_count_survives_them_and_restarts(tmp_path, h, audit_lines):
-    clock = FakeClock()
+    clock = FixedClock()
     reports: list[Lockout] = []
     state = tmp_path / "data" / "security" / "gate.json"
     gate = PinGate(state, clock=clock, on_lockout=reports.append)
@@ -196,7 +189,7 @@ def test_asking_whether_the_pad_is_locked_never_waits_for_a_check_in_progress(tm
             assert release.wait(10)
             return str(self).encode(*args, **kwargs)
 
-    gate = PinGate(tmp_path / "gate.json", clock=FakeClock())
+    gate = PinGate(tmp_path / "gate.json", clock=FixedClock())
     results = []
     worker = threading.Thread(target=lambda: results.append(gate.try_pin("helper", HeldPin(PIN), h)))
     worker.start()
@@ -214,7 +207,7 @@ def test_asking_whether_the_pad_is_locked_never_waits_for_a_check_in_progress(tm
 
 
 def test_state_file_of_the_previous_version_is_read(tmp_path, h):
-    clock = FakeClock()
+    clock = FixedClock()
     state = tmp_path / "gate.json"
     state.write_text(json.dumps({"failures": 3, "locked_until": 0.0}))
     gate = PinGate(state, clock=clock)
@@ -227,7 +220,7 @@ def test_state_file_of_the_previous_version_is_read(tmp_path, h):
 def test_damaged_state_file_fails_closed(tmp_path, h, text):
     state = tmp_path / "gate.json"
     state.write_text(text)
-    clock = FakeClock()
+    clock = FixedClock()
     gate = PinGate(state, clock=clock)
     res = gate.try_pin("helper", PIN, h)
     assert res.outcome == "locked" and res.seconds_left == 60
@@ -236,7 +229,7 @@ def test_damaged_state_file_fails_closed(tmp_path, h, text):
 
 
 def test_clock_set_back_never_locks_longer_than_the_lockout(tmp_path, h):
-    clock = FakeClock()
+    clock = FixedClock()
     state = tmp_path / "gate.json"
     gate = PinGate(state, clock=clock)
     for _ in range(10):  # the second lockout: 120 s
@@ -248,7 +241,7 @@ def test_clock_set_back_never_locks_longer_than_the_lockout(tmp_path, h):
 
 def test_state_file_is_replaced_not_rewritten_in_place(tmp_path, h):
     state = tmp_path / "gate.json"
-    gate = PinGate(state, clock=FakeClock())
+    gate = PinGate(state, clock=FixedClock())
     gate.try_pin("helper", "000000", h)
     inode = state.stat().st_ino
     gate.try_pin("helper", "000000", h)
@@ -261,7 +254,7 @@ def test_a_report_that_fails_does_not_open_the_pad(tmp_path, h, caplog):
     def broken(_lockout):
         raise OSError("disk full")
 
-    gate = PinGate(tmp_path / "gate.json", clock=FakeClock(), on_lockout=broken)
+    gate = PinGate(tmp_path / "gate.json", clock=FixedClock(), on_lockout=broken)
     for _ in range(5):
         res = gate.try_pin("helper", "000000", h)
     assert res.outcome == "locked" and gate.seconds_locked() == 60
@@ -275,7 +268,7 @@ def test_lockout_event_fits_the_contract():
 
 
 def test_each_lockout_reaches_the_central_api_through_the_outbox(tmp_path, h):
-    clock = FakeClock()
+    clock = FixedClock()
     with DemoServer(token="t") as server, ApiClient(server.base_url, "t", "DDJ-T01") as api:
         outbox = Outbox(tmp_path / "outbox.sqlite", api.send_outbox)
         try:
@@ -293,13 +286,13 @@ def test_each_lockout_reaches_the_central_api_through_the_outbox(tmp_path, h):
         got = server.received("security_events")
     assert [(e["terminal_id"], e["kind"], e["role"], e["failures"]) for e in got] == [
         ("DDJ-T01", "pin_lockout", "helper", 5), ("DDJ-T01", "pin_lockout", "technician", 10)]
-    first_at = datetime.fromtimestamp(1_700_000_000.0, UTC)
+    first_at = datetime.fromtimestamp(FixedClock().t, UTC)
     assert datetime.fromisoformat(got[0]["at"]) == first_at
     assert (datetime.fromisoformat(got[1]["locked_until"]) - first_at).total_seconds() == 60 + 120
 
 
 def test_without_an_outbox_the_lockout_is_logged(tmp_path, h, caplog):
-    gate = PinGate(tmp_path / "gate.json", clock=FakeClock(), on_lockout=report_to_outbox(lambda: None))
+    gate = PinGate(tmp_path / "gate.json", clock=FixedClock(), on_lockout=report_to_outbox(lambda: None))
     for _ in range(5):
         gate.try_pin("helper", "000000", h)
     assert "not reported: no outbox" in caplog.text and gate.seconds_locked() == 60
@@ -309,7 +302,7 @@ def test_without_an_outbox_the_lockout_is_logged(tmp_path, h, caplog):
 
 
 def test_staff_session_idle_and_audit(audit_lines):
-    clock = FakeClock(100.0)
+    clock = FixedClock(100.0)
     s = StaffSession.enter("technician", clock=clock)
     assert s.entered_at == 100.0
     clock.t = 350.0

@@ -11,6 +11,25 @@ from kivy.base import EventLoop
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 
+#: Frames are laid out, textured and touched but rendered only for screenshots: a full frame costs over
+#: 100 ms of software GL at 1920x1080 here, and nothing but a screenshot looks at the pixels.
+_render = False
+
+
+def _unless_rendering(*_args) -> bool:
+    return not _render              # True ends the event before the window draws or swaps
+
+
+def render_frames(on: bool) -> None:
+    """Render (and swap) every frame from now on, or stop rendering them."""
+    global _render
+    from kivy.core.window import Window
+
+    _render = on
+    if on:
+        Window.canvas.ask_update()
+
+
 def advance_frames(n: int = 1) -> None:
     for _ in range(n):
         EventLoop.idle()
@@ -32,10 +51,36 @@ def wait_until(predicate, timeout: float = 5.0, message: str = "condition") -> N
         time.sleep(0.005)
 
 
+def _touchable(widget) -> bool:
+    """A person's finger would reach the widget now: no dialog lies over it (one that is closing still
+    takes every touch until it is gone) and no scroll view around it is still moving (a touch on a moving
+    list stops the list instead of pressing what is under the finger)."""
+    from kivy.core.window import Window
+    from kivy.uix.modalview import ModalView
+    from kivy.uix.scrollview import ScrollView
+
+    top = widget
+    while top.parent is not None and top.parent is not Window and top.parent is not top:
+        top = top.parent
+    for child in Window.children:            # the topmost first, as the window hands out touches
+        if child is top:
+            break
+        if isinstance(child, ModalView):
+            return False
+    p = widget.parent
+    while p is not None and p is not p.parent:
+        if isinstance(p, ScrollView) and any(abs(getattr(e, "velocity", 0) or 0) > 1e-3
+                                             for e in (p.effect_x, p.effect_y) if e is not None):
+            return False
+        p = p.parent
+    return True
+
+
 def tap(widget, hold: float = 0.0) -> None:
     from kivy.tests.common import UnitTestTouch
 
     advance_frames(1)            # pending layouts settle first, or the touch lands where a widget was
+    wait_until(lambda: _touchable(widget), 10, f"{getattr(widget, 'text', widget)!r} to be free to touch")
     if widget.get_root_window() is None:
         chain, w = [], widget
         while w is not None and len(chain) < 15:
@@ -119,13 +164,24 @@ def screenshot(name: str) -> Path:
     from kivy.core.window import Window
 
     ARTIFACTS.mkdir(exist_ok=True)
-    advance_frames(2)
-    made = Window.screenshot(name=str(ARTIFACTS / f"{name}.png"))
+    render_frames(True)
+    try:
+        advance_frames(2)
+        made = Window.screenshot(name=str(ARTIFACTS / f"{name}.png"))
+    finally:
+        render_frames(False)
     # Kivy appends a counter; keep a stable name for people looking at the artifacts.
     out = ARTIFACTS / f"{name}.png"
     Path(made).replace(out)
     return out
 
+
+
+def _bind_render_gate(window) -> None:
+    if not getattr(window, "_test_render_gate", False):
+        window.fbind("on_draw", _unless_rendering)
+        window.fbind("on_flip", _unless_rendering)
+        window._test_render_gate = True
 
 
 def make_app(cfg=None, services=None):
@@ -134,6 +190,7 @@ def make_app(cfg=None, services=None):
     from screens.app import KioskApp
 
     EventLoop.ensure_window()
+    _bind_render_gate(Window)
     Window.size = (1920, 1080)
     app = KioskApp(cfg=cfg, services=services)
     app._run_prepare()

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 import kivyhelp
 import pytest
+from fixed_clock import FixedClock
 from kivyhelp import run_for, wait_until
 
 from kiosk import hours
@@ -16,17 +17,9 @@ OPEN = datetime(2026, 6, 1, 10, 0, tzinfo=hours.TZ)        # a Monday morning
 CLOSED = datetime(2026, 6, 6, 10, 0, tzinfo=hours.TZ)      # a Saturday
 
 
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
 @pytest.fixture
 def clock(demo_app, monkeypatch):
-    c = Clock(OPEN)
+    c = FixedClock(OPEN)
     monkeypatch.setattr(hours, "now", c)
     yield c
     demo_app.home()         # the ticket screen stops its clock before the real time comes back
