@@ -32,12 +32,21 @@ SHARED_GROUPS = {
     "tests/deploy/test_deploy_deb.py": "production-bundle",
     "tests/deploy/test_deploy_upgrade.py": "production-bundle",
 }
-#: Modules that take a minute or more: handed out first, so the suite does not end waiting on one of them.
+#: Modules that take a minute or more, longest first: handed out first, so the suite does not end
+#: waiting on one of them (measured with --durations; order only, nothing depends on it).
 LONG_MODULES = (
     "tests/deploy/",
+    "tests/ui/test_feedback.py",
+    "tests/ui/test_text_walk.py",
     "tests/ui/faults/",
+    "tests/ui/test_guide.py",
+    "tests/ui/test_ticket.py",
+    "tests/ui/test_cases.py",
+    "tests/ui/test_staff.py",
+    "tests/a4/",
+    "tests/ui/test_enterprise.py",
     "tests/api/test_contract_run.py",
-    "tests/api/test_fuzz_responses.py",
+    "tests/handwriting/",
 )
 
 
@@ -101,6 +110,6 @@ def pytest_collection_modifyitems(config, items):
 
     def rank(item) -> int:
         module = item.nodeid.split("::", 1)[0]
-        return 0 if module.startswith(LONG_MODULES) else 1
+        return next((i for i, long in enumerate(LONG_MODULES) if module.startswith(long)), len(LONG_MODULES))
 
     items.sort(key=rank)      # stable: within each rank the collection order stays
