@@ -43,6 +43,12 @@ WORDS: dict[str, str] = {
     # text typed by a citizen or a helper (kiosk/free_text.py)
     "text.too_long": N_("内容过长：最多 {max} 个字，现在 {n} 个字"),
     "text.unprintable": N_("含有无法打印的字符：{chars}，请换一种写法"),
+    # the A4 printer of 证照打印 (drivers/a4) and a licence's pages (kiosk/licence_pages.py)
+    "a4.error": N_("证照打印机出现故障"),
+    "a4.unavailable": N_("证照打印机没有连接"),
+    "a4.not_ready": N_("证照打印机暂时不能打印"),
+    "a4.job_failed": N_("打印任务没有完成"),
+    "licence.pages": N_("证照文件有问题，请到综合窗口打印"),
     UNEXPECTED: N_("出现了问题，请稍后再试，或呼叫帮办。"),
 }
 

@@ -55,5 +55,7 @@ class FlowDeps:
     card_read_failures: Callable[[], int] = lambda: 0
     #: The receipt printer can print now (a queue ticket is taken only then).
     printer_ok: Callable[[], bool] = lambda: True
+    #: The A4 printer for 证照打印 (drivers.a4.A4Printer); None: this terminal has none ([a4] queue = "").
+    a4: Callable[[], Any] = _none
     #: 长辈模式 is on: timed steps wait twice as long.
     elder: Callable[[], bool] = lambda: False
