@@ -81,6 +81,16 @@ class PrinterSection:
 
 
 @dataclass(frozen=True)
+class A4Section:
+    """The A4 printer (证照打印) as a CUPS queue. queue "": this terminal has none; "sim" (demo mode): a
+    private cupsd with a virtual PDF printer. server "": the system's cupsd (libcups's default)."""
+
+    queue: str = ""
+    server: str = ""
+    job_timeout: float = 180.0           # seconds a job may take before the kiosk calls it failed
+
+
+@dataclass(frozen=True)
 class ReaderSection:
     port: str = SIMULATOR
     baudrate: int = 115200
@@ -137,6 +147,7 @@ class Config:
     api: ApiSection = field(default_factory=ApiSection)
     printer: PrinterSection = field(default_factory=PrinterSection)
     reader: ReaderSection = field(default_factory=ReaderSection)
+    a4: A4Section = field(default_factory=A4Section)
     session: SessionSection = field(default_factory=SessionSection)
     ui: UiSection = field(default_factory=UiSection)
     #: None: not configured; the kiosk then claims no hours and the central API decides on each ticket.
@@ -160,7 +171,7 @@ class Config:
         if data_dir is None:
             base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
             data_dir = str(Path(base) / "kiosk-demo")
-        return cls(mode=DEMO, data_dir=data_dir, security=demo_security())
+        return cls(mode=DEMO, data_dir=data_dir, security=demo_security(), a4=A4Section(queue=SIMULATOR))
 
     def with_ports(self, printer_port: str | None = None, reader_port: str | None = None,
                    base_url: str | None = None) -> Config:
@@ -173,6 +184,10 @@ class Config:
         if base_url is not None:
             cfg = replace(cfg, api=replace(cfg.api, base_url=base_url))
         return cfg
+
+    def with_a4(self, queue: str, server: str) -> Config:
+        """A copy with the demo's private CUPS queue filled in (or queue "" when it cannot run)."""
+        return replace(self, a4=replace(self.a4, queue=queue, server=server))
 
 
 # ---------------------------------------------------------------- validation
@@ -250,6 +265,25 @@ def _port(r: _Reader, default: str, demo: bool) -> str:
     return value
 
 
+#: CUPS refuses these in a queue name (and a name is at most 127 bytes).
+_CUPS_NAME = re.compile(r"^[^\s/#\\'\"]{1,127}$")
+
+
+def _a4(r: _Reader, demo: bool) -> A4Section:
+    queue = r.get("queue", str, SIMULATOR if demo else "").strip()
+    if queue == SIMULATOR and not demo:
+        raise r.fail("queue", f"\"{SIMULATOR}\" (a virtual PDF printer) is for demo mode only: set the CUPS "
+                              "queue's name (lpstat -e), or \"\" for none, or mode = \"demo\"")
+    if queue and not _CUPS_NAME.match(queue):
+        raise r.fail("queue", f"must be a CUPS queue name (no spaces, /, # or quotes), not {queue!r}")
+    server = r.get("server", str, "").strip()
+    if server and not (server.startswith("/") or re.match(r"^[A-Za-z0-9.-]+(:\d{1,5})?$", server)):
+        raise r.fail("server", f"must be a socket path, host or host:port (or \"\" for this machine's cupsd), "
+                               f"not {server!r}")
+    return A4Section(queue=queue, server=server,
+                     job_timeout=r.positive("job_timeout", A4Section.job_timeout, 3600))
+
+
 def _require_terminal_keys(path: str, doc: dict) -> None:
     for section, key in TERMINAL_REQUIRED:
         table = doc.get(section, {})
@@ -292,7 +326,7 @@ def _parse(path: str, doc: dict, force_demo: bool = False) -> Config:
         mode = DEMO
     demo = mode == DEMO
     sections = {}
-    for name in ("terminal", "api", "printer", "reader", "session", "ui", "hours", "security", "voice"):
+    for name in ("terminal", "api", "printer", "reader", "a4", "session", "ui", "hours", "security", "voice"):
         top.used.add(name)
         sections[name] = _Reader(path, name, doc.get(name, {}))
 
@@ -341,6 +375,8 @@ def _parse(path: str, doc: dict, force_demo: bool = False) -> Config:
     reader = ReaderSection(port=_port(r, ReaderSection.port if demo else "", demo),
                            baudrate=r.choice("baudrate", _BAUDS, ReaderSection.baudrate))
 
+    a4 = _a4(sections["a4"], demo)
+
     r = sections["session"]
     session = SessionSection(
         idle_menu_seconds=r.positive("idle_menu_seconds", 60.0, 3600),
@@ -386,7 +422,8 @@ def _parse(path: str, doc: dict, force_demo: bool = False) -> Config:
     top.done()
     if not demo:
         _require_terminal_keys(path, doc)
-    return Config(path=path, mode=mode, terminal=terminal, api=api, printer=printer, reader=reader, session=session,
+    return Config(path=path, mode=mode, terminal=terminal, api=api, printer=printer, reader=reader, a4=a4,
+                  session=session,
                   ui=ui, hours=hours, security=security, voice=voice, data_dir=data_dir,
                   log_level=log_level)
 

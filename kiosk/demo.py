@@ -35,6 +35,7 @@ class DemoParts:
         self.printer_sim = None
         self.reader_sim = None
         self.api_server = None
+        self.cupsd = None
         self._dir: Path | None = None
         self._next_card = 0
 
@@ -42,6 +43,8 @@ class DemoParts:
         """Start what the config asks for; returns the config with real ports and the API's URL."""
         cfg = self.cfg
         need_any = SIMULATOR in (cfg.printer.port, cfg.reader.port) or cfg.api.base_url == DEMO_API
+        if cfg.a4.queue == SIMULATOR:
+            cfg = self.cfg = self._start_a4(cfg)
         if not need_any:
             return cfg
         self._dir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
@@ -69,6 +72,24 @@ class DemoParts:
         self.cfg = cfg.with_ports(printer_port, reader_port, base_url)
         return self.cfg
 
+    def _start_a4(self, cfg: Config) -> Config:
+        """A private cupsd whose queue kiosk-demo-pdf writes PDFs to DATA_DIR/a4-pdf (the newcomer opens
+        them there); without root or the cups packages the demo has no A4 printer and says why. Job numbers
+        go on from the PDFs already there (cups-pdf names files by job id), so no printout is overwritten."""
+        from drivers.a4.private_cupsd import PrivateCupsd, PrivateCupsdError, next_job_id
+
+        out_dir = cfg.data_path / "a4-pdf"
+        cupsd = PrivateCupsd(queue="kiosk-demo-pdf", out_dir=str(out_dir), first_job_id=next_job_id(out_dir))
+        try:
+            cupsd.start()
+        except (PrivateCupsdError, OSError) as exc:
+            log.warning("demo: no A4 printer: %s", exc)
+            cupsd.stop()
+            return cfg.with_a4("", "")
+        self.cupsd = cupsd
+        log.info("demo: A4 printer kiosk-demo-pdf (private cupsd on %s) prints to %s", cupsd.socket, out_dir)
+        return cfg.with_a4(cupsd.queue, cupsd.socket)
+
     def toggle_card(self) -> str:
         """The demo's "put a card on the reader" / "take it away". Returns what it did."""
         sim = self.reader_sim
@@ -84,10 +105,10 @@ class DemoParts:
         return "put"
 
     def stop(self) -> None:
-        for part in (self.api_server, self.reader_sim, self.printer_sim):
+        for part in (self.api_server, self.reader_sim, self.printer_sim, self.cupsd):
             if part is not None:
                 try:
                     part.stop()
                 except Exception:
                     log.exception("demo: stopping %s failed", type(part).__name__)
-        self.api_server = self.reader_sim = self.printer_sim = None
+        self.api_server = self.reader_sim = self.printer_sim = self.cupsd = None

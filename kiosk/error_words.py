@@ -40,14 +40,16 @@ WORDS: dict[str, str] = {
     "reader.protocol": N_("读卡器通信异常，请重新放置身份证"),
     "reader.sam_fault": N_("读卡器安全模块异常，请联系工作人员"),
     "reader.card_unreadable": N_("身份证读取失败，请重新放置身份证"),
+    # the A4 printer through CUPS (drivers/a4)
+    "a4.error": N_("A4 打印机故障，请联系工作人员"),
+    "a4.unavailable": N_("A4 打印机暂不可用，请联系工作人员"),
+    "a4.bad_reply": N_("A4 打印机状态无法识别，请联系工作人员"),
+    "a4.not_ready": N_("A4 打印机暂时无法打印（缺纸、卡纸或已暂停），请联系工作人员"),
+    "a4.job_failed": N_("打印没有完成，未打印的页可由工作人员重新打印"),
     # text typed by a citizen or a helper (kiosk/free_text.py)
     "text.too_long": N_("内容过长：最多 {max} 个字，现在 {n} 个字"),
     "text.unprintable": N_("含有无法打印的字符：{chars}，请换一种写法"),
-    # the A4 printer of 证照打印 (drivers/a4) and a licence's pages (kiosk/licence_pages.py)
-    "a4.error": N_("证照打印机出现故障"),
-    "a4.unavailable": N_("证照打印机没有连接"),
-    "a4.not_ready": N_("证照打印机暂时不能打印"),
-    "a4.job_failed": N_("打印任务没有完成"),
+    # a licence's pages (kiosk/licence_pages.py)
     "licence.pages": N_("证照文件有问题，请到综合窗口打印"),
     UNEXPECTED: N_("出现了问题，请稍后再试，或呼叫帮办。"),
 }

@@ -42,6 +42,7 @@ class Services:
         self.reference = None
         self.card = None
         self.printq = None
+        self.a4 = None              # drivers.a4.A4Printer | None ([a4] queue); calls block: workers only
         self.heartbeat = None
         self.voice = None
         self.states: dict[str, str] = {"api": STARTING, "printer": STARTING, "reader": STARTING}
@@ -101,6 +102,9 @@ class Services:
             self._set_state("api", "error", str(e))
         data = Path(self.cfg.data_dir)
         data.mkdir(parents=True, exist_ok=True)
+        from kiosk.a4 import open_a4
+
+        self.a4 = open_a4(self.cfg)     # no I/O: the A4 printer is asked only when a flow needs it
         for name, starter in (("api", self._start_api), ("reader", self._start_reader),
                               ("printer", self._start_printer)):
             if self._stop.is_set():

@@ -248,7 +248,7 @@ class KioskApp(App):
 
             self._flow_deps = FlowDeps(runner=self.worker, cfg=self.cfg, session=self.session,
                                        api=service("api"), reference=service("reference"),
-                                       outbox=service("outbox"), print_queue=service("printq"),
+                                       outbox=service("outbox"), print_queue=service("printq"), a4=service("a4"),
                                        services=lambda: self.services,
                                        print_slip=self.print_receipt, finish_transaction=self.finish,
                                        audit=self.staff_action, end_citizen_session=self.end_citizen_session,

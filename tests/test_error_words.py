@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from drivers.a4 import A4Error
 from drivers.idcard.errors import ReaderError
 from drivers.printer.errors import PrinterError
 from kiosk.api.errors import ApiError
@@ -24,7 +25,7 @@ def make(cls: type) -> BaseException:
     return cls("detail for the log") if not issubclass(cls, ReaderError) else cls("detail for the log", None)
 
 
-ERRORS = [c for base in (PrinterError, ReaderError, ApiError) for c in every_subclass(base)]
+ERRORS = [c for base in (PrinterError, ReaderError, ApiError, A4Error) for c in every_subclass(base)]
 
 
 @pytest.mark.parametrize("cls", ERRORS, ids=lambda c: c.__name__)
@@ -38,7 +39,7 @@ def test_every_named_error_has_a_code_with_words_in_both_languages(cls):
 
 
 def test_drivers_word_nothing_for_people():
-    for cls in every_subclass(PrinterError) + every_subclass(ReaderError):
+    for cls in every_subclass(PrinterError) + every_subclass(ReaderError) + every_subclass(A4Error):
         assert not hasattr(cls, "message"), cls
 
 

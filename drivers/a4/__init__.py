@@ -36,10 +36,24 @@ class A4NotReady(A4Error):
     code = "a4.not_ready"
 
 
+class A4BadReply(A4Unavailable):
+    """cupsd answered, but with attributes missing or of the wrong kind: rejected at the edge, named."""
+
+    code = "a4.bad_reply"
+
+
 class A4JobFailed(A4Error):
-    """A submitted job was stopped, cancelled or aborted, or did not finish in time."""
+    """A submitted job was stopped, cancelled or aborted, or did not finish in time.
+
+    `job` is the job as last seen (None if it could not be read); it stays in the queue's history, so a
+    helper can see it in diagnostics and release or reprint it.
+    """
 
     code = "a4.job_failed"
+
+    def __init__(self, detail: str = "", job: A4Job | None = None) -> None:
+        super().__init__(detail)
+        self.job = job
 
 
 @dataclass(frozen=True)
@@ -115,3 +129,10 @@ class A4Printer(Protocol):
 
     def test_page(self) -> int:
         """Print the kiosk's own A4 test page; returns the job id."""
+
+    def release(self, job_id: int) -> None:
+        """Let a held job print (job-hold-until no-hold). Raises A4Unavailable, A4JobFailed (no such job)."""
+
+    def reprint(self, job_id: int) -> int:
+        """Print a finished, stopped or held job's document again (CUPS keeps the files); returns the job id.
+        Raises A4Unavailable, A4NotReady, A4JobFailed (no such job / its document is gone)."""

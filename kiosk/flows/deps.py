@@ -36,6 +36,7 @@ class FlowDeps:
     reference: Callable[[], Any] = _none      # kiosk.cache.ReferenceCache | None
     outbox: Callable[[], Any] = _none         # kiosk.outbox.Outbox | None
     print_queue: Callable[[], Any] = _none    # kiosk.print_queue.PrintQueue | None
+    a4: Callable[[], Any] = _none             # drivers.a4.A4Printer | None (kiosk.a4.open_a4); blocking calls
     services: Callable[[], Any] = _none       # kiosk.services.Services | None (the technician's tools)
     #: print_slip(receipt, kind, summary, on_queued): queue a receipt; on_queued(job_id) once queued.
     print_slip: Callable[..., None] = lambda *a, **k: None
@@ -55,7 +56,5 @@ class FlowDeps:
     card_read_failures: Callable[[], int] = lambda: 0
     #: The receipt printer can print now (a queue ticket is taken only then).
     printer_ok: Callable[[], bool] = lambda: True
-    #: The A4 printer for 证照打印 (drivers.a4.A4Printer); None: this terminal has none ([a4] queue = "").
-    a4: Callable[[], Any] = _none
     #: 长辈模式 is on: timed steps wait twice as long.
     elder: Callable[[], bool] = lambda: False

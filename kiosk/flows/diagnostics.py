@@ -9,13 +9,17 @@ config file, then the running service switched), the diagnostics bundle and the 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from drivers.a4 import A4Error, A4Job, A4Status
 from kiosk import __version__, diagnostics
 from kiosk.config_writer import set_config_value, validate_port
+from kiosk.error_words import error_words
 from kiosk.flows.base import Flow
 from kiosk.flows.deps import FlowDeps
+from kiosk.i18n import N_, Msg
 from kiosk.privacy import mask_id_number, mask_name
 from kiosk.receipts import templates
 
@@ -54,6 +58,40 @@ def card_line(card: Any) -> str:
             f"有效期至 {card.valid_until or '长期'}")
 
 
+#: How many of the A4 queue's last jobs diagnostics shows.
+A4_JOBS = 5
+
+
+@dataclass(frozen=True)
+class A4View:
+    """What diagnostics shows of the A4 printer. status/jobs None: could not be read (error says why)."""
+
+    queue: str
+    status: A4Status | None = None
+    jobs: tuple[A4Job, ...] | None = None
+    error: Msg | None = None
+    error_detail: str = ""
+
+
+def a4_view(printer: Any) -> A4View:
+    """Ask the A4 printer (blocking: off the UI thread). A failure is a view with words, not an error."""
+    try:
+        status = printer.status()
+        jobs = tuple(printer.recent_jobs(A4_JOBS))
+    except A4Error as exc:
+        return A4View(queue=printer.queue, error=error_words(exc), error_detail=exc.detail)
+    return A4View(queue=printer.queue, status=status, jobs=jobs)
+
+
+def a4_action(job: A4Job) -> str:
+    """What a technician can do with a job: "release" a held one, "reprint" one that ended unprinted."""
+    if job.state == "held":
+        return "release"
+    if job.state in ("stopped", "aborted", "canceled"):
+        return "reprint"
+    return ""
+
+
 class DiagnosticsFlow(Flow):
     def __init__(self, deps: FlowDeps) -> None:
         super().__init__(deps.runner)
@@ -64,6 +102,9 @@ class DiagnosticsFlow(Flow):
         self.ports: list[dict[str, Any]] = []
         self.log_lines: list[str] | None = None
         self.log_filter = ""
+        #: The A4 printer as last asked; None: not asked yet this visit. a4_configured False: none.
+        self.a4: A4View | None = None
+        self.a4_note: Msg | None = None
 
     def _svc(self) -> Any:
         return self.deps.services()
@@ -78,6 +119,8 @@ class DiagnosticsFlow(Flow):
         """A visit: nothing of an earlier visit is shown as if it were now (a state that has changed
         since would mislead the technician), then everything is asked afresh."""
         self.status = []
+        self.a4 = None
+        self.a4_note = None
         self._changed()
         self.refresh()
         self.refresh_ports()
@@ -89,6 +132,49 @@ class DiagnosticsFlow(Flow):
             return
         self.deps.runner.submit(lambda: status_lines(svc), lambda lines: self._set("status", lines),
                                 lambda e: self._set("status", [f"{type(e).__name__}: {e}"]))
+        self.refresh_a4()
+
+    # ------------------------------------------------------------ the A4 printer (CUPS)
+
+    @property
+    def a4_configured(self) -> bool:
+        return self.deps.a4() is not None
+
+    def refresh_a4(self) -> None:
+        printer = self.deps.a4()
+        if printer is None:
+            return
+        self.deps.runner.submit(lambda: a4_view(printer), lambda view: self._set("a4", view))
+
+    def _a4_call(self, what: str, detail: str, work: Any, done: Any) -> None:
+        printer = self.deps.a4()
+        if printer is None:
+            return
+        self.deps.audit(what, f"{printer.queue} {detail}".strip())
+
+        def failed(exc: BaseException) -> None:
+            log.warning("a4: %s on %s failed: %s", what, printer.queue, getattr(exc, "detail", exc))
+            self._set("a4_note", error_words(exc))
+            self.refresh_a4()
+
+        def succeeded(value: Any) -> None:
+            self._set("a4_note", done(value))
+            self.refresh_a4()
+
+        self.deps.runner.submit(lambda: work(printer), succeeded, failed)
+
+    def a4_test_page(self) -> None:
+        """Send the test page; how it goes shows in the job list the refresh keeps up to date."""
+        self._a4_call("a4_test_page", "", lambda p: p.test_page(),
+                      lambda job_id: Msg(N_("A4 测试页已发送（任务 {id}），打印结果见任务列表"), id=job_id))
+
+    def a4_release(self, job_id: int) -> None:
+        self._a4_call("a4_release", str(job_id), lambda p: p.release(job_id),
+                      lambda _r: Msg(N_("任务 {id} 已放行"), id=job_id))
+
+    def a4_reprint(self, job_id: int) -> None:
+        self._a4_call("a4_reprint", str(job_id), lambda p: p.reprint(job_id),
+                      lambda _r: Msg(N_("任务 {id} 已重新打印"), id=job_id))
 
     # ------------------------------------------------------------ tests
 
@@ -203,4 +289,5 @@ class DiagnosticsFlow(Flow):
         super().reset()
         self.card_text = ""      # a test read's (masked) identity goes with the session
         self.note = ""
+        self.a4_note = None
         self._changed()

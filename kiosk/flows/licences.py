@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from drivers.a4 import A4NotReady
 from kiosk import hours
+from kiosk.a4 import reason_keyword, reason_words
 from kiosk.api.errors import NotFound, Unavailable
 from kiosk.api.models import LicencePrintCreate, PrintPolicy
 from kiosk.error_words import error_words
@@ -68,25 +69,14 @@ NO_PRINTER = N_("本机不能打印证照，请到{place}打印")
 PRINTER_DOWN = N_("证照打印机暂时不能使用：{why}。请呼叫帮办，或到{place}打印")
 PRINTING = N_("正在打印证照，请稍候，不要离开…")
 PRINTED = N_("证照已打印，请从证照打印机取走证照，从凭条口取走凭条")
-PRINT_FAILED = N_("证照没有打印成功：{why}")
 PRINT_FAILED_NEXT = N_("请不要离开，按“呼叫帮办”，工作人员可以为您重新打印")
 REPRINT_HELPER_ONLY = N_("重新打印需由帮办人员操作，请呼叫帮办")
 RECORD_REFUSED = N_("打印记录有误，本次不能打印，请呼叫帮办")
 
-#: printer-state-reasons (IPP, severity suffix taken off) in plain words; the first known one is said.
-REASON_WORDS: dict[str, str] = {
-    "media-empty": N_("纸用完了"),
-    "media-needed": N_("纸用完了"),
-    "media-jam": N_("卡纸了"),
-    "toner-empty": N_("墨粉用完了"),
-    "marker-supply-empty": N_("墨粉用完了"),
-    "door-open": N_("机盖没有关好"),
-    "cover-open": N_("机盖没有关好"),
-    "offline": N_("没有连接"),
-    "shutdown": N_("已关机"),
-    "paused": N_("已暂停"),
-    "stopped": N_("已暂停"),
-}
+#: Reasons that stop a job (the same set A4Status.ready reads): said before the warnings.
+_BLOCKING = ("media-empty", "media-needed", "media-jam", "offline", "paused", "door-open", "cover-open",
+             "toner-empty", "marker-supply-empty", "shutdown", "stopped")
+STATE_STOPPED = N_("已暂停")
 NOT_ACCEPTING = N_("暂停接收打印任务")
 OUT_OF_ORDER = N_("暂时不能打印")
 
@@ -133,19 +123,18 @@ class _Job:
     reprint: bool = False
 
 
-def status_words(status: Any) -> str | None:
-    """None when the printer can print; else a msgid saying why, in plain words."""
+def status_words(status: Any) -> Msg | None:
+    """None when the printer can print; else why not, in plain words (kiosk.a4's words for CUPS)."""
     if status.ready:
         return None
-    for reason in status.reasons:
-        key = reason.split("-error")[0].split("-warning")[0].split("-report")[0]
-        if key in REASON_WORDS:
-            return REASON_WORDS[key]
+    reasons = sorted(status.reasons, key=lambda r: reason_keyword(r) not in _BLOCKING)
+    if reasons:
+        return reason_words(reasons[0])
     if status.state == "stopped":
-        return REASON_WORDS["stopped"]
+        return Msg(STATE_STOPPED)
     if not status.accepting:
-        return NOT_ACCEPTING
-    return OUT_OF_ORDER
+        return Msg(NOT_ACCEPTING)
+    return Msg(OUT_OF_ORDER)
 
 
 def _date(d: Any) -> str:
@@ -354,17 +343,17 @@ class LicencesFlow(Flow):
         def failed(exc: BaseException) -> None:
             if req == self._printer_req:
                 log.warning("A4 printer status: %s", getattr(exc, "detail", type(exc).__name__))
-                self._printer_state(OUT_OF_ORDER)
+                self._printer_state(Msg(OUT_OF_ORDER))
 
         self._runner.submit(a4.status, got, failed)
 
-    def _printer_state(self, why: str | None) -> None:
+    def _printer_state(self, why: Msg | None) -> None:
         if why is None:
             self.printer = Printer.READY
             self.printer_words = Msg(PRINTER_READY)
         else:
             self.printer = Printer.NOT_READY
-            self.printer_words = Msg(PRINTER_DOWN, why=Msg(why), place=Msg(WINDOW))
+            self.printer_words = Msg(PRINTER_DOWN, why=why, place=Msg(WINDOW))
             self.deps.announcer.licence_printer_down()
         self._changed()
 
@@ -501,9 +490,12 @@ class LicencesFlow(Flow):
         self.busy = False
         self.stage = Stage.RESULT
         self.result_ok = False
+        seen = getattr(exc, "job", None)              # A4JobFailed: the job as last seen
+        if job is not None and seen is not None and not job.job_id:
+            job.job_id = seen.job_id
         code = getattr(exc, "code", type(exc).__name__)
         log.warning("licence print failed: %s %s", code, getattr(exc, "detail", ""))
-        self.result_words = (Msg(PRINT_FAILED, why=error_words(exc)), Msg(PRINT_FAILED_NEXT))
+        self.result_words = (error_words(exc), Msg(PRINT_FAILED_NEXT))
         self._tell("")
         if job is not None:
             self._store(job, "failed", str(code))
@@ -515,8 +507,9 @@ class LicencesFlow(Flow):
         return self.result_ok is False and self._job is not None and self.deps.staff_mode() == "helper"
 
     def reprint(self) -> None:
-        """A helper prints the failed job again (after fixing the printer): the same marked pages when
-        they were made, the same rules."""
+        """A helper prints the failed licence again (after fixing the printer). A job CUPS has is
+        restarted from the document it kept (the same job: a held one cannot print twice later);
+        one that never reached CUPS is sent again."""
         job = self._job
         if job is None or self.result_ok is not False or self.busy:
             return
@@ -527,12 +520,14 @@ class LicencesFlow(Flow):
         a4 = self.deps.a4()
         if a4 is None:
             return
-        again = _Job(job.licence, job.pdf, reprint=True)
+        again = _Job(job.licence, job.pdf, job_id=job.job_id, reprint=True)
         self._job = again
         pdf, terminal, when = self._pdf, self.deps.cfg.terminal.id, self.deps.now().astimezone(hours.TZ)
-        self.deps.audit("licence reprint", job.licence.id)
+        self.deps.audit("licence reprint", f"{job.licence.id} job {job.job_id}")
 
         def send() -> int:
+            if again.job_id:
+                return a4.reprint(again.job_id)
             if not again.pdf:
                 again.pdf = marked_pdf(pdf, terminal, when)
             return a4.submit(again.pdf, f"licence-{again.licence.id}")

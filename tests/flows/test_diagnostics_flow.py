@@ -96,3 +96,85 @@ def test_speaker_test_plays_the_sentence_and_names_a_missing_sound_output(flow, 
     flow.speaker_test(player=Player("false {file}"))
     assert "没有声音输出设备" in flow.note
     assert [a for a, _ in flow.audit_log].count("speaker_test") == 2
+
+
+# ---------------------------------------------------------------- the A4 printer, on a real private cupsd
+
+@pytest.fixture
+def a4_flow(deps, a4_printer):
+    deps.runner = InlineRunner()
+    deps.a4 = lambda: a4_printer
+    audit: list = []
+    deps.audit = lambda what, detail="": audit.append((what, detail))
+    f = DiagnosticsFlow(deps)
+    f.audit_log = audit
+    return f
+
+
+def test_no_a4_printer_is_not_asked_and_says_so(deps):
+    deps.runner = InlineRunner()
+    flow = DiagnosticsFlow(deps)
+    flow.refresh_a4()
+    flow.a4_test_page()
+    assert (flow.a4_configured, flow.a4, flow.a4_note) == (False, None, None)
+
+
+def test_the_a4_panel_shows_the_queue_idle_and_its_test_page_completed(a4_flow, a4_printer, a4_queue):
+    a4_flow.refresh_a4()
+    view = a4_flow.a4
+    assert (view.queue, view.status.state, view.status.ready, view.jobs, view.error) == (
+        a4_queue.name, "idle", True, (), None)
+    a4_flow.a4_test_page()
+    assert a4_flow.a4_note.msgid.startswith("A4 测试页已发送")
+    job_id = a4_flow.a4_note.values["id"]
+    assert a4_printer.wait(job_id, 60).state == "completed"
+    a4_flow.refresh_a4()
+    assert [(j.job_id, j.state) for j in a4_flow.a4.jobs] == [(job_id, "completed")]
+    assert a4_flow.audit_log == [("a4_test_page", a4_queue.name)]
+    a4_queue.pdf_of(job_id)                      # and it came out
+
+
+def test_a_disabled_queue_shows_its_reason_and_the_test_page_is_refused_in_words(a4_flow, a4_queue):
+    from kiosk.a4 import status_words
+
+    a4_queue.lp("cupsdisable", a4_queue.name)
+    a4_flow.refresh_a4()
+    assert a4_flow.a4.status.ready is False
+    assert "队列已暂停" in status_words(a4_flow.a4.status).render("zh_CN")
+    assert "queue paused" in status_words(a4_flow.a4.status).render("en")
+    a4_flow.a4_test_page()
+    assert a4_flow.a4_note.msgid == "A4 打印机暂时无法打印（缺纸、卡纸或已暂停），请联系工作人员"
+    assert a4_flow.a4.jobs == ()
+
+
+def test_a_held_job_is_listed_with_release_and_prints_once_released(a4_flow, a4_printer, a4_queue, tmp_path):
+    from drivers.a4.testpage import render_test_page
+    from kiosk.flows.diagnostics import a4_action
+
+    page = tmp_path / "p.pdf"
+    page.write_bytes(render_test_page(a4_queue.name, when=0))
+    out = a4_queue.lp("lp", "-d", a4_queue.name, "-H", "hold", "-t", "licence", str(page))
+    job_id = int(out.split(f"{a4_queue.name}-")[1].split()[0])
+    a4_flow.refresh_a4()
+    [job] = a4_flow.a4.jobs
+    assert (job.job_id, job.state, a4_action(job)) == (job_id, "held", "release")
+    a4_flow.a4_release(job_id)
+    assert a4_flow.a4_note.msgid == "任务 {id} 已放行"
+    assert a4_printer.wait(job_id, 60).state == "completed"
+    a4_flow.a4_reprint(job_id)                   # a completed job: printed again from the kept document
+    assert a4_flow.a4_note.msgid == "任务 {id} 已重新打印"
+    assert a4_printer.wait(job_id, 60).state == "completed"
+    assert [w for w, _ in a4_flow.audit_log] == ["a4_release", "a4_reprint"]
+
+
+def test_cupsd_down_is_shown_in_words_not_raised(deps):
+    from drivers.a4.cups_printer import CupsPrinter
+
+    deps.runner = InlineRunner()
+    deps.a4 = lambda: CupsPrinter("gone", server="/nonexistent/cups.sock")
+    flow = DiagnosticsFlow(deps)
+    flow.refresh_a4()
+    assert (flow.a4.status, flow.a4.jobs) == (None, None)
+    assert flow.a4.error.msgid == "A4 打印机暂不可用，请联系工作人员" and "cupsd not reachable" in flow.a4.error_detail
+    flow.a4_test_page()
+    assert flow.a4_note.msgid == "A4 打印机暂不可用，请联系工作人员"

@@ -1,0 +1,94 @@
+"""`[a4]` in the config, `open_a4`, and demo mode's private PDF printer."""
+
+from __future__ import annotations
+
+import pytest
+from a4.pdfcheck import decode_qr, is_a4, page_sizes
+
+from drivers.a4 import A4Unavailable
+from drivers.a4.cups_printer import CupsPrinter
+from drivers.a4.testpage import QR_PREFIX
+from kiosk.a4 import UnreachableA4, open_a4
+from kiosk.config import Config, ConfigError, load_config
+from kiosk.demo import DemoParts
+
+TERMINAL = ('data_dir = "/tmp/k"\n[terminal]\nid = "T-1"\n[api]\nbase_url = "https://a.example"\ntoken = "t"\n'
+            '[printer]\nport = ""\n[reader]\nport = ""\n')
+
+
+def load(tmp_path, extra: str, demo: bool = False) -> Config:
+    p = tmp_path / "k.toml"
+    p.write_text(('mode = "demo"\n' if demo else "") + TERMINAL + extra, encoding="utf-8")
+    return load_config(p)
+
+
+def test_a_terminal_without_a4_section_has_no_a4_printer(tmp_path):
+    cfg = load(tmp_path, "")
+    assert (cfg.a4.queue, cfg.a4.server) == ("", "")
+    assert open_a4(cfg) is None
+
+
+def test_a_named_queue_opens_the_cups_driver(tmp_path):
+    cfg = load(tmp_path, '[a4]\nqueue = "HP_LaserJet_M404"\nserver = "/run/cups/cups.sock"\njob_timeout = 60\n')
+    printer = open_a4(cfg)
+    assert isinstance(printer, CupsPrinter)
+    assert (printer.queue, printer.server, printer.terminal_id, cfg.a4.job_timeout) == (
+        "HP_LaserJet_M404", "/run/cups/cups.sock", "T-1", 60)
+
+
+@pytest.mark.parametrize("extra, key, words", [
+    ('[a4]\nqueue = "sim"\n', "a4.queue", "demo mode only"),
+    ('[a4]\nqueue = "my printer"\n', "a4.queue", "CUPS queue name"),
+    ('[a4]\nqueue = "a/b"\n', "a4.queue", "CUPS queue name"),
+    ('[a4]\nserver = "http://x"\n', "a4.server", "socket path"),
+    ('[a4]\njob_timeout = 0\n', "a4.job_timeout", "more than 0"),
+    ('[a4]\nqueues = "x"\n', "a4.queues", ""),
+])
+def test_bad_a4_keys_are_named(tmp_path, extra, key, words):
+    with pytest.raises(ConfigError) as err:
+        load(tmp_path, extra)
+    assert err.value.key == key and words in err.value.problem
+
+
+def test_demo_mode_defaults_to_the_virtual_pdf_printer(tmp_path):
+    assert Config.demo(str(tmp_path)).a4.queue == "sim"
+    assert load(tmp_path, "", demo=True).a4.queue == "sim"
+
+
+def test_a_sim_queue_that_was_never_started_is_unavailable_not_a_crash(tmp_path):
+    printer = open_a4(Config.demo(str(tmp_path)))
+    assert isinstance(printer, UnreachableA4)
+    with pytest.raises(A4Unavailable):
+        printer.status()
+
+
+def test_demo_mode_prints_the_test_page_to_a_pdf_in_the_data_dir(tmp_path):
+    parts = DemoParts(Config.demo(str(tmp_path)))
+    cfg = parts.start()
+    try:
+        assert cfg.a4.queue == "kiosk-demo-pdf" and cfg.a4.server.endswith("cups.sock")
+        printer = open_a4(cfg)
+        assert printer.status().ready
+        job_id = printer.test_page()
+        assert printer.wait(job_id, 60).state == "completed"
+        [pdf] = (tmp_path / "a4-pdf").glob(f"*job_{job_id}.pdf")
+        assert is_a4(page_sizes(pdf)[0])
+        assert decode_qr(pdf)[0].startswith(f"{QR_PREFIX}|DEMO-01|kiosk-demo-pdf|")
+    finally:
+        parts.stop()
+    with pytest.raises(A4Unavailable):
+        printer.status()
+    assert pdf.exists()                 # the demo's printouts stay for the newcomer to open
+
+
+def test_a_second_demo_run_numbers_on_and_overwrites_no_printout(tmp_path):
+    names = []
+    for _run in range(2):
+        parts = DemoParts(Config.demo(str(tmp_path)))
+        try:
+            printer = open_a4(parts.start())
+            printer.wait(printer.test_page(), 60)
+        finally:
+            parts.stop()
+        names.append(sorted(p.name for p in (tmp_path / "a4-pdf").glob("*.pdf")))
+    assert len(names[0]) == 1 and len(names[1]) == 2 and names[0][0] in names[1]
