@@ -72,6 +72,9 @@ class LicencesScreen(BaseScreen):
         self._help_button.bind(on_release=lambda *_: self.call_helper())
         self._update_start()
 
+    def on_stage(self, _instance, stage: str) -> None:
+        self.ids.stages.current = stage
+
     def on_may_reprint(self, _instance, value: bool) -> None:
         box, btn = self.ids.reprint_box, self._reprint_button
         if value and btn.parent is None:

@@ -121,6 +121,7 @@ class _Job:
     pdf: bytes               # the marked pages
     job_id: int = 0
     reprint: bool = False
+    when: Any = None         # the time in the mark (the slip says the same)
 
 
 def status_words(status: Any) -> Msg | None:
@@ -439,6 +440,7 @@ class LicencesFlow(Flow):
             return
         self._job = job
         pdf, terminal, when = self._pdf, self.deps.cfg.terminal.id, self.deps.now().astimezone(hours.TZ)
+        job.when = when
         title = f"licence-{job.licence.id}"      # no name or number: CUPS keeps job titles in its logs
 
         def send() -> int:
@@ -520,9 +522,10 @@ class LicencesFlow(Flow):
         a4 = self.deps.a4()
         if a4 is None:
             return
-        again = _Job(job.licence, job.pdf, job_id=job.job_id, reprint=True)
+        again = _Job(job.licence, job.pdf, job_id=job.job_id, reprint=True, when=job.when)
         self._job = again
-        pdf, terminal, when = self._pdf, self.deps.cfg.terminal.id, self.deps.now().astimezone(hours.TZ)
+        pdf, terminal = self._pdf, self.deps.cfg.terminal.id
+        when = job.when or self.deps.now().astimezone(hours.TZ)
         self.deps.audit("licence reprint", f"{job.licence.id} job {job.job_id}")
 
         def send() -> int:
@@ -560,7 +563,7 @@ class LicencesFlow(Flow):
             "issuer": lic.issuer,
             "pages": len(self.preview) or lic.pages,
             "terminal_id": self.deps.cfg.terminal.id,
-            "time": self.deps.now().astimezone(hours.TZ).strftime("%Y-%m-%d %H:%M"),
+            "time": (job.when or self.deps.now()).astimezone(hours.TZ).strftime("%Y-%m-%d %H:%M"),
             "verify_url": lic.verify_url,
         }
 
