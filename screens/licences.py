@@ -124,13 +124,17 @@ class LicencesScreen(BaseScreen):
         if lic is not None:
             row = next((r for r in f.rows() if r.licence.id == lic.id), None)
             self.licence_facts = "\n".join(tr._(m) for m in row.lines) if row is not None else ""
-        shown = (f.licences, f.preview)
-        if _args or any(a is not b for a, b in zip(shown, self._shown, strict=True)):
-            self._shown = shown
-            self._build_list()
+        if _args or f.preview is not self._shown[1]:
+            self._shown = (self._shown[0], f.preview)
             self._build_preview()
-        else:
-            self._build_list()               # the rows' words follow the printer and the policies
+        # The list is built again only when what it shows changed: a row rebuilt under a finger would
+        # swallow the touch (a printer state arriving must not do that).
+        rows = f.rows()
+        key = (tr.lang, tuple((r.licence.id, r.licence.printed_count, r.blocked, r.highlight,
+                               tuple(r.lines)) for r in rows))
+        if _args or key != self._shown[0]:
+            self._shown = (key, self._shown[1])
+            self._build_list(rows)
         self._help_button.text = tr._("呼叫帮办")
         if _args:
             self._update_start()
@@ -154,12 +158,13 @@ class LicencesScreen(BaseScreen):
             self.ids["uscc_button"] = btn
             box.add_widget(btn)
 
-    def _build_list(self) -> None:
+    def _build_list(self, rows: list) -> None:
         grid = self.ids.get("licence_list")
         if grid is None:
             return
         grid.clear_widgets()
-        for row in self.flow.rows():
+        grid.parent.scroll_y = 1             # a new list starts at its top
+        for row in rows:
             lic = row.licence
             facts = "\n".join(plain(tr._(m)) for m in row.lines)
             text = f"[b]{plain(lic.name)}[/b]  {plain(lic.holder)}\n{facts}"
