@@ -43,7 +43,7 @@ from kiosk.validators import is_valid_id_number, is_valid_uscc, normalize_id_num
 
 log = logging.getLogger(__name__)
 
-#: How long a job may take from submission to its end (a cold laser printer warms up for ~30 s).
+#: How long a job may take from submission to its end when the config does not say ([a4] job_timeout).
 JOB_TIMEOUT_S = 180.0
 #: Where licences are printed when this terminal cannot (一窗受理: the one window hands out results).
 WINDOW = N_("综合服务区 综合窗口")
@@ -467,7 +467,8 @@ class LicencesFlow(Flow):
         if job is not None:
             job.job_id = job_id
         log.info("licence job %d sent", job_id)
-        self._call(lambda: a4.wait(job_id, JOB_TIMEOUT_S), self._printed, self._print_failed)
+        timeout = float(getattr(getattr(self.deps.cfg, "a4", None), "job_timeout", JOB_TIMEOUT_S))
+        self._call(lambda: a4.wait(job_id, timeout), self._printed, self._print_failed)
 
     def _printed(self, _job: Any) -> None:
         job = self._job
