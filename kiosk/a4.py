@@ -33,6 +33,13 @@ REASON_WORDS = {
     "stopped": N_("打印机已停止"), "connecting-to-device": N_("正在连接打印机"),
     "timed-out": N_("打印机无应答"), "other": N_("打印机报告其他故障"),
 }
+#: job-state-reasons a technician meets on a failed job; others are shown as CUPS names them.
+JOB_REASON_WORDS = {
+    "job-hold-until-specified": N_("等待放行"), "printer-stopped": N_("打印机已停止"),
+    "job-canceled-by-user": N_("被提交者取消"), "job-canceled-by-operator": N_("被管理员取消"),
+    "job-canceled-at-device": N_("在打印机上被取消"), "aborted-by-system": N_("被打印系统中止"),
+    "document-format-error": N_("文件格式有误"), "document-unprintable-error": N_("文件无法打印"),
+}
 MARKER_UNKNOWN = {-1: N_("未知"), -2: N_("无"), -3: N_("有余量")}
 
 
@@ -61,6 +68,11 @@ def status_words(status: A4Status) -> Msg:
     return line
 
 
+def queue_words(queue: str, what: Msg) -> Msg:
+    """"kiosk-demo-pdf：空闲，可以打印" — the queue's name before its state or error."""
+    return Msg(N_("{queue}：{what}"), queue=queue, what=what)
+
+
 def marker_words(marker: Marker) -> Msg:
     level = (f"{marker.level}%" if marker.level >= 0
              else Msg(MARKER_UNKNOWN.get(marker.level, MARKER_UNKNOWN[-1])))
@@ -73,8 +85,10 @@ def job_words(job: A4Job) -> Msg:
     state = Msg(JOB_STATE_WORDS[job.state])
     # A pending job's reasons are often stale ("job-printing" after a stop): only an ended one's are shown.
     if job.state in ("held", "stopped", "aborted", "canceled") and job.reasons:
+        reasons: Msg | str = job.reasons[0] if job.reasons[0] not in JOB_REASON_WORDS \
+            else Msg(JOB_REASON_WORDS[job.reasons[0]])
         return Msg(N_("任务 {id}  {title}  {state}（{reasons}）"), id=job.job_id, title=job.title, state=state,
-                   reasons=", ".join(job.reasons))
+                   reasons=reasons)
     return Msg(N_("任务 {id}  {title}  {state}"), id=job.job_id, title=job.title, state=state)
 
 

@@ -56,6 +56,23 @@ def check_reader(cfg: Config) -> tuple[str, str]:
     return (OK if ok else FAULT), f"{r.port}: SAM {'self-check passed' if ok else 'self-check FAILED'}, id {sam}"
 
 
+def check_a4(cfg: Config) -> tuple[str, str]:
+    from drivers.a4 import A4Error
+    from kiosk.a4 import open_a4
+
+    printer = open_a4(cfg)
+    if printer is None:
+        return SKIP, "not configured"
+    try:
+        st = printer.status()
+    except A4Error as e:
+        return FAULT, f"{cfg.a4.queue}: {e.code}: {e.detail}"
+    detail = f"{st.queue}: {st.state}, {'accepting' if st.accepting else 'not accepting'}"
+    if st.reasons:
+        detail += f", {','.join(st.reasons)}"
+    return (OK if st.ready else FAULT), detail
+
+
 def check_api(cfg: Config) -> tuple[str, str]:
     from kiosk.api import ApiClient, ApiError
 
@@ -86,7 +103,7 @@ def run_selftest(cfg: Config, out=None) -> int:
             _line(FAULT, "demo", f"could not start: {e}", out)
             return 1
         checks: list[tuple[str, Callable[[Config], tuple[str, str]]]] = [
-            ("printer", check_printer), ("reader", check_reader), ("api", check_api)]
+            ("printer", check_printer), ("reader", check_reader), ("a4", check_a4), ("api", check_api)]
         for name, check in checks:
             try:
                 status, detail = check(cfg)

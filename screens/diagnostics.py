@@ -15,7 +15,8 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.widget import Widget
 
-from kiosk.flows.diagnostics import DiagnosticsFlow
+from kiosk.a4 import job_words, marker_words, queue_words, status_words
+from kiosk.flows.diagnostics import A4View, DiagnosticsFlow, a4_action
 from screens.base import BaseScreen
 from screens.tr import tr
 from screens.widgets import KButton, KLabel
@@ -60,12 +61,17 @@ class DiagnosticsScreen(BaseScreen):
     note = StringProperty("")
     log_filter = StringProperty("")
     demo = BooleanProperty(False)
+    a4_configured = BooleanProperty(False)
+    a4_text = StringProperty("")
+    a4_note = StringProperty("")
 
     def on_kv_post(self, base_widget):
         self.flow = DiagnosticsFlow(self.app.flow_deps())
         self._ports_drawn = None
         self._log_drawn = None
+        self._a4_drawn: tuple | None = None
         self.flow.subscribe(self._show)
+        self.app.bind(lang=lambda *_a: self._show())
 
     def _show(self) -> None:
         if self.app is None:
@@ -77,9 +83,49 @@ class DiagnosticsScreen(BaseScreen):
         if f.ports is not self._ports_drawn:
             self._ports_drawn = f.ports
             self._draw_ports()
+        self._show_a4(f.a4)
         if f.log_lines is not self._log_drawn:
             self._log_drawn = f.log_lines
             self.ids.log.text = "\n".join(f.log_lines or []) or tr._("（没有日志）")
+
+    def _show_a4(self, view: A4View | None) -> None:
+        self.a4_configured = self.flow.a4_configured
+        self.a4_note = tr._(self.flow.a4_note) if self.flow.a4_note is not None else ""
+        if not self.a4_configured:
+            self.a4_text = tr._("本机没有配置 A4 打印机（[a4] queue）。")
+        elif view is None:
+            self.a4_text = tr._("正在查询 A4 打印机…")
+        elif view.status is None:
+            self.a4_text = f"{tr._(queue_words(view.queue, view.error))}\n{view.error_detail}"
+        else:
+            st = view.status
+            lines = [tr._(queue_words(view.queue, status_words(st)))]
+            if st.message:
+                lines.append(tr._("打印机消息：") + st.message)
+            lines.append(tr._("耗材：") + ("  ".join(tr._(marker_words(m)) for m in st.markers)
+                                           or tr._("打印机未报告")))
+            self.a4_text = "\n".join(lines)
+        jobs = view.jobs if view is not None else None
+        drawn = (tr.lang, jobs)
+        if drawn != self._a4_drawn:
+            self._a4_drawn = drawn
+            self._draw_a4_jobs(jobs or ())
+
+    def _draw_a4_jobs(self, jobs) -> None:
+        box = self.ids.a4_jobs
+        box.clear_widgets()
+        if not jobs:
+            box.add_widget(KLabel(text=tr._("（没有打印任务）"), role="small"))
+        for job in jobs:
+            row = _a4_job_row(tr._(job_words(job)))
+            action = a4_action(job)
+            if action:
+                btn = KButton(kind="secondary", size_hint_x=0.3,
+                              text=tr._("放行") if action == "release" else tr._("重新打印"))
+                btn.bind(on_release=lambda _b, j=job.job_id, a=action:
+                         (self.flow.a4_release if a == "release" else self.flow.a4_reprint)(j))
+                row.add_widget(btn)
+            box.add_widget(row)
 
     def on_activate(self, **params):
         svc = self.app.services
@@ -100,6 +146,9 @@ class DiagnosticsScreen(BaseScreen):
 
     def test_print(self) -> None:
         self.flow.test_print()
+
+    def a4_test_page(self) -> None:
+        self.flow.a4_test_page()
 
     def reader_check(self) -> None:
         self.flow.reader_check()
@@ -174,4 +223,14 @@ def Factory_row(dev: str, vid_pid: str | None, description: str | None):
     row.bind(minimum_height=row.setter("height"))
     label.bind(height=lambda *_: setattr(row, "height", max(label.height, 64)))
     row.height = 64
+    return row
+
+
+def _a4_job_row(text: str):
+    from kivy.uix.boxlayout import BoxLayout
+
+    row = BoxLayout(size_hint_y=None, spacing=12, height=64)
+    label = KLabel(text=text, role="small", size_hint_x=0.7)
+    row.add_widget(label)
+    label.bind(height=lambda *_: setattr(row, "height", max(label.height, 64)))
     return row

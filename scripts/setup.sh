@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(python3-venv xvfb xauth xdotool x11-apps libmtdev1 libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri
               libglx-mesa0 zbar-tools openssl systemd shellcheck espeak-ng sox alsa-utils lintian aptly gnupg
               patchelf libzinnia0 tegaki-zinnia-simplified-chinese nodejs
-              cups cups-client cups-bsd printer-driver-cups-pdf libcups2-dev build-essential poppler-utils)
+              cups cups-client cups-bsd printer-driver-cups-pdf libcups2-dev build-essential python3-dev poppler-utils)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -40,4 +40,4 @@ _hypothesis_settings.load_profile("kiosk")
 
 
 # A real cupsd with virtual PDF printers for the A4 printer and everything that prints through it.
-from tests.a4.cups_fixtures import a4_printer, a4_queue, private_cupsd  # noqa: E402,F401
+from a4.cups_fixtures import a4_printer, a4_queue, private_cupsd  # noqa: E402,F401

@@ -9,8 +9,6 @@ whatever type cupsd (or a broken proxy) chose; they are checked here and anythin
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -39,6 +37,7 @@ JOB_ATTRS = ["job-id", "job-name", "job-state", "job-state-reasons", "time-at-cr
 #: IPP status codes that mean "no such printer / job" rather than "cupsd is broken".
 _NOT_FOUND = (cups.IPP_NOT_FOUND,)
 _POLL = 0.2
+_HTTP_CONTINUE = 100         # what cupsWriteRequestData answers while the request goes on
 
 
 def _as_list(value: Any) -> list:
@@ -181,15 +180,30 @@ class CupsPrinter:
         if not status.ready:
             raise A4NotReady(f"{self.queue}: {status.state}, accepting={status.accepting}, "
                              f"reasons={','.join(status.reasons) or 'none'}")
-        fd, path = tempfile.mkstemp(prefix="kiosk-a4-", suffix=".pdf")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(pdf)
-            # Options: A4 whatever the queue's default; no scaling, so the licence keeps its printed size.
-            job_id = self._call("submit", lambda c: c.printFile(
-                self.queue, path, title[:200] or "kiosk", {"media": "A4", "PageSize": "A4", "print-scaling": "none"}))
-        finally:
-            os.unlink(path)
+        # Streamed over the connection (Create-Job + Send-Document), never written to a file here: a licence
+        # carries personal data and stays in memory on our side. A4 whatever the queue's default; no
+        # scaling, so the licence keeps its printed size.
+        options = {"media": "A4", "PageSize": "A4", "print-scaling": "none"}
+        name = title[:200] or "kiosk"
+
+        def send(conn: cups.Connection) -> int:
+            job_id = conn.createJob(self.queue, name, options)
+            try:
+                conn.startDocument(self.queue, job_id, name, "application/pdf", 1)
+                sent = conn.writeRequestData(pdf, len(pdf))
+                if sent != _HTTP_CONTINUE:
+                    raise A4Unavailable(f"submit: sending the document failed (HTTP {sent})")
+                conn.finishDocument(self.queue)
+            except BaseException:
+                # An empty job would wait forever and hold up the queue: take it back.
+                try:
+                    conn.cancelJob(job_id, purge_job=True)
+                except Exception:
+                    log.warning("a4: could not cancel half-sent job %s on %s", job_id, self.queue)
+                raise
+            return job_id
+
+        job_id = self._call("submit", send)
         job_id = _int(job_id, "job-id")
         log.info("a4: job %d submitted to %s (%d bytes)", job_id, self.queue, len(pdf))
         return job_id
@@ -216,18 +230,27 @@ class CupsPrinter:
             time.sleep(_POLL)
 
     def recent_jobs(self, limit: int = 10) -> list[A4Job]:
-        jobs = self._call("jobs", lambda c: c.getJobs(which_jobs="all", my_jobs=False,
-                                                      requested_attributes=JOB_ATTRS + ["job-printer-uri"]))
-        if not isinstance(jobs, dict):
-            raise A4BadReply(f"job list is not a mapping: {type(jobs).__name__}")
-        mine = []
-        for job_id, attrs in jobs.items():
-            uri = attrs.get("job-printer-uri", "") if isinstance(attrs, dict) else ""
-            # Get-Jobs on the server lists every queue's jobs; keep this queue's.
-            if isinstance(job_id, int) and isinstance(uri, str) and uri.rsplit("/", 1)[-1] == self.queue:
-                mine.append(parse_job(job_id, attrs))
-        mine.sort(key=lambda j: (j.created_at, j.job_id), reverse=True)
-        return mine[:max(0, limit)]
+        # Get-Jobs answers a job cupsd has unloaded (completed over a minute ago) with its id and state
+        # only, no name or time: list the ids, then ask each of the newest for its attributes.
+        def fetch(conn: cups.Connection) -> list[tuple[int, Any]]:
+            listing = conn.getJobs(which_jobs="all", my_jobs=False, requested_attributes=["job-id", "job-printer-uri"])
+            if not isinstance(listing, dict):
+                raise A4BadReply(f"job list is not a mapping: {type(listing).__name__}")
+            # Get-Jobs on the server lists every queue's jobs; keep this queue's. Ids only grow.
+            ids = sorted((job_id for job_id, attrs in listing.items()
+                          if isinstance(job_id, int) and isinstance(attrs, dict)
+                          and str(attrs.get("job-printer-uri", "")).rsplit("/", 1)[-1] == self.queue),
+                         reverse=True)[:max(0, limit)]
+            found = []
+            for job_id in ids:
+                try:
+                    found.append((job_id, conn.getJobAttributes(job_id, requested_attributes=JOB_ATTRS)))
+                except cups.IPPError as exc:
+                    if exc.args[0] not in _NOT_FOUND:      # purged since the listing: left out
+                        raise
+            return found
+
+        return [parse_job(job_id, attrs) for job_id, attrs in self._call("jobs", fetch)]
 
     def test_page(self) -> int:
         from drivers.a4.testpage import render_test_page

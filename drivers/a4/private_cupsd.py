@@ -6,6 +6,11 @@ directory, no TCP port, no printcap. The only file outside that directory is the
 `cups-pdf:/NAME` selects that file), which says where this queue's PDFs land; `stop()` removes it, and
 `start()` removes leftovers of earlier runs that were killed.
 
+Each queue's device is the `kiosk-fault` backend in the private ServerBin: it reports what `set_fault`
+wrote for that queue (paper out, jam, toner low, marker levels: the lines a real printer's backend sends
+to cupsd) and then runs cups-pdf. So the tests see real CUPS reactions to printer faults (the queue
+stopped, the job kept pending, the reasons and supplies in the IPP attributes), not mocked ones.
+
 Needs root (cupsd runs the 0700 cups-pdf backend only as root) and the apt packages cups,
 printer-driver-cups-pdf. No pycups here: only the command-line tools, so demo mode can say what is missing.
 """
@@ -27,7 +32,10 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 CUPSD = "/usr/sbin/cupsd"
-CUPS_PDF_BACKEND = "/usr/lib/cups/backend/cups-pdf"
+SERVER_BIN = "/usr/lib/cups"
+CUPS_PDF_BACKEND = f"{SERVER_BIN}/backend/cups-pdf"
+#: The backend of every private queue: reports what set_fault() says, then runs cups-pdf.
+FAULT_BACKEND = "kiosk-fault"
 CUPS_PDF_CONF_DIR = Path("/etc/cups")
 #: The PPD printer-driver-cups-pdf installs (A4 default, PostScript in, gs writes the PDF).
 CUPS_PDF_PPD = "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"
@@ -84,13 +92,17 @@ class PrivateCupsd:
     def start(self, timeout: float = 30.0) -> str:
         """Start cupsd and add the queue. `base_dir` must be reachable by user lp (CUPS filters run as lp):
         under /tmp, not under /root."""
-        missing = missing_parts()
-        if missing:
-            raise PrivateCupsdError("cannot run a private cupsd: missing " + ", ".join(missing))
-        _remove_stale_confs()
-        self._write_config()
-        self._spawn(timeout)
-        self.add_queue(self.queue)
+        try:
+            missing = missing_parts()
+            if missing:
+                raise PrivateCupsdError("cannot run a private cupsd: missing " + ", ".join(missing))
+            _remove_stale_confs()
+            self._write_config()
+            self._spawn(timeout)
+            self.add_queue(self.queue)
+        except BaseException:
+            self.stop()             # no cupsd, directory or /etc/cups file left behind by a failed start
+            raise
         return self.socket
 
     def stop(self) -> None:
@@ -135,14 +147,32 @@ class PrivateCupsd:
 
     def lp(self, tool: str, *args: str) -> subprocess.CompletedProcess:
         """Run a CUPS tool (lpadmin, cupsdisable, cupsreject, lp, lpstat…) against this cupsd."""
+        # lpadmin lives in /usr/sbin, which a non-login root shell or a service may not have on PATH.
+        path = os.pathsep.join([os.environ.get("PATH", "/usr/bin:/bin"), "/usr/sbin", "/sbin"])
+        exe = shutil.which(tool, path=path)
+        if exe is None:
+            raise PrivateCupsdError(f"{tool} not found (apt packages cups-client, cups-bsd)")
         env = dict(os.environ, CUPS_SERVER=self.socket)
-        return subprocess.run([tool, "-h", self.socket, *args], env=env, capture_output=True, text=True,
+        return subprocess.run([exe, "-h", self.socket, *args], env=env, capture_output=True, text=True,
                               timeout=60, check=True)
 
     def add_queue(self, name: str) -> None:
-        """A cups-pdf queue, enabled and accepting, A4 by default. All queues share this cupsd's out_dir."""
-        self.lp("lpadmin", "-p", name, "-E", "-v", f"cups-pdf:/{self.name}", "-P", CUPS_PDF_PPD,
+        """A cups-pdf queue, enabled and accepting, A4 by default. All queues share this cupsd's out_dir.
+        Its backend is `kiosk-fault` (see `set_fault`), which hands every job on to cups-pdf."""
+        self.set_fault(name)
+        self.lp("lpadmin", "-p", name, "-E", "-v", f"{FAULT_BACKEND}:/{name}", "-P", CUPS_PDF_PPD,
                 "-o", "PageSize=A4", "-o", "printer-error-policy=stop-printer")
+
+    def set_fault(self, queue: str, *messages: str, exit_code: int = 0) -> None:
+        """What the queue's printer reports during its next jobs, as a real printer's backend does:
+        `messages` are CUPS backend lines ("STATE: +media-empty-error", "ATTR: marker-levels=5",
+        "INFO: …"); exit_code 0 prints the job, else the backend fails with it (4: stop the queue, as a
+        printer out of paper or jammed does; 1: the job fails, per printer-error-policy). No arguments:
+        a healthy printer again (reasons it set stay until a later job's "STATE: -reason")."""
+        faults = self.dir / "faults"
+        faults.mkdir(exist_ok=True)
+        text = "".join(f"{m}\n" for m in messages) + (f"EXIT={exit_code}\n" if exit_code else "")
+        (faults / queue).write_text(text)
 
     def pdfs(self) -> list[Path]:
         return sorted(self.out_dir.glob("*.pdf"), key=lambda p: p.stat().st_mtime)
@@ -165,7 +195,7 @@ class PrivateCupsd:
             f"ServerRoot {conf}\nRequestRoot {spool}\nTempDir {tmp}\nCacheDir {self.dir / 'cache'}\n"
             f"StateDir {self.dir / 'state'}\nAccessLog {self.dir / 'log' / 'access_log'}\n"
             f"ErrorLog {self.dir / 'log' / 'error_log'}\nPageLog {self.dir / 'log' / 'page_log'}\n"
-            "ServerBin /usr/lib/cups\nDataDir /usr/share/cups\nUser lp\nGroup lp\nSystemGroup root\n"
+            f"ServerBin {self.dir / 'serverbin'}\nDataDir /usr/share/cups\nUser lp\nGroup lp\nSystemGroup root\n"
             "FileDevice No\nFatalErrors none\nPrintcap\n")
         # Only the socket, no network; no authentication: only root can reach the socket's directory's
         # files anyway, and the tests act as technician (lpadmin, cupsdisable) through it.
@@ -178,6 +208,7 @@ class PrivateCupsd:
         for f in ("cupsd.conf", "cups-files.conf"):
             os.chmod(conf / f, 0o640)
             os.chown(conf / f, 0, lp_gid)
+        self._write_serverbin()
         if self.first_job_id > 1:
             # cupsd numbers jobs on from the cache's NextJobId; cups-pdf names files by job id, so a new
             # private cupsd writing into an old out_dir must not start at 1 again.
@@ -185,10 +216,41 @@ class PrivateCupsd:
             if not cache.exists():
                 cache.write_text(f"# Job cache file for CUPS\nNextJobId {self.first_job_id}\n")
         CUPS_PDF_CONF_DIR.mkdir(parents=True, exist_ok=True)
-        # Label 2: every file name carries the job id ("job_12-…"), so a test finds its job's PDF.
+        # Label 2: every file name ends in the job id ("…-job_12.pdf"), so a test finds its job's PDF. (Debian's
+        # cups-pdf 3.0.1 puts a scrap of its config between title and id; harmless.)
         self.pdf_conf.write_text(
             f"Out {self.out_dir}\nAnonDirName {self.out_dir}\nSpool {self.dir / 'pdf-spool'}\n"
             f"Log {self.dir / 'log'}\nLabel 2\nUserUMask 0022\nAnonUMask 0022\nGrp lp\n")
+
+    def _write_serverbin(self) -> None:
+        # The system's filters and backends, plus kiosk-fault: a backend that says what faults/QUEUE says
+        # (the way a real printer's backend reports paper out, toner low, a jam) and then lets cups-pdf
+        # write the PDF. cupsd runs a 0700 root-owned backend as root, which cups-pdf needs.
+        sb = self.dir / "serverbin"
+        (sb / "backend").mkdir(parents=True, exist_ok=True)
+        for entry in Path(SERVER_BIN).iterdir():
+            target = sb / entry.name if entry.name != "backend" else None
+            if target is not None and not target.is_symlink():
+                target.symlink_to(entry)
+        for entry in (Path(SERVER_BIN) / "backend").iterdir():
+            link = sb / "backend" / entry.name
+            if not link.is_symlink():
+                link.symlink_to(entry)
+        script = sb / "backend" / FAULT_BACKEND
+        script.write_text(
+            "#!/bin/bash\n"
+            "# CUPS backend of a private test/demo cupsd (drivers/a4/private_cupsd.py).\n"
+            "[ $# -eq 0 ] && exit 0            # device discovery: nothing to offer\n"
+            "code=0\n"
+            f"faults={self.dir / 'faults'}/\"$PRINTER\"\n"
+            "if [ -f \"$faults\" ]; then\n"
+            "  while IFS= read -r line; do\n"
+            "    case \"$line\" in EXIT=*) code=${line#EXIT=};; *) echo \"$line\" >&2;; esac\n"
+            "  done < \"$faults\"\n"
+            "fi\n"
+            "[ \"$code\" != 0 ] && exit \"$code\"\n"
+            f"DEVICE_URI=cups-pdf:/{self.name} exec {CUPS_PDF_BACKEND} \"$@\"\n")
+        os.chmod(script, 0o700)
 
     def _spawn(self, timeout: float) -> None:
         with open(self.dir / "log" / "cupsd.out", "ab") as out:

@@ -1,7 +1,7 @@
 """Fixtures for a real CUPS: a private cupsd (drivers.a4.private_cupsd) for the whole test session, and a
 fresh cups-pdf queue per test, so a test that disables or rejects its queue leaves the next one alone.
 
-tests/conftest.py imports these, so any test can ask for `a4_queue` / `a4_printer`. cupsd is started on
+tests/conftest.py imports these (as `a4.cups_fixtures`: tests/ is on sys.path), so any test can ask for `a4_queue` / `a4_printer`. cupsd is started on
 first use only; no test run touches the machine's own CUPS.
 """
 
@@ -35,6 +35,10 @@ class A4Queue:
 
     def lp(self, tool: str, *args: str) -> str:
         return self.cupsd.lp(tool, *args).stdout
+
+    def fault(self, *messages: str, exit_code: int = 0) -> None:
+        """What this queue's printer reports during its next jobs (PrivateCupsd.set_fault)."""
+        self.cupsd.set_fault(self.name, *messages, exit_code=exit_code)
 
     def pdf_of(self, job_id: int, timeout: float = 60.0) -> Path:
         """The PDF cups-pdf wrote for this job, once it is complete (cups-pdf names it "…job_ID.pdf" and

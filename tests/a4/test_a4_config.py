@@ -92,3 +92,19 @@ def test_a_second_demo_run_numbers_on_and_overwrites_no_printout(tmp_path):
             parts.stop()
         names.append(sorted(p.name for p in (tmp_path / "a4-pdf").glob("*.pdf")))
     assert len(names[0]) == 1 and len(names[1]) == 2 and names[0][0] in names[1]
+
+
+def test_selftest_checks_the_a4_queue(tmp_path, a4_queue):
+    from dataclasses import replace
+
+    from kiosk.selftest import FAULT, OK, SKIP, check_a4
+
+    cfg = load(tmp_path, "")
+    assert check_a4(cfg) == (SKIP, "not configured")
+    cfg = replace(cfg, a4=replace(cfg.a4, queue=a4_queue.name, server=a4_queue.server))
+    assert check_a4(cfg) == (OK, f"{a4_queue.name}: idle, accepting")
+    a4_queue.lp("cupsreject", a4_queue.name)
+    assert check_a4(cfg) == (FAULT, f"{a4_queue.name}: idle, not accepting")
+    cfg = replace(cfg, a4=replace(cfg.a4, server=str(tmp_path / "no-cupsd.sock")))
+    status, detail = check_a4(cfg)
+    assert status == FAULT and detail.startswith(f"{a4_queue.name}: a4.unavailable: cupsd not reachable")

@@ -3,11 +3,13 @@ paper (a PDF here), and each fault a terminal's A4 printer has."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from a4.cups_fixtures import TERMINAL_ID
 from a4.pdfcheck import decode_qr, is_a4, page_sizes
 
-from drivers.a4 import A4JobFailed, A4NotReady, A4Unavailable
+from drivers.a4 import A4JobFailed, A4NotReady, A4Unavailable, Marker
 from drivers.a4.cups_printer import CupsPrinter
 from drivers.a4.private_cupsd import PrivateCupsd
 from drivers.a4.testpage import QR_PREFIX, render_test_page
@@ -111,6 +113,35 @@ def test_a_printed_job_is_printed_again_from_the_kept_document(a4_printer, a4_qu
     assert text.split("|")[:3] == [QR_PREFIX, TERMINAL_ID, a4_queue.name]
 
 
+def test_toner_low_and_the_supplies_the_printer_reports(a4_printer, a4_queue):
+    a4_queue.fault("ATTR: marker-names='Black Toner',Drum marker-types=toner,opc marker-levels=9,80 "
+                   "marker-low-levels=10,5", "STATE: +toner-low-warning")
+    assert a4_printer.wait(a4_printer.test_page(), 60).state == "completed"     # a warning still prints
+    st = a4_printer.status()
+    assert (st.ready, st.reasons) == (True, ("toner-low-warning",))
+    assert st.markers == (Marker("Black Toner", "toner", 9, 10), Marker("Drum", "opc", 80, 5))
+
+
+@pytest.mark.parametrize("reason", ["media-empty-error", "media-jam-error", "cover-open-error"])
+def test_a_printer_fault_stops_the_queue_keeps_the_job_and_it_prints_after_the_repair(a4_printer, a4_queue, reason):
+    a4_queue.fault(f"STATE: +{reason}", exit_code=4)          # 4: CUPS_BACKEND_STOP, as a printer out of paper
+    job_id = a4_printer.submit(render_test_page(a4_queue.name, TERMINAL_ID, when=0), "licence")
+    with pytest.raises(A4JobFailed) as err:
+        a4_printer.wait(job_id, 60)
+    assert err.value.job.state == "pending"
+    st = a4_printer.status()
+    assert (st.state, st.ready, reason in st.reasons) == ("stopped", False, True)
+    with pytest.raises(A4NotReady):
+        a4_printer.submit(render_test_page("x", when=0), "second")   # nothing more is sent to a stopped printer
+    assert [j.job_id for j in a4_printer.recent_jobs()] == [job_id]
+    a4_queue.fault(f"STATE: -{reason}")                       # repaired: paper in, jam cleared, cover shut
+    a4_queue.lp("cupsenable", a4_queue.name)
+    assert a4_printer.wait(job_id, 60).state == "completed"
+    assert a4_printer.status().reasons == ()
+    [text] = decode_qr(a4_queue.pdf_of(job_id))
+    assert text.split("|")[1:3] == [TERMINAL_ID, a4_queue.name]
+
+
 def test_a_queue_that_does_not_exist_is_unavailable(private_cupsd):
     with pytest.raises(A4Unavailable) as err:
         CupsPrinter("no-such-queue", server=private_cupsd.socket).status()
@@ -137,3 +168,25 @@ def test_cupsd_down_is_unavailable_and_back_up_it_works_again():
 def test_submit_refuses_what_is_not_a_pdf(a4_printer):
     with pytest.raises(ValueError):
         a4_printer.submit(b"hello", "not a pdf")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_a_job_cupsd_has_unloaded_keeps_its_title_in_recent_jobs(a4_printer, a4_queue):
+    import cups
+
+    job_id = a4_printer.test_page()
+    a4_printer.wait(job_id, 60)
+    conn = cups.Connection(host=a4_queue.server)
+
+    def unloaded() -> bool:      # cupsd drops a completed job's attributes from memory after a minute
+        attrs = conn.getJobs(which_jobs="completed", requested_attributes=["job-id", "job-name"])[job_id]
+        return "job-name" not in attrs
+
+    deadline = time.monotonic() + 200
+    while not unloaded():
+        assert time.monotonic() < deadline, "cupsd never unloaded the job"
+        time.sleep(1)
+    [job] = a4_printer.recent_jobs()
+    assert (job.job_id, job.title, job.state) == (job_id, "kiosk A4 test page", "completed")
+    assert job.created_at > 0

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from drivers.a4 import A4JobFailed
 from drivers.idcard import IdentityCard
 from kiosk.config import Config
 from kiosk.flows.diagnostics import DiagnosticsFlow, card_line
@@ -145,6 +146,24 @@ def test_a_disabled_queue_shows_its_reason_and_the_test_page_is_refused_in_words
     a4_flow.a4_test_page()
     assert a4_flow.a4_note.msgid == "A4 打印机暂时无法打印（缺纸、卡纸或已暂停），请联系工作人员"
     assert a4_flow.a4.jobs == ()
+
+
+def test_out_of_paper_and_toner_low_are_shown_in_plain_words_with_the_supplies(a4_flow, a4_printer, a4_queue):
+    from kiosk.a4 import marker_words, status_words
+
+    a4_queue.fault("ATTR: marker-names='Black Toner' marker-types=toner marker-levels=4 marker-low-levels=10",
+                   "STATE: +toner-low-warning", "STATE: +media-empty-error", exit_code=4)
+    a4_flow.a4_test_page()
+    with pytest.raises(A4JobFailed):
+        a4_printer.wait(a4_flow.a4_note.values["id"], 60)
+    a4_flow.refresh_a4()
+    view = a4_flow.a4
+    assert status_words(view.status).render("zh_CN") == "已停止，不能打印；墨粉不足；缺纸；队列已暂停"
+    assert status_words(view.status).render("en") == ("stopped, cannot print; toner low; out of paper; "
+                                                      "queue paused")
+    assert [marker_words(m).render("zh_CN") for m in view.status.markers] == ["Black Toner：4%（偏低）"]
+    [job] = view.jobs
+    assert job.state == "pending"                 # kept: it prints once paper is in and the queue enabled
 
 
 def test_a_held_job_is_listed_with_release_and_prints_once_released(a4_flow, a4_printer, a4_queue, tmp_path):

@@ -4,8 +4,9 @@ import threading
 from dataclasses import replace
 
 import pytest
-from kivyhelp import advance_frames, make_app, run_for, screenshot, stop_app, tap, wait_until
+from kivyhelp import advance_frames, make_app, press, run_for, screenshot, stop_app, tap, wait_until
 
+from drivers.a4.testpage import render_test_page
 from kiosk.config import SecuritySection, load_config
 from kiosk.security import PinGate, hash_pin
 from kiosk.services import Services
@@ -185,6 +186,53 @@ def test_diagnostics_show_a_printer_fault_and_reader_unplug_within_2_s(staff_app
     screenshot("diagnostics-faults")
     app.services.demo.reader_sim.replug()
     app.services.demo.printer_sim.set_paper("ok")
+
+
+def test_diagnostics_show_the_a4_printer_its_faults_and_jobs_and_print_its_test_page(staff_app):
+    """Demo mode's A4 printer is a real private cupsd with a cups-pdf queue (kiosk-demo-pdf)."""
+    app = staff_app
+    cupsd = app.services.demo.cupsd
+    assert cupsd is not None and app.services.a4.queue == "kiosk-demo-pdf"
+    app.request_staff_mode()
+    enter_pin(app, "technician", TECH_PIN)
+    diag = app.screen("diagnostics")
+    wait_until(lambda: "kiosk-demo-pdf：空闲，可以打印" in diag.a4_text, 10, "the A4 printer idle")
+    assert "（没有打印任务）" in _texts(diag.ids.a4_jobs)
+    press(diag.ids.a4_test_page_button)
+    wait_until(lambda: diag.a4_note.startswith("A4 测试页已发送"), 10, "test page sent")
+    wait_until(lambda: "A4 test page  已完成" in _texts(diag.ids.a4_jobs), 60, "test page printed")
+    assert len(list((app.cfg.data_path / "a4-pdf").glob("*job_1.pdf"))) == 1      # where the demo prints
+
+    cupsd.lp("cupsdisable", "-r", "换纸", "kiosk-demo-pdf")
+    wait_until(lambda: "已停止，不能打印；队列已暂停" in diag.a4_text and "换纸" in diag.a4_text, 10,
+               "the stopped queue shown")
+    press(diag.ids.a4_test_page_button)
+    wait_until(lambda: diag.a4_note == "A4 打印机暂时无法打印（缺纸、卡纸或已暂停），请联系工作人员", 10,
+               "test page refused in words")
+    cupsd.lp("cupsenable", "kiosk-demo-pdf")
+    held = app.cfg.data_path / "held.pdf"
+    held.write_bytes(render_test_page("kiosk-demo-pdf", when=0))
+    cupsd.lp("lp", "-d", "kiosk-demo-pdf", "-H", "hold", "-t", "licence", str(held))
+    wait_until(lambda: _button(diag.ids.a4_jobs, "放行") is not None, 10, "the held job with its release button")
+    screenshot("diagnostics-a4")
+    app.set_language("en")
+    wait_until(lambda: "kiosk-demo-pdf: idle, can print" in diag.a4_text
+               and _button(diag.ids.a4_jobs, "Release") is not None, 10, "English")
+    assert find_overflows(app.root) == []
+    advance_frames(3)          # the rows just drawn in English lay out before press() scrolls to one
+    press(_button(diag.ids.a4_jobs, "Release"))
+    wait_until(lambda: "licence  completed" in _texts(diag.ids.a4_jobs), 60, "released and printed")
+    app.set_language("zh_CN")
+
+
+def _texts(box) -> str:
+    return "\n".join(getattr(w, "text", "") for w in box.walk(restrict=True))
+
+
+def _button(box, text: str):
+    from screens.widgets import KButton
+
+    return next((w for w in box.walk(restrict=True) if isinstance(w, KButton) and w.text == text), None)
 
 
 def test_port_reassignment_is_written_and_takes_effect(staff_app, tmp_path):
