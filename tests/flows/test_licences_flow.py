@@ -245,9 +245,8 @@ def page_images(pdf_path, tmp_path) -> list:
 
 
 def test_print_end_to_end_a4_qr_mark_slip_and_record(deps, outbox, server, a4_printer, a4_queue, tmp_path):
+    from a4.pdfcheck import decode_qr, is_a4, page_sizes
     from PIL import Image
-
-    from tests.a4.pdfcheck import decode_qr, is_a4, page_sizes
 
     from .conftest import OPEN
 

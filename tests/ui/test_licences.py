@@ -13,12 +13,12 @@ from datetime import datetime
 
 import kivyhelp
 import pytest
+from a4.pdfcheck import decode_qr, is_a4, page_sizes
+from flows.test_licences_flow import mark_distances, page_images
 from kivyhelp import press, run_for, tap, wait_until
 
 from kiosk import hours
 from kiosk.demo_api import DEMO_IDENTITIES
-from tests.a4.pdfcheck import decode_qr, is_a4, page_sizes
-from tests.flows.test_licences_flow import mark_distances, page_images
 
 WANG = DEMO_IDENTITIES[0]                       # 王建国: his 个体工商户's 营业执照 and 食品经营许可证
 CASE_1 = "3701042026000000001"                  # his completed 个体工商户设立登记, 自取
