@@ -117,5 +117,21 @@ class Announcer:
         else:
             self._say("results_ready")
 
+    # 证照打印: what to do next, never which licence or whose
+    def licences_found(self, total: int) -> None:
+        self._say("licences_ready" if total else "no_licences")
+
+    def licence_printer_down(self) -> None:
+        self._say("licence_printer_down")
+
+    def licence_printing(self) -> None:
+        self._say("licence_printing")
+
+    def licence_printed(self) -> None:
+        self._say("licence_printed")
+
+    def licence_print_failed(self) -> None:
+        self._say("licence_print_failed")
+
     def session_ending(self) -> None:
         self._say("session_ending")

@@ -49,6 +49,8 @@ WORDS: dict[str, str] = {
     # text typed by a citizen or a helper (kiosk/free_text.py)
     "text.too_long": N_("内容过长：最多 {max} 个字，现在 {n} 个字"),
     "text.unprintable": N_("含有无法打印的字符：{chars}，请换一种写法"),
+    # a licence's pages (kiosk/licence_pages.py)
+    "licence.pages": N_("证照文件有问题，请到综合窗口打印"),
     UNEXPECTED: N_("出现了问题，请稍后再试，或呼叫帮办。"),
 }
 

@@ -65,6 +65,7 @@ class CasesScreen(BaseScreen):
         self.app.bind(lang=self._show_words, reader_ok=self._update_start_buttons,
                       staff_mode=self._update_start_buttons)
         self._back_button = self.ids.back_to_list.__self__   # ids are weak: it may leave its row
+        self._licence_button = self.ids.licence_button.__self__
         if self.app.services is not None:
             # The card may leave the reader while another screen (好差评, the print dialog…) is on
             # show: the app only tells the current screen, so listen for it here as well.
@@ -165,6 +166,12 @@ class CasesScreen(BaseScreen):
             row.add_widget(back, index=len(row.children))
         elif not f.from_list and back.parent is not None:
             row.remove_widget(back)
+        # 证照打印 is offered for a finished case collected at the window (the flow says which).
+        lic, offer = self._licence_button, f.offers_licences()
+        if offer and lic.parent is None:
+            row.add_widget(lic, index=len(row.children) - (1 if back.parent is not None else 0))
+        elif not offer and lic.parent is not None:
+            row.remove_widget(lic)
         self.ids.case_title.text = f.case.service_name if f.case is not None else ""
         box = self.ids.next_step
         box.clear_widgets()
@@ -269,6 +276,11 @@ class CasesScreen(BaseScreen):
 
     def print_slip(self) -> None:
         self.flow.print_slip()
+
+    def print_licence(self) -> None:
+        """To 证照打印 with the case's number: its licence is marked in the list there."""
+        if self.flow.case is not None:
+            self.app.go("licences", case_no=self.flow.case.case_no)
 
     def finish(self) -> None:
         self.flow.finish()

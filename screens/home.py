@@ -55,6 +55,7 @@ TILES = (
     TileSpec("jobs", "就业驿站", "最新招聘岗位", "work", ()),
     TileSpec("feedback", "诉求反馈", "企业诉求 一事一记", "rate_review", ()),
     TileSpec("feedback_status", "查询反馈", "凭受理编号查看答复", "mark_chat_read", ("api",)),
+    TileSpec("licences", "证照打印", "打印营业执照等证照", "print", ("api",)),
 )
 
 REASONS = {
@@ -173,7 +174,13 @@ class HomeScreen(BaseScreen):
         big_icon = max(floor_icon, min(row_h * 0.3, tile_w * 0.25))
         grow = max(1.0, min(1.35, row_h / (sz.tile * 1.6), tile_w / (sz.tile * 2.6)))
         tries = [(grow, big_icon, True), (1.0, big_icon, True), (1.0, (big_icon + floor_icon) / 2, True),
-                 (1.0, floor_icon, True), (1.0, sz.title, True), (1.0, floor_icon, False)]
+                 (1.0, floor_icon, True), (1.0, sz.title, True), (1.0, floor_icon, False),
+                 # Nine tiles in elder mode and English: the words a little smaller rather than scrolled to.
+                 (0.85, floor_icon, False), (0.75, floor_icon, False)]
+        if tile_w < sz.title * 2:
+            # Not laid out yet (the first frames): measuring words in a sliver of a tile costs seconds
+            # of one-character lines, and the real size follows at once.
+            tries = tries[-1:]
         for g, icon_px, with_sub in tries:
             markup = {}
             for target, (icon, title, sub, is_reason) in texts.items():

@@ -40,6 +40,7 @@ ICONS = (
     "work",                     # 就业驿站
     "rate_review",              # 诉求反馈
     "mark_chat_read",           # 查询反馈
+    "print",                    # 证照打印
     # the home screen's information strip
     "schedule", "groups", "phone", "location_on", "campaign", "event", "badge",
 )

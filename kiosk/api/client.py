@@ -57,6 +57,8 @@ OUTBOX_ROUTES: dict[str, tuple[str, type[BaseModel], type[BaseModel]]] = {
     "heartbeat": ("/v1/terminals/{terminal_id}/heartbeat", m.Heartbeat, m.HeartbeatAck),
     "security_event": ("/v1/terminals/{terminal_id}/events", m.SecurityEventCreate, m.SecurityEventAck),
 }
+# 证照打印: a licence print's record goes through the outbox too.
+OUTBOX_ROUTES["licence_print"] = ("/v1/licence-prints", m.LicencePrintCreate, m.LicencePrintReceipt)
 #: Longest Retry-After we wait for; a server asking for more is treated as unavailable right away.
 MAX_RETRY_AFTER_S = 3.0
 #: Largest body read. The biggest answer of the contract (62 service items with their materials) is far
@@ -479,6 +481,40 @@ class ApiClient:
                               ) -> m.SecurityEventAck:
         return self._post_model(f"/v1/terminals/{_seg(self.terminal_id)}/events", event, m.SecurityEventAck,
                                 idempotency_key)
+
+    # ---- 证照打印 --------------------------------------------------------------------------------
+
+    def licences_by_id_number(self, id_number: str) -> list[m.Licence]:
+        """Only after the ID card was read in this session, like cases_by_id_number: the number goes in
+        a POST body, never in a URL; an invalid one is Rejected here and never sent."""
+        n = normalize_id_number(id_number)
+        if not is_valid_id_number(n):
+            raise Rejected("licence search: not a valid ID number")
+        path = "/v1/licence-search"
+        resp = self._request("POST", path, json_body=m.LicenceSearch(id_number=n).model_dump(mode="json"),
+                             headers={"Idempotency-Key": uuid.uuid4().hex}, safe=True)
+        return self._parse_list(resp, path, m.Licence)
+
+    def enterprise_licences(self, uscc: str) -> list[m.Licence]:
+        return self._get_list(f"/v1/enterprises/{_seg(normalize_uscc(uscc))}/licences", m.Licence)
+
+    def licence_pdf(self, licence_id: str) -> bytes:
+        """The licence's PDF, at most max_response_bytes like every answer; anything but a PDF is a
+        BadResponse (a proxy's error page must not reach the printer)."""
+        path = f"/v1/licences/{_seg(licence_id)}/pdf"
+        resp = self._request("GET", path, headers={"Accept": "application/pdf"})
+        ctype = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/pdf" or not resp.content.startswith(b"%PDF-"):
+            err = BadResponse(f"{path}: not a PDF ({ctype or '?'}, {len(resp.content)} bytes)", resp.status_code)
+            self.last_error = err
+            self._tell(err)
+            raise err
+        self._tell(None)
+        return resp.content
+
+    def record_licence_print(self, record: m.LicencePrintCreate, idempotency_key: str | None = None
+                             ) -> m.LicencePrintReceipt:
+        return self._post_model("/v1/licence-prints", record, m.LicencePrintReceipt, idempotency_key)
 
     def send_outbox(self, kind: str, payload: dict[str, Any], idempotency_key: str) -> BaseModel:
         """The Outbox's `send`: POST a stored payload of `kind` with its stored Idempotency-Key.

@@ -36,7 +36,7 @@ class Route:
     path: str
     operation_id: str
     summary: str
-    response: type[BaseModel]
+    response: type[BaseModel] | None  # None: not JSON, see media_type
     many: bool = False  # response is a JSON array of `response`
     status: int = 200
     body: type[BaseModel] | None = None
@@ -47,6 +47,7 @@ class Route:
     auth: bool = True
     description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    media_type: str = "application/json"  # of the success answer; other than JSON: a document (a PDF)
 
 
 def _pattern(pattern: str, *examples: str) -> dict[str, Any]:
@@ -138,6 +139,37 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
+# ---- 证照打印: the licence routes, a block of their own (added to the table, not woven into it) ----
+#: Largest licence PDF the client reads: the same cap as every other answer (kiosk/api/client.py).
+LICENCE_PDF_MAX_BYTES = 4 * 2**20
+ROUTES = ROUTES + (
+    Route("POST", "/v1/licence-search", "searchLicencesByIdNumber", "Licences issued to the citizen whose ID "
+          "card was read, and to the 个体工商户 they run", m.Licence, many=True, body=m.LicenceSearch, replay=False,
+          description="The terminal vouches that the ID card was read in the current session. The ID number "
+          "travels only in this body, never in a URL. A read: nothing is stored, so an Idempotency-Key is never "
+          "replayed here (it is still required, like on every POST). An unknown ID number gives an empty list; "
+          "a wrong check character or birth date is 422. Personal numbers and names come masked. Answered "
+          "with Cache-Control: no-store."),
+    Route("GET", "/v1/enterprises/{uscc}/licences", "enterpriseLicences", "Licences issued to a business",
+          m.Licence, many=True,
+          params=(Param("uscc", "path", _pattern(m.USCC_PATTERN, "92370104MA3C8K1N6B")),),
+          description="For an enterprise's authorised agent, whom a helper checked at the terminal (帮办模式). "
+          "A USCC of the right shape with a wrong check character (GB 32100) is 422; an unknown one 404. "
+          "Answered with Cache-Control: no-store."),
+    Route("GET", "/v1/licences/{id}/pdf", "licencePdf", "One licence as a PDF of A4 pages", None,
+          media_type="application/pdf",
+          params=(Param("id", "path", _pattern(m.KEY_PATTERN, "L0001")),),
+          description="The licence's pages with the issuer's verification QR (the official e-licence format "
+          f"OFD may follow). At most {LICENCE_PDF_MAX_BYTES // 2**20} MiB. Answered with Cache-Control: "
+          "no-store."),
+    Route("POST", "/v1/licence-prints", "recordLicencePrint", "A licence printed on a terminal (or a failed "
+          "job)", m.LicencePrintReceipt, status=201, body=m.LicencePrintCreate, errors=(404,),
+          description="Sent through the terminal's outbox; the same Idempotency-Key returns the stored "
+          "answer. A printed copy counts towards printed_count (a `once` licence is then printed at the "
+          "window). 404: no such licence."),
+)
+
+
 def _ref(model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
@@ -184,8 +216,11 @@ def build() -> dict[str, Any]:
             ]
         if r.body is not None:
             op["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(r.body)}}}
-        schema = {"type": "array", "items": _ref(r.response)} if r.many else _ref(r.response)
-        ok: dict[str, Any] = {"description": "OK", "content": {"application/json": {"schema": schema}}}
+        if r.response is None:
+            schema: dict[str, Any] = {"type": "string", "contentMediaType": r.media_type}
+        else:
+            schema = {"type": "array", "items": _ref(r.response)} if r.many else _ref(r.response)
+        ok: dict[str, Any] = {"description": "OK", "content": {r.media_type: {"schema": schema}}}
         if r.etag:
             ok["headers"] = {"ETag": {"schema": {"type": "string"}}}
         responses: dict[str, Any] = {str(r.status): ok}

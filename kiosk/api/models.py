@@ -514,3 +514,82 @@ class CenterStatus(_In):
 
 def is_tracking_no(s: str) -> bool:
     return bool(_TRACKING_NO.match(s))
+
+
+# ---- 证照打印 (licences) --------------------------------------------------------------------------
+# Kept in one block of their own: the licence routes are an addition to the contract, not a change.
+
+#: A masked ID number as the API and the terminal show it (kiosk.privacy.mask_id_number): the first
+#: four and the last four characters, ten stars between.
+MASKED_ID_PATTERN = r"^[0-9]{4}\*{10}[0-9]{3}[0-9X]$"
+
+
+class PrintPolicy(StrEnum):
+    """Whether the terminal may print a licence itself."""
+
+    ALLOWED = "allowed"            # as often as wanted
+    ONCE = "once"                  # one self-printed copy; the next one at the window
+    WINDOW_ONLY = "window_only"    # listed, printed only at the 综合窗口 (a card, a licence with a seal)
+
+
+class LicenceSearch(_Out):
+    """Body of POST /v1/licence-search: like the case search, the ID number travels only in a body."""
+
+    id_number: str = Field(pattern=ID_NUMBER_PATTERN, description="GB 11643, check character upper-case X",
+                           examples=["37010419900307751X"])  # synthetic: the demo server's 王建国
+
+    @field_validator("id_number")
+    @classmethod
+    def _check_character(cls, v: str) -> str:
+        if not is_valid_id_number(v):
+            raise ValueError("not a valid ID number (check character or birth date)")
+        return v
+
+
+class Licence(_In):
+    """One licence or certificate (证照) issued to a person or to a business, as a list shows it."""
+
+    id: str = Field(pattern=KEY_PATTERN, description="Stable id, used in the URL of its PDF")
+    name: str = Field(description="What it is, e.g. 营业执照（副本）, 食品经营许可证, 就业创业证")
+    number: str = Field(description="证照编号 as it may be shown: masked where it is personal (a number "
+                        "derived from an ID number), whole where it is public (a USCC)")
+    holder: str = Field(description="The holder: a person's name masked (王**), a business's name whole")
+    holder_kind: Literal["person", "business"]
+    issuer: str = Field(description="The issuing authority, e.g. 济南市槐荫区行政审批服务局")
+    issued_on: date
+    valid_until: date | None = Field(default=None, description="null: 长期 (no end date)")
+    print_policy: PrintPolicy
+    printed_count: int = Field(ge=0, description="Copies printed on self-service terminals so far")
+    pages: int = Field(default=1, ge=1, le=20, description="Pages of its PDF")
+    verify_url: str | None = Field(default=None, description="The issuer's verification page (the QR on the page)")
+    case_no: str | None = Field(default=None, description="The case (办件) that produced it, when known")
+
+
+class LicencePrintCreate(_Out):
+    """A licence printed (or failed to print) on a terminal, sent through the outbox, so the center can
+    answer "was this printed here?". Who is said masked, never whole."""
+
+    licence_id: str = Field(pattern=KEY_PATTERN)
+    licence_name: str = Field(min_length=1, max_length=60)
+    holder_masked: str = Field(min_length=1, max_length=100, description="The holder as the list showed it "
+                               "(a person's name masked, a business's name)")
+    holder_id_masked: str | None = Field(default=None, pattern=MASKED_ID_PATTERN,
+                                         description="The masked ID number of the person whose card was read")
+    uscc: str | None = Field(default=None, pattern=USCC_PATTERN, description="The business, for an agent "
+                             "a helper checked (帮办模式)")
+    via: Literal["card", "helper"] = Field(description="card: the holder's ID card was read at the terminal; "
+                                           "helper: a helper checked an enterprise's authorised agent")
+    outcome: Literal["printed", "failed"]
+    job_id: SInt = Field(default=0, ge=0, description="The CUPS job id on the terminal; 0: no job was made")
+    pages: SInt = Field(ge=1, le=20)
+    reprint: Annotated[bool, Strict()] = Field(default=False, description="A helper printed a failed job again")
+    detail: str = Field(default="", max_length=200, description="Why it failed (a stable code such as a4.job_failed)")
+    terminal_id: TerminalId
+    at: Stamp = Field(description="When the job ended")
+
+
+class LicencePrintReceipt(_In):
+    id: str
+    licence_id: str
+    printed_count: int = Field(ge=0)
+    received_at: datetime

@@ -27,7 +27,8 @@ from starlette.exceptions import HTTPException
 
 from kiosk.api import models as m
 from kiosk.api.contract import IDEMPOTENCY_KEY_PATTERN, PROBLEM_JSON
-from kiosk.demo_api import seed, seed_center
+from kiosk.demo_api import seed, seed_center, seed_licences
+from kiosk.demo_api.licences import add_licence_routes
 from kiosk.demo_api.seed_services import build_services
 from kiosk.validators import is_valid_uscc
 
@@ -40,7 +41,7 @@ QUEUE_WINDOW = "综合窗口"
 QUEUE_PAGE = "https://zwfw.demo.invalid/queue"
 
 _KINDS = ("tickets", "feedback", "evaluations", "help_requests", "help_handled", "heartbeats",
-          "security_events")
+          "security_events", "licence_prints")
 
 
 def _now_shanghai() -> datetime:
@@ -90,6 +91,10 @@ class DemoState:
         self.idem: dict[tuple[str, str], tuple[str, int, Any]] = {}
         self.records: dict[str, list[dict[str, Any]]] = {k: [] for k in _KINDS}
         self.attempts: dict[str, int] = dict.fromkeys(_KINDS, 0)
+        # 证照打印: the licences, their rendered PDFs (made on first ask) and the copies printed so far.
+        self.licences = seed_licences.build_licences()
+        self.licence_pdfs: dict[str, bytes] = {}
+        self.licence_printed: dict[str, int] = {}
 
     def waiting_now(self) -> int:
         """People in the one queue: today's tickets not yet called (one called every serve_interval,
@@ -380,4 +385,5 @@ def create_app(state: DemoState, token: str) -> FastAPI:
         status = seed_center.center_status(now, state.started.astimezone(seed.SHANGHAI).date(), waiting)
         return status.model_dump(mode="json")
 
+    add_licence_routes(app, state, secured, idempotent, _ProblemError)
     return app

@@ -491,6 +491,14 @@ class CasesFlow(Flow):
     def next_step(self) -> NextStep | None:
         return next_step(self.case)
 
+    def offers_licences(self) -> bool:
+        """A finished case collected at the window (办结, 自取) may have produced a licence the citizen
+        can print here instead (证照打印): offered only for a card read in this session, whose holder
+        the licence list is for."""
+        c = self.case
+        return (c is not None and c.status_code == "COMPLETED" and c.delivery is not None
+                and c.delivery.method == "自取" and self.way == Way.CARD)
+
     def case_url(self) -> str:
         return (getattr(self.case, "url", None) or "") if self.case is not None else ""
 

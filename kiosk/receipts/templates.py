@@ -144,6 +144,24 @@ def feedback_receipt(f: Mapping[str, Any]) -> Receipt:
 
 
 
+def licence_print_slip(p: Mapping[str, Any]) -> Receipt:
+    """p: licence, number, holder (masked for a person), issuer, pages, terminal_id, time, verify_url.
+    What was printed here, so the holder can tell the center "printed on this terminal at this time"."""
+    r = Receipt()
+    r.title(_center(p), size=1)
+    r.title("证照自助打印凭条", size=2)
+    r.separator()
+    r.kv(("证照名称", str(p["licence"])), ("证照编号", str(p["number"])), ("持证者", str(p["holder"])),
+         ("发证机关", str(p["issuer"])), ("打印页数", f"{p['pages']} 页"), ("终端编号", str(p["terminal_id"])),
+         ("打印时间", str(p["time"])))
+    r.separator()
+    r.text("证照上印有“自助打印”标记和本终端编号。", align="center")
+    if p.get("verify_url"):
+        r.qr(str(p["verify_url"]), module=5)
+        r.text("扫码核验证照真伪", align="center")
+    return r.cut()
+
+
 def test_page(terminal_id: str, version: str, time: str = "", url: str = "https://example.gov.cn/kiosk/test") -> Receipt:
     """Technician test page: every character size, CJK punctuation, a ruler, a QR and a barcode."""
     r = Receipt()

@@ -52,6 +52,16 @@ _ALL = (
     Prompt("voice_on", "语音播报已开启。", "Voice guidance is on."),
     Prompt("speaker_test", "扬声器测试。这是自助服务终端的语音播报。",
            "Speaker test. This is the voice of the self-service terminal."),
+    # 证照打印
+    Prompt("licences_ready", "查询完成，请在屏幕上选择要打印的证照。",
+           "Done. Please choose the licence to print on the screen."),
+    Prompt("no_licences", "没有查到可以在这里打印的证照。", "No licences to print here were found."),
+    Prompt("licence_printer_down", "证照打印机暂时不能使用，请查看屏幕上的说明，或呼叫帮办。",
+           "The licence printer is not available. Please see the screen, or call a helper."),
+    Prompt("licence_printing", "正在打印证照，请稍候，不要离开。", "Printing your licence. Please wait here."),
+    Prompt("licence_printed", "证照已打印，请取走证照和凭条。", "Your licence is printed. Please take it and the slip."),
+    Prompt("licence_print_failed", "证照没有打印成功，请不要离开，呼叫帮办。",
+           "The licence was not printed. Please stay and call a helper."),
     # Templates: spoken when the event happens, synthesised then (off the UI thread).
     Prompt("ticket_number", "您的号码是{number}号，前面还有{ahead}人等候。",
            "Your number is {number}. {ahead} people are ahead of you."),

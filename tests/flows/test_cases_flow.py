@@ -485,3 +485,16 @@ def test_a_case_without_a_url_prints_no_qr(deps):
     assert flow.case_url() == "" and flow.slip()["url"] is None
     flow.print_slip()
     assert not any(b.type == "qr" for b in deps.print_slip[-1][0].blocks)
+
+
+def test_a_finished_case_collected_at_the_window_offers_its_licence_for_a_card_only(deps):
+    flow = by_card(deps)
+    flow.open_case(case(flow, CASE_1), from_list=True)      # 办结, 自取
+    assert flow.offers_licences()
+    flow.open_case(case(flow, CASE_4), from_list=True)      # sent by post
+    assert not flow.offers_licences()
+    flow.open_case(case(flow, CASE_1).model_copy(update={"status_code": "DECISION"}), from_list=True)
+    assert not flow.offers_licences()                        # not finished yet
+    flow.open_case(case(flow, CASE_1), from_list=True)
+    flow.way = words.Way.CASE_NO                              # found by number + phone digits: no card
+    assert not flow.offers_licences()

@@ -14,6 +14,7 @@ from kivyhelp import make_app, run_for, set_window, shoot_all, stop_app, tap, wa
 
 from kiosk.config import Config, HoursSection
 from kiosk.demo_api import seed_center
+from screens.home import TILES
 from screens.widgets import ICON_FONT, ICONS, find_overflows
 
 COMBOS = [(size, lang, elder) for size in ((1920, 1080), (1080, 1920)) for lang in ("zh_CN", "en")
@@ -59,7 +60,7 @@ def check_fill(kiosk_app) -> None:
         x0, y0 = min(r[0] for r in rects), min(r[1] for r in rects)
         x1, y1 = max(r[2] for r in rects), max(r[3] for r in rects)
         where = (size, lang, elder)
-        assert len(rects) == 8, where
+        assert len(rects) == len(TILES), where
         assert (x1 - x0) >= 0.7 * size[0], where
         assert (y1 - y0) >= 0.55 * (top - bottom), where
         # Not huddled at the top: the tiles reach down into the lowest third (the strip lies below).
@@ -82,7 +83,8 @@ def test_portrait_tiles_grow_instead_of_leaving_space(kiosk_app):
     set_window((1080, 1920))
     run_for(0.05)
     tile = tiles_of(kiosk_app)[0]
-    assert tile.height >= land * 0.85 and tile.width > 450
+    cols = kiosk_app.screen("home").ids.tiles.cols       # the tiles share the width between them
+    assert tile.height >= land * 0.85 and tile.width * cols >= 0.85 * 1080
     sizes = [int(s) for s in re.findall(r"\[size=(\d+)\]", tile.text)]
     assert sizes[0] >= kiosk_app.sz.title * 1.6                 # the pictogram
     set_window((1920, 1080))

@@ -47,6 +47,20 @@ def display():
         xvfb.wait(timeout=10)
 
 
+def pixel(env: dict, x: int, y: int) -> tuple[int, int, int]:
+    """The colour on the X screen at x, y (xwd's dump of the root window: a 100-byte header of 25
+    big-endian words, the colour map, then 32-bit BGRX pixels)."""
+    import struct
+
+    dump = subprocess.run(["xwd", "-root", "-silent"], env=env, capture_output=True, timeout=10).stdout
+    if len(dump) < 100:
+        return (0, 0, 0)
+    head = struct.unpack(">25I", dump[:100])
+    at = head[0] + head[19] * 12 + y * head[12] + x * 4
+    b, g, r = dump[at:at + 3]
+    return (r, g, b)
+
+
 def tile_center(app, target: str) -> tuple[int, int]:
     """Where a tile is on a 1920x1080 screen, in X coordinates (origin top left)."""
     from kivyhelp import run_for, set_window
@@ -75,7 +89,9 @@ def test_a_tap_through_x_opens_the_guide(kiosk_app, display, tmp_path):
         # UTF-8 title 自助终端); then a moment for the home screen's first layout.
         wait_for(lambda: subprocess.run(["xdotool", "search", "--class", "."], env=env,
                                         capture_output=True).returncode == 0, 30, "the window")
-        time.sleep(1.0)
+        # The tile is drawn where the finger goes (a tile is white on the grey page; a window still
+        # loading is black): a condition, not a guess of how long a loaded machine takes.
+        wait_for(lambda: pixel(env, x, y) == (255, 255, 255), 60, "the home screen to be drawn")
         subprocess.run(["xdotool", "mousemove", "--sync", str(x), str(y)], env=env, check=True, timeout=10)
         subprocess.run(["xdotool", "click", "1"], env=env, check=True, timeout=10)
         wait_for(lambda: "home: guide" in text(), 20, "the tap to reach the guide tile")
