@@ -76,6 +76,14 @@ def _touchable(widget) -> bool:
     return True
 
 
+def _dialogs_settled() -> bool:
+    """No dialog is fading in or out: what a person sees after a tap has stopped moving."""
+    from kivy.core.window import Window
+    from kivy.uix.modalview import ModalView
+
+    return not any(isinstance(c, ModalView) and (not c._is_open or c._anim_alpha < 1) for c in Window.children)
+
+
 def tap(widget, hold: float = 0.0) -> None:
     from kivy.tests.common import UnitTestTouch
 
@@ -97,6 +105,9 @@ def tap(widget, hold: float = 0.0) -> None:
         run_for(hold)
     t.touch_up()
     advance_frames(2)
+    # Frames cost next to nothing when they are not rendered, so a dialog's 0.1 s fade spans many of
+    # them: wait for it as a person waits for the screen to stop moving.
+    wait_until(_dialogs_settled, 5, "dialogs to finish opening or closing")
 
 
 def press(widget) -> None:

@@ -100,6 +100,8 @@ def submit_feedback(app, phone: str, uscc: str) -> str:
     for ch in uscc[1:]:
         scr.keypad.press(ch)
     press(scr.ids.next_button)
+    assert scr.step == "extra", scr.step          # the optional free text (手写 / 拼音): 跳过
+    press(scr.ids.skip_button)
     assert scr.step == "review", scr.step
     press(scr.ids.next_button)                    # 确认提交
     wait_until(lambda: scr.step == "done", 10, "the tracking number")
