@@ -30,13 +30,13 @@ def main() -> None:
     KivyConfig.set("graphics", "maxfps", "60")
     for key, _ in KivyConfig.items("input"):
         KivyConfig.remove_option("input", key)
+    from _split import SplitLoop, pct
     from kivy.app import App
     from kivy.base import EventLoop
     from kivy.core.text import DEFAULT_FONT, LabelBase
     from kivy.core.window import Window
     from kivy.uix.label import Label
 
-    from _split import SplitLoop, pct
     from kiosk.assets import FONT_PATH
 
     LabelBase.register(DEFAULT_FONT, str(FONT_PATH))

@@ -114,7 +114,7 @@ def flows(app, services):
     def guide_start(scr):
         app.go("home")
         app.go("guide")
-        scr._bench_loaded = scr._fetched_at
+        scr._bench_loaded = scr.flow.fetched_at
 
     def ticket():
         scr = go("ticket")
@@ -181,7 +181,7 @@ def flows(app, services):
         ("enterprise lookup", enterprise, lambda s: s.typed(JIANGUO), lambda s: s.stage == "result"),
         ("case list by ID", cases, lambda s: s.typed_id(id_number), lambda s: s.stage == "list"),
         ("guide catalogue", guide, guide_start,
-         lambda s: s._fetched_at != s._bench_loaded and s.state == "categories"),
+         lambda s: s.flow.fetched_at != s._bench_loaded and s.state == "categories"),
         ("ticket 立即取号", ticket, lambda s: s.take_general(), lambda s: s.stage == "ticket"),
         ("feedback submit", feedback, lambda s: s.next(),
          lambda s: s.step == "done" and len(api.received("feedback")) > s._bench_sent),
