@@ -37,6 +37,7 @@ PHONE = "13912345678"
 FPS = 60
 WIDTH, HEIGHT = 1920, 1080
 P99_TARGET, MAX_TARGET = 16.0, 50.0
+ROUNDS = ("first use", "again")
 
 
 class Recorder:
@@ -210,46 +211,52 @@ def main() -> int:
     faults = services.demo.api_server.faults
     rec = Recorder()
     rows, detail = [], []
-    all_py: list[float] = []
-    for name, prepare, start, done in flows(app, services):
-        if args.only and not any(w in name for w in args.only.split(",")):
-            continue
+    def measure(name, prepare, start, done) -> dict:
         faults.reset()
+        app.end_session("bench")
+        app.staff_mode = ""
+        scr = prepare()
+        rec.run(0.5)                                  # settle (the screen's first draw)
+        idle, _ = rec.run(args.idle)
+        rec.redraw = True
+        redraw, _ = rec.run(1.0)
+        rec.redraw = False
+        faults.latency = args.latency
+        t0 = time.perf_counter()
         try:
-            app.end_session("bench")
-            app.staff_mode = ""
-            scr = prepare()
-            rec.run(0.5)                                  # settle (the screen's first draw)
-            idle, _ = rec.run(args.idle)
-            rec.redraw = True
-            redraw, _ = rec.run(1.0)
-            rec.redraw = False
-            faults.latency = args.latency
-            t0 = time.perf_counter()
             start(scr)
             t_start = (time.perf_counter() - t0) * 1000      # the step's own call, before any frame
             slow, answer_at = rec.run(until=lambda s=scr, d=done: d(s), timeout=args.latency + 15)
-        except Exception as e:                            # a flow another change broke: say so, go on
-            detail.append(f"  {name}: NOT MEASURED ({type(e).__name__}: {e})")
-            rows.append((name, None))
+        finally:
             faults.reset()
-            continue
-        faults.reset()
         py = [f.python_ms for f in slow]
         py[0] += t_start                                  # the tap's work runs before the first frame
         gl = [f.gl_ms for f in slow if f.gl_ms > 0]
-        worst = sorted(zip(py, slow, strict=True), key=lambda x: -x[0])[:3]
-        detail.append(f"  {name}: largest Python parts " + ", ".join(
-            f"{v:.0f} ms at {1000 * (f.start - t0):+.0f} ms" for v, f in worst)
-            + f"; answer on screen at {1000 * (answer_at - t0):+.0f} ms; the step's call {t_start:.0f} ms")
-        rows.append((name, dict(
-            idle_py99=pct([f.python_ms for f in idle], 0.99),
+        worst = sorted(zip(py, slow, strict=True), key=lambda x: -x[0])[:2]
+        return dict(
+            idle_py99=pct([f.python_ms for f in idle], 0.99), py=py,
             py50=pct(py, 0.5), py99=pct(py, 0.99), pymax=max(py),
             gl50=pct(gl, 0.5), glmax=max(gl, default=0.0), n=len(slow),
             redraw_gl=pct([f.gl_ms for f in redraw if f.gl_ms > 0], 0.5),
             gapmax=max((b.end - a.end) * 1000 for a, b in zip(slow, slow[1:], strict=False)) if len(slow) > 1
-            else 0.0)))
-        all_py += py
+            else 0.0,
+            worst=", ".join(f"{v:.0f} ms at {1000 * (f.start - t0):+.0f} ms" for v, f in worst)
+            + f"; answer at {1000 * (answer_at - t0):+.0f} ms; the step's call {t_start:.0f} ms")
+
+    # Each flow twice: the first use after boot (modules imported, screens and dialogs built, images
+    # loaded for the first time) and again (what every later citizen gets, for weeks).
+    for name, prepare, start, done in flows(app, services):
+        if args.only and not any(w in name for w in args.only.split(",")):
+            continue
+        for rnd in ROUNDS:
+            try:
+                r = measure(name, prepare, start, done)
+            except Exception as e:                        # a flow another change broke: say so, go on
+                detail.append(f"  {name} ({rnd}): NOT MEASURED ({type(e).__name__}: {e})")
+                rows.append((name, rnd, None))
+                break
+            detail.append(f"  {name} ({rnd}): largest Python parts {r['worst']}")
+            rows.append((name, rnd, r))
     app.end_session("bench")
     stop_app(app)
 
@@ -257,29 +264,33 @@ def main() -> int:
           f"python = UI-thread Python (events, layout, widgets, text textures, canvas), gl = draw + swap")
     print(f"bare Kivy app (one Label), same size, redrawn every frame: gl p50 {bare_gl50:.1f} max "
           f"{bare_glmax:.1f}, python p50 {bare_py:.2f}")
-    print(f"{'flow':20s} {'idle py p99':>11s}   {'py p50':>6s} {'p99':>6s} {'max':>6s}   {'gl p50':>6s} "
-          f"{'max':>6s}  {'frames':>6s}  {'redraw gl':>9s} {'gl/bare':>7s}  {'max gap':>7s}  met")
-    met_all = True
-    for name, r in rows:
+    print(f"{'flow':20s} {'round':9s} {'idle py p99':>11s}   {'py p50':>6s} {'p99':>6s} {'max':>6s}   "
+          f"{'gl p50':>6s} {'max':>6s}  {'frames':>6s}  {'redraw gl':>9s} {'gl/bare':>7s}  {'max gap':>7s}  met")
+    met = {rnd: True for rnd in ROUNDS}
+    py_all: dict[str, list[float]] = {rnd: [] for rnd in ROUNDS}
+    for name, rnd, r in rows:
         if r is None:
-            print(f"{name:20s} not measured")
-            met_all = False
+            print(f"{name:20s} {rnd:9s} not measured")
+            met = {k: False for k in met}
             continue
-        met = r["py99"] <= P99_TARGET and r["pymax"] <= MAX_TARGET
-        met_all &= met
-        print(f"{name:20s} {r['idle_py99']:11.1f}   {r['py50']:6.1f} {r['py99']:6.1f} {r['pymax']:6.1f}   "
+        ok = r["py99"] <= P99_TARGET and r["pymax"] <= MAX_TARGET
+        met[rnd] &= ok
+        py_all[rnd] += r["py"]
+        print(f"{name:20s} {rnd:9s} {r['idle_py99']:11.1f}   {r['py50']:6.1f} {r['py99']:6.1f} {r['pymax']:6.1f}   "
               f"{r['gl50']:6.1f} {r['glmax']:6.1f}  {r['n']:6d}  {r['redraw_gl']:9.1f} "
-              f"{r['redraw_gl'] / max(bare_gl50, 0.01):7.2f}  {r['gapmax']:7.0f}  {'yes' if met else 'no'}")
+              f"{r['redraw_gl'] / max(bare_gl50, 0.01):7.2f}  {r['gapmax']:7.0f}  {'yes' if ok else 'no'}")
     print("\n".join(detail))
-    measured = [r for _n, r in rows if r is not None]
-    p99, pmax = pct(all_py, 0.99), max(all_py, default=0.0)
-    worst_flow = max((r for r in rows if r[1] is not None), key=lambda r: r[1]["pymax"], default=("-", None))[0]
+    measured = [r for _n, _r, r in rows if r is not None]
     redraw50 = pct([r["redraw_gl"] for r in measured], 0.5)
-    print(f"all flows: Python part p99 {p99:.1f} ms, max {pmax:.1f} ms ({worst_flow}); targets p99 <= "
-          f"{P99_TARGET:.0f}, max <= {MAX_TARGET:.0f}; every flow met: {'yes' if met_all else 'no'}")
-    summary("frames: Python part, every flow", f"p99 {p99:.1f} ms, max {pmax:.0f} ms ({len(measured)} flows)",
-            f"idle p99 {pct([r['idle_py99'] for r in measured], 0.5):.1f} ms", p99 / P99_TARGET,
-            "p99 <= 16 ms, max <= 50 ms", met_all)
+    for rnd in ROUNDS:
+        rr = [(n, r) for n, k, r in rows if k == rnd and r is not None]
+        p99, pmax = pct(py_all[rnd], 0.99), max(py_all[rnd], default=0.0)
+        worst = max(rr, key=lambda x: x[1]["pymax"], default=("-", None))[0]
+        print(f"all flows, {rnd}: Python part p99 {p99:.1f} ms, max {pmax:.1f} ms ({worst}); targets p99 <= "
+              f"{P99_TARGET:.0f}, max <= {MAX_TARGET:.0f}; every flow met: {'yes' if met[rnd] else 'no'}")
+        summary(f"frames: Python part, every flow, {rnd}", f"p99 {p99:.1f} ms, max {pmax:.0f} ms ({len(rr)} flows)",
+                f"idle p99 {pct([r['idle_py99'] for _n, r in rr], 0.5):.1f} ms", p99 / P99_TARGET,
+                "p99 <= 16 ms, max <= 50 ms", met[rnd])
     summary("frames: GL part (draw+swap)", f"full redraw {redraw50:.0f} ms", f"bare app {bare_gl50:.0f} ms",
             redraw50 / max(bare_gl50, 0.01), "(figure: software GL)", True)
     return 0

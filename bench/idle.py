@@ -34,12 +34,21 @@ def measure(mode: str, seconds: float, warmup: float = 5.0) -> dict:
                 break
         time.sleep(warmup)
         ps = psutil.Process(proc.pid)
-        tree = [ps, *ps.children(recursive=True)]
+        tree = {ps.pid: ps}
 
         def cpu() -> tuple[float, float]:
-            total = sum(sum(p.cpu_times()[:2]) for p in tree)
+            # The kiosk's own children (a voice synthesiser) count; one that ended keeps its last figure.
+            for child in ps.children(recursive=True):
+                tree.setdefault(child.pid, child)
+            for pid, p in tree.items():
+                try:
+                    last[pid] = sum(p.cpu_times()[:2])
+                except psutil.NoSuchProcess:
+                    pass
             main = next((t.user_time + t.system_time for t in ps.threads() if t.id == ps.pid), 0.0)
-            return total, main
+            return sum(last.values()), main
+
+        last: dict[int, float] = {}
 
         (c0, m0), t0 = cpu(), time.perf_counter()
         time.sleep(seconds)

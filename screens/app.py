@@ -406,6 +406,8 @@ class KioskApp(App):
         self.voice_on = False
         self._history.clear()
         self._show("home", {})
+        # The kv observers of the session's closed dialogs would otherwise stay until a language switch.
+        tr.prune()
 
     def _close_dialogs(self) -> None:
         """Dialogs left open (a print preview, an error) belong to the person who is gone; the next
