@@ -69,6 +69,9 @@ def start_api_process(port: int = 0):
             port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "kiosk.demo_api", "--port", str(port)], cwd=str(ROOT),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import atexit
+
+    atexit.register(proc.kill)      # a benchmark that fails half-way leaves no server behind
     end = time.monotonic() + 30
     while time.monotonic() < end:
         try:

@@ -25,8 +25,8 @@ NAMES = {"bare": "bare Kivy", "kiosk": "demo mode", "terminal": "terminal cfg"}
 from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 
-def measure(mode: str, seconds: float, warmup: float = 5.0) -> dict:
-    proc = subprocess.Popen([sys.executable, str(PROBE), mode], stdout=subprocess.PIPE,
+def measure(mode: str, seconds: float, warmup: float = 5.0, probe: Path = PROBE) -> dict:
+    proc = subprocess.Popen([sys.executable, str(probe), mode], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
     try:
         for line in proc.stdout:
@@ -60,11 +60,14 @@ def measure(mode: str, seconds: float, warmup: float = 5.0) -> dict:
         proc.wait()
 
 
-def run(seconds: float = 10.0, repeat: int = 3) -> dict[str, dict]:
-    runs: dict[str, list[dict]] = {m: [] for m in MODES}
+def run(seconds: float = 10.0, repeat: int = 3, before: Path | None = None) -> dict[str, dict]:
+    plan = [(m, m, PROBE) for m in MODES]
+    if before is not None:                   # the code before a change, this bench's probe copied in
+        plan += [(f"before {m}", m, before / "bench" / PROBE.name) for m in MODES[1:]]
+    runs: dict[str, list[dict]] = {key: [] for key, *_ in plan}
     for _ in range(repeat):
-        for mode in MODES:                   # interleaved: a noisy minute hits all three alike
-            runs[mode].append(measure(mode, seconds))
+        for key, mode, probe in plan:        # interleaved: a noisy minute hits all alike
+            runs[key].append(measure(mode, seconds, probe=probe))
     return {m: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for m, rs in runs.items()}
 
 
@@ -72,13 +75,15 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--seconds", type=float, default=10.0)
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--before", type=Path, default=None, help="a checkout of the code before a change")
     a = p.parse_args()
-    r = run(a.seconds, a.repeat)
+    r = run(a.seconds, a.repeat, a.before)
     print(f"medians of {a.repeat} runs of {a.seconds:.0f} s each, from 7 s after start-up had finished (services ready), on the home screen")
     b = r["bare"]
-    for mode in MODES:
+    for mode in r:
         m = r[mode]
-        print(f"{NAMES[mode]:13s} idle CPU {m['cpu_pct']:.2f} % of one core (UI thread {m['main_pct']:.2f} %), "
+        name = NAMES.get(mode) or f"{NAMES[mode.split()[-1]]} (before)"
+        print(f"{name:23s} idle CPU {m['cpu_pct']:.2f} % of one core (UI thread {m['main_pct']:.2f} %), "
               f"RSS {m['rss_mb']:.0f} MB, {m['threads']:.0f} threads; vs bare CPU {m['cpu_pct'] / b['cpu_pct']:.2f}x,"
               f" RSS {m['rss_mb'] / b['rss_mb']:.2f}x")
     for mode in ("kiosk", "terminal"):

@@ -20,9 +20,9 @@ PROBE = Path(__file__).with_name("_frame_probe.py")
 from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 
-def time_to_frame(mode: str) -> float:
+def time_to_frame(mode: str, probe: Path = PROBE) -> float:
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(PROBE), mode, "--exit-after-frame"], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, str(probe), mode, "--exit-after-frame"], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
     for line in proc.stdout:
         if line.startswith("FRAME"):
@@ -37,24 +37,34 @@ def time_to_frame(mode: str) -> float:
 MODES = ("bare", "kiosk", "terminal")
 
 
-def run(n: int = 5) -> dict[str, list[float]]:
-    for mode in MODES:
-        time_to_frame(mode)         # warm the page cache for all
-    times: dict[str, list[float]] = {m: [] for m in MODES}
+def run(n: int = 5, before: Path | None = None) -> dict[str, list[float]]:
+    """First-frame times by mode; with `before` (another checkout holding this bench's probe), its
+    kiosk modes too, as "before kiosk" / "before terminal", interleaved with these."""
+    runs = [(m, m, PROBE) for m in MODES]
+    if before is not None:
+        runs += [(f"before {m}", m, before / "bench" / PROBE.name) for m in MODES[1:]]
+    for _key, mode, probe in runs:
+        time_to_frame(mode, probe)  # warm the page cache for all
+    times: dict[str, list[float]] = {key: [] for key, *_ in runs}
     for _ in range(n):
-        for mode in MODES:          # interleaved: a busy moment on the machine hits all alike
-            times[mode].append(time_to_frame(mode))
+        for key, mode, probe in runs:   # interleaved: a busy moment on the machine hits all alike
+            times[key].append(time_to_frame(mode, probe))
     return times
 
 
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("-n", type=int, default=5)
-    times = run(p.parse_args().n)
+    p.add_argument("--before", type=Path, default=None,
+                   help="a checkout of the code before a change (bench/_frame_probe.py copied into it)")
+    a = p.parse_args()
+    times = run(a.n, a.before)
     med = {m: statistics.median(t) for m, t in times.items()}
     b = med["bare"]
-    for mode, name in (("bare", "bare Label"), ("kiosk", "home, demo mode"), ("terminal", "home, terminal cfg")):
-        print(f"first frame, {name:18s}: median {med[mode]:.2f} s of {len(times[mode])} "
+    names = [("bare", "bare Label"), ("kiosk", "home, demo mode"), ("terminal", "home, terminal cfg")]
+    names += [(f"before {m}", f"{n} (before)") for m, n in names[1:] if f"before {m}" in med]
+    for mode, name in names:
+        print(f"first frame, {name:27s}: median {med[mode]:.2f} s of {len(times[mode])} "
               f"({', '.join(f'{t:.2f}' for t in times[mode])}); ratio to bare {med[mode] / b:.2f}")
     for mode, name in (("kiosk", "demo mode"), ("terminal", "terminal cfg")):
         ratio = med[mode] / b
