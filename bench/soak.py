@@ -192,6 +192,8 @@ def main() -> int:
         samples.append((done, proc.memory_info().rss / 2**20, proc.num_fds(), proc.num_threads(),
                         time.perf_counter() - started))
         kivy_samples.append((done, kivy_counts()))
+        print("    Kivy objects: " + ", ".join(f"{k} {v}" for k, v in kivy_samples[-1][1].items()),
+              file=sys.__stderr__, flush=True)
         s = samples[-1]
         print(f"  after {s[0]:5d}: RSS {s[1]:.1f} MB, fds {s[2]}, threads {s[3]}, {s[4]:.0f} s",
               file=sys.__stderr__, flush=True)

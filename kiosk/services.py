@@ -103,8 +103,12 @@ class Services:
     def _set_state(self, name: str, state: str, detail: str | None = None) -> None:
         if self.states.get(name) == state and self.details.get(name) == detail:
             return
+        changed = self.states.get(name) != state
         self.states[name], self.details[name] = state, detail
-        log.info("%s: %s%s", name, state, f" ({detail})" if detail else "")
+        # While the API is down its detail alternates between the health check's and the heartbeat's
+        # error every few seconds: a line each time would be thousands a day in the log for one outage.
+        log.log(logging.INFO if changed else logging.DEBUG, "%s: %s%s", name, state,
+                f" ({detail})" if detail else "")
         self._emit("state", (name, state, detail))
 
     # ------------------------------------------------------------------ lifecycle
