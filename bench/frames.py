@@ -215,6 +215,8 @@ def main() -> int:
         faults.reset()
         app.end_session("bench")
         app.staff_mode = ""
+        # The previous citizen left; the next one comes a second later (the app tidies memory then).
+        rec.run(1.0)
         scr = prepare()
         rec.run(0.5)                                  # settle (the screen's first draw)
         idle, _ = rec.run(args.idle)

@@ -40,7 +40,7 @@ BENCHES = [
     ("soak", ["soak.py", "--sessions", "1000", "--warmup", "100", "--size", "960x540"],
      ["soak.py", "--sessions", "80", "--warmup", "100", "--every", "20", "--size", "480x270"],
      "scripted citizen sessions, the demo API in its own process: RSS growth, fds, threads, Kivy objects"),
-    ("bundle", ["bundle.py", "--build"], ["bundle.py"],
+    ("bundle", ["bundle.py", "--build", "--deb"], ["bundle.py"],
      "installed size of the production bundle from kiosk.spec (target <= 60 MB)"),
     ("handwriting", ["handwriting.py"], ["handwriting.py", "--limit", "300", "--level2", "100"],
      "top-1/top-5 over the 3,755 GB2312 level-1 hanzi (Make Me a Hanzi medians), clean and wobbled, "

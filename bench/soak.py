@@ -31,6 +31,7 @@ from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a
 
 
 def type_counts() -> Counter:
+    gc.unfreeze()            # the app freezes what survives a session end: count those too
     gc.collect()
     return Counter(type(o).__qualname__ for o in gc.get_objects())
 
@@ -43,6 +44,7 @@ def kivy_counts() -> dict[str, int]:
     from kivy.graphics.texture import Texture
     from kivy.uix.widget import Widget
 
+    gc.unfreeze()            # the app freezes what survives a session end: count those too
     gc.collect()
     out = {"widgets": 0, "textures": 0, "bindings": 0, "dispatchers": 0}
     for obj in gc.get_objects():
