@@ -26,8 +26,10 @@ def prepare() -> None:
 prepare()
 
 
-def start_demo_app(width: int = 1920, height: int = 1080, maxfps: int = 0, name: str = "bench"):
-    """(app, services): the kiosk with simulators and the demo API, services up, API and printer ok."""
+def start_demo_app(width: int = 1920, height: int = 1080, maxfps: int = 0, name: str = "bench",
+                   api_url: str | None = None):
+    """(app, services): the kiosk with simulators and the demo API, services up, API and printer ok.
+    api_url: a demo API already running in another process (its records then live there, not here)."""
     from kivy.config import Config as KivyConfig
 
     KivyConfig.set("graphics", "width", str(width))
@@ -43,8 +45,39 @@ def start_demo_app(width: int = 1920, height: int = 1080, maxfps: int = 0, name:
     from screens.glue import register_font
 
     register_font()
-    services = Services(Config.demo(tempfile.mkdtemp(prefix=f"kiosk-{name}-")))
+    cfg = Config.demo(tempfile.mkdtemp(prefix=f"kiosk-{name}-"))
+    if api_url:
+        from dataclasses import replace
+
+        cfg = replace(cfg, api=replace(cfg.api, base_url=api_url, token="demo-token"))
+    services = Services(cfg)
     app = make_app(services.cfg, services)
     Window.size = (width, height)                 # make_app sets 1920x1080
     wait_until(lambda: services.ready.is_set() and app.printer_ok and app.api_ok, 30, "services")
     return app, services
+
+
+def start_api_process(port: int = 0):
+    """(process, base_url): `python -m kiosk.demo_api` in its own process, answering on 127.0.0.1."""
+    import socket
+    import subprocess
+    import time
+
+    if not port:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk.demo_api", "--port", str(port)], cwd=str(ROOT),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import atexit
+
+    atexit.register(proc.kill)      # a benchmark that fails half-way leaves no server behind
+    end = time.monotonic() + 30
+    while time.monotonic() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("the demo API process did not start")

@@ -1,6 +1,9 @@
 """Child process for bench/startup.py and bench/idle.py: start either a bare Kivy app (one Label, the
-same font) or the kiosk in demo mode, print FRAME when the first frame has been drawn, then keep
-running (idle measurement) until killed or --exit-after-frame."""
+same font), the kiosk in demo mode ("kiosk"), or the kiosk in a terminal configuration ("terminal":
+a config file whose serial ports do not exist and whose central API does not answer, demo API off),
+print FRAME when the first frame has been drawn, then keep running (idle measurement) until killed
+or --exit-after-frame. With --wakeups N: after N seconds, print what the Kivy Clock has scheduled
+and which threads run (what wakes the loop and the process)."""
 
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ def main() -> None:
 
     Window.bind(on_flip=first_frame)
     if mode == "bare":
+        Clock.schedule_once(lambda _dt: print("READY", flush=True), 2.0)
         from kivy.app import App
         from kivy.core.text import DEFAULT_FONT, LabelBase
         from kivy.uix.label import Label
@@ -51,15 +55,81 @@ def main() -> None:
 
         Bare().run()
     else:
-        from kiosk.config import Config
+        from kiosk.config import Config, load_config
         from screens.glue import register_font
 
         register_font()
         from kiosk.services import Services
         from screens.app import KioskApp
 
-        services = Services(Config.demo(tempfile.mkdtemp(prefix="kiosk-bench-")))
+        data = tempfile.mkdtemp(prefix="kiosk-bench-")
+        cfg = load_config(terminal_config(data)) if mode == "terminal" else Config.demo(data)
+        if "--wakeups" in sys.argv:
+            Clock.schedule_once(report_wakeups, float(sys.argv[sys.argv.index("--wakeups") + 1]))
+        services = Services(cfg)
+
+        def ready(_dt):
+            # Idle means after start-up: the services' threads have started the devices and the API.
+            if not services.ready.is_set():
+                return None
+            Clock.schedule_once(lambda _dt: print("READY", flush=True), 2.0)
+            return False
+
+        Clock.schedule_interval(ready, 0.25)
         KioskApp(cfg=services.cfg, services=services).run()
+
+
+TERMINAL_CONFIG = """mode = "terminal"
+data_dir = "{data}"
+[terminal]
+id = "JN-HY-DDJ-BENCH"
+name = "自助终端 bench"
+center_name = "道德街街道便民服务中心"
+center_name_en = "Daodejie Subdistrict Convenience Service Center"
+[api]
+base_url = "http://127.0.0.1:9/kiosk"
+token = "bench-token-not-a-secret"
+connect_timeout = 1.0
+read_timeout = 2.0
+[printer]
+port = "/dev/kiosk-bench-no-printer"
+[reader]
+port = "/dev/kiosk-bench-no-reader"
+"""
+
+
+def terminal_config(data: str) -> str:
+    """A terminal's config: ports that are absent, an API on 127.0.0.1 where nothing listens."""
+    path = Path(data) / "config.toml"
+    path.write_text(TERMINAL_CONFIG.format(data=data), encoding="utf-8")
+    return str(path)
+
+
+def report_wakeups(_dt) -> None:
+    import threading
+
+    from kivy.clock import Clock
+
+    for ev in Clock.get_events():
+        cb = ev.get_callback()
+        print(f"CLOCK {getattr(cb, '__qualname__', cb)!s:60s} every {ev.timeout}s "
+              f"{'(interval)' if ev.loop else '(once)'}", flush=True)
+    from kivy.animation import Animation
+
+    for anim in list(Animation._instances):
+        for w in anim._widgets.values():
+            widget = w["widget"]
+            print(f"ANIMATION {type(widget).__name__} {sorted(anim.animated_properties)} "
+                  f"duration {anim.duration}", flush=True)
+    for t in threading.enumerate():
+        print(f"THREAD {t.native_id} {t.name}", flush=True)
+    from kivy.core.window import Window
+
+    flips = []
+    Window.bind(on_flip=lambda *_a: flips.append(1))
+    Clock.schedule_once(lambda _dt: print(f"FLIPS {len(flips)} in 5 s", flush=True), 5)
+    tops = sorted({m.split(".")[0] for m in sys.modules})
+    print(f"MODULES {len(sys.modules)}: {' '.join(tops)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import threading
 import time
 from collections import Counter
 
-from _demo_app import ROOT, start_demo_app  # first: it sets Kivy's environment (bench/ is on sys.path)
+from _demo_app import ROOT, start_api_process, start_demo_app  # noqa: I001  (first: it sets Kivy's environment)
 
 # Screens the scripted session visits on its own (or never: staff-only, or needing a finished case).
 VISITED_BY_FLOW = {"home", "pin", "staff", "diagnostics", "evaluation", "enterprise", "cases", "guide"}
@@ -31,8 +31,41 @@ from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a
 
 
 def type_counts() -> Counter:
+    gc.unfreeze()            # the app freezes what survives a session end: count those too
     gc.collect()
     return Counter(type(o).__qualname__ for o in gc.get_objects())
+
+
+def kivy_counts() -> dict[str, int]:
+    """The Kivy objects a leak is made of: live widgets, textures, Clock events pending, and the
+    bindings (observers of every property and event of every live EventDispatcher)."""
+    from kivy.clock import Clock
+    from kivy.event import EventDispatcher
+    from kivy.graphics.texture import Texture
+    from kivy.uix.widget import Widget
+
+    gc.unfreeze()            # the app freezes what survives a session end: count those too
+    gc.collect()
+    out = {"widgets": 0, "textures": 0, "bindings": 0, "dispatchers": 0}
+    for obj in gc.get_objects():
+        if type(obj).__name__ in ("WeakProxy", "ProxyType"):
+            continue
+        if isinstance(obj, Texture):
+            out["textures"] += 1
+        elif isinstance(obj, EventDispatcher):
+            out["dispatchers"] += 1
+            out["widgets"] += isinstance(obj, Widget)
+            try:
+                names = list(obj.properties()) + list(obj.events())
+            except Exception:
+                continue
+            for name in names:
+                try:
+                    out["bindings"] += len(obj.get_property_observers(name))
+                except Exception:
+                    pass
+    out["clock events"] = len(Clock.get_events())
+    return out
 
 
 def kivy_cache_counts() -> dict[str, int]:
@@ -85,7 +118,7 @@ class Session:
         if cats:
             scr.open_category(cats[0][0])
             advance_frames(2)
-            items = [i for i in scr._items if i.category == cats[0][0]]
+            items = [i for i in scr.flow.items if i.category == cats[0][0]]
             if items:
                 scr.open_item(items[0])
                 advance_frames(2)
@@ -113,6 +146,8 @@ def main() -> int:
     p.add_argument("--trace", action="store_true", help="tracemalloc diff by source line (slower)")
     p.add_argument("--top", type=int, default=12)
     p.add_argument("--size", default="1920x1080", help="window size; smaller draws faster on software GL")
+    p.add_argument("--api-in-process", action="store_true",
+                   help="the demo API in this process (its stored records then count as the kiosk's)")
     args = p.parse_args()
 
     import psutil
@@ -125,7 +160,11 @@ def main() -> int:
     width, height = args.size.split("x")
     proc = psutil.Process()
     rss0 = proc.memory_info().rss / 2**20
-    app, services = start_demo_app(int(width), int(height), name="soak")
+    api_proc, api_url = (None, None) if args.api_in_process else start_api_process()
+    app, services = start_demo_app(int(width), int(height), name="soak", api_url=api_url)
+    api_ps = psutil.Process(api_proc.pid) if api_proc is not None else None
+    api_rss0 = api_ps.memory_info().rss / 2**20 if api_ps is not None else 0.0
+    kivy_samples: list[tuple[int, dict[str, int]]] = []
     rss_ready = proc.memory_info().rss / 2**20
     ids = [c.id_number for c in demo_cards()]
     others = [n for n in SCREENS if n not in VISITED_BY_FLOW]
@@ -154,6 +193,9 @@ def main() -> int:
         prev["t"] = now_types
         samples.append((done, proc.memory_info().rss / 2**20, proc.num_fds(), proc.num_threads(),
                         time.perf_counter() - started))
+        kivy_samples.append((done, kivy_counts()))
+        print("    Kivy objects: " + ", ".join(f"{k} {v}" for k, v in kivy_samples[-1][1].items()),
+              file=sys.__stderr__, flush=True)
         s = samples[-1]
         print(f"  after {s[0]:5d}: RSS {s[1]:.1f} MB, fds {s[2]}, threads {s[3]}, {s[4]:.0f} s",
               file=sys.__stderr__, flush=True)
@@ -200,10 +242,14 @@ def main() -> int:
         for st in stats[:args.top]:
             growth_lines.append(f"  {st.size_diff / 1024:+9.1f} KiB {st.count_diff:+7d} blocks  "
                                 f"{st.traceback[0].filename.replace(str(ROOT) + '/', '')}:{st.traceback[0].lineno}")
-    api_server = getattr(services.demo, "api_server", None)
+    api_server = getattr(services.demo, "api_server", None)     # None: out of process
     kept = {k: len(v) for k, v in api_server.state.records.items() if v} if api_server is not None else {}
     sim = getattr(services.demo, "printer_sim", None)
     stop_app(app)
+    api_rss1 = api_ps.memory_info().rss / 2**20 if api_ps is not None else 0.0
+    if api_proc is not None:
+        api_proc.terminate()
+        api_proc.wait(timeout=10)
 
     first, last = samples[0], samples[-1]
     per_100 = (last[1] - first[1]) / max(1e-9, (last[0] - first[0]) / 100)
@@ -232,15 +278,36 @@ def main() -> int:
             last[2] <= first[2] and last[3] - first[3] <= pool["slack"])
     for s in samples:
         print(f"  after {s[0]:5d}: RSS {s[1]:.1f} MB, fds {s[2]}, threads {s[3]}")
+    names = list(kivy_samples[0][1])
+    print("Kivy objects at each checkpoint: " + ", ".join(names))
+    for done, c in kivy_samples:
+        print(f"  after {done:5d}: " + ", ".join(f"{c[n]}" for n in names))
+    k0, k1 = kivy_samples[0][1], kivy_samples[-1][1]
+    grown = [n for n in names if k1[n] > k0[n]]
+    # Growing with sessions = the last count above every count up to the middle checkpoint: a one-off
+    # first visit shows in the first half only, and a count that goes up and down (12, 13, 12, 13
+    # pending Clock events) is not a leak.
+    first_half = kivy_samples[: len(kivy_samples) // 2 + 1]
+    steady = [n for n in grown if k1[n] > max(c[n] for _d, c in first_half)]
+    print("Kivy object types growing with sessions: "
+          + (", ".join(f"{n} {k0[n]}->{k1[n]} ({(k1[n] - k0[n]) / max(1, last[0] - first[0]) * 1000:+.0f} "
+                       f"per 1,000)" for n in steady) if steady else "none"))
+    summary("soak: Kivy objects growing per session", ", ".join(f"{n} {k0[n]}->{k1[n]}" for n in
+                                                                 ("bindings", "widgets", "textures")),
+            "after warm-up", k1["bindings"] / max(1, k0["bindings"]), "no type growing", not steady)
+    if api_ps is not None:
+        print(f"the demo central API, out of process (not the kiosk's figure): RSS {api_rss0:.1f} -> "
+              f"{api_rss1:.1f} MB over the run")
     assert first_types is not None
     grew = [(t, last_types[t] - first_types.get(t, 0)) for t in last_types]
     grew = [g for g in sorted(grew, key=lambda g: -g[1]) if g[1] > 0][:args.top]
     print("object types grown after warm-up (gc): "
           + (", ".join(f"{t} {d:+d}" for t, d in grew) if grew else "none"))
-    print("kept by design, not the kiosk's: the demo central API's stored records (HelpRequest and its "
-          "pydantic fields set, one per session: 求助 visits) "
-          + ", ".join(f"{k} {n}" for k, n in kept.items())
-          + (f"; the printer simulator's job log {len(sim.jobs)}" if sim is not None else ""))
+    if kept or sim is not None:
+        print("kept by design, not the kiosk's: the demo central API's stored records (HelpRequest and its "
+              "pydantic fields set, one per session: 求助 visits) "
+              + (", ".join(f"{k} {n}" for k, n in kept.items()) or "(API out of process)")
+              + (f"; the printer simulator's job log {len(sim.jobs)}" if sim is not None else ""))
     cache = {c: (first_cache.get(c, 0), n) for c, n in last_cache.items() if n != first_cache.get(c, 0)}
     print("Kivy Cache entries changed: "
           + (", ".join(f"{c} {a}->{b}" for c, (a, b) in cache.items()) if cache else "none"))

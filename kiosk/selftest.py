@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 from kiosk import __version__
 from kiosk.config import Config
-from kiosk.demo import DemoParts
 
 OK, FAULT, SKIP = "OK", "FAULT", "--"
 
@@ -94,7 +93,9 @@ def run_selftest(cfg: Config, out=None) -> int:
         # First, so that nobody mistakes a demo for a terminal that is ready for citizens.
         _line("DEMO", "mode", "DEMO MODE: simulated devices and the demo central API; not for citizens", out)
     _line(OK, "config", f"{where}; mode {cfg.mode}; terminal {cfg.terminal.id}; kiosk {__version__}", out)
-    demo = DemoParts(cfg)
+    from kiosk.services import demo_parts  # not kiosk.demo: a production bundle leaves it out
+
+    demo = demo_parts(cfg)
     faults = 0
     try:
         try:

@@ -15,8 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import Config
-from kiosk.demo import DemoParts
+from kiosk.config import DEMO_API, SIMULATOR, Config
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +32,38 @@ HEALTH_INTERVAL = 15.0
 HEALTH_RETRY = 3.0      # while the API is down: its return re-enables the citizen's functions soon
 
 
+class NoDemoParts:
+    """What a terminal configuration has of demo mode: nothing. The production bundle leaves kiosk.demo
+    (simulators, demo API) out, so a terminal must not import it at all."""
+
+    printer_sim = reader_sim = api_server = None
+
+    def __init__(self, cfg: Config):
+        self.cfg = cfg
+
+    def start(self) -> Config:
+        return self.cfg
+
+    def toggle_card(self) -> str:
+        raise RuntimeError("no card simulator in a terminal configuration")
+
+    def stop(self) -> None:
+        pass
+
+
+def demo_parts(cfg: Config) -> Any:
+    """kiosk.demo.DemoParts when the config asks for a simulator or the demo API, else NoDemoParts."""
+    if SIMULATOR in (cfg.printer.port, cfg.reader.port) or cfg.api.base_url == DEMO_API:
+        from kiosk.demo import DemoParts
+
+        return DemoParts(cfg)
+    return NoDemoParts(cfg)
+
+
 class Services:
     def __init__(self, cfg: Config):
         self.cfg = cfg
-        self.demo = DemoParts(cfg)
+        self.demo = demo_parts(cfg)
         self.api = None
         self.outbox = None
         self.reference = None
@@ -77,8 +104,12 @@ class Services:
     def _set_state(self, name: str, state: str, detail: str | None = None) -> None:
         if self.states.get(name) == state and self.details.get(name) == detail:
             return
+        changed = self.states.get(name) != state
         self.states[name], self.details[name] = state, detail
-        log.info("%s: %s%s", name, state, f" ({detail})" if detail else "")
+        # While the API is down its detail alternates between the health check's and the heartbeat's
+        # error every few seconds: a line each time would be thousands a day in the log for one outage.
+        log.log(logging.INFO if changed else logging.DEBUG, "%s: %s%s", name, state,
+                f" ({detail})" if detail else "")
         self._emit("state", (name, state, detail))
 
     # ------------------------------------------------------------------ lifecycle

@@ -15,8 +15,10 @@ def class_name(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_")) + "Screen"
 
 
+# Found by their .kv files: in the PyInstaller bundle the modules live in the archive, not beside them
+# (globbing *.py found no screen there, and the bundle stopped at its first frame).
 SCREENS: dict[str, str] = {
     p.stem: f"screens.{p.stem}:{class_name(p.stem)}"
-    for p in sorted(_HERE.glob("*.py"))
-    if p.stem not in _NOT_SCREENS and not p.stem.startswith("_") and p.with_suffix(".kv").exists()
+    for p in sorted(_HERE.glob("*.kv"))
+    if p.stem not in _NOT_SCREENS and not p.stem.startswith("_")
 }

@@ -7,6 +7,7 @@ importing kivy.core.window creates the window.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import time as _time
@@ -26,6 +27,8 @@ from screens.glue import kivy_post
 from screens.tr import tr
 
 log = logging.getLogger(__name__)
+SETTLE_AFTER_START = 5.0        # s after the first frame: services started, home drawn
+SETTLE_AFTER_SESSION = 0.5      # s after a session ended: the home screen is drawn, nobody is here yet
 
 
 def _sizes(elder: bool) -> theme.Sizes:
@@ -66,6 +69,7 @@ class KioskApp(App):
         self._countdown = None
         self._countdown_ev = None
         self._clock_ev = None
+        self._settle_ev = None
         self._job_watchers: dict = {}
         self._last_tick = _time.monotonic()
         self.pin_gate = None
@@ -123,16 +127,39 @@ class KioskApp(App):
 
     def _start_services(self, *_args) -> None:
         Window.unbind(on_flip=self._start_services)
+        self._settle_later(SETTLE_AFTER_START)
         if self.services is not None and not self._services_started:
             self._services_started = True
             self.services.start(self, post=kivy_post)
 
+    # ---------------------------------------------------------------- memory between citizens
+
+    def _settle_later(self, seconds: float) -> None:
+        if self._settle_ev is not None:
+            self._settle_ev.cancel()
+        self._settle_ev = Clock.schedule_once(self._settle_memory, seconds)
+
+    def _settle_memory(self, _dt=None) -> None:
+        """Python's full garbage collection walks every object the kiosk holds (Kivy, the screens, the
+        catalogues): some 400,000, 100-400 ms on this hardware, and it came once per session at a
+        moment of its own choosing: in the middle of a citizen's flow, a frozen screen. So it runs
+        here, on the untouched home screen between two citizens, and the survivors are frozen
+        (gc.freeze): the collections during a session then walk only what that session made.
+        Unfrozen first, so what the last session left behind in cycles is collected now."""
+        self._settle_ev = None
+        if self.session.active or self.current_screen != "home" or self.staff_mode:
+            return          # someone is here: the next session end does it
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
     def on_stop(self):
         Window.unbind(on_flip=self._start_services)
+        gc.unfreeze()           # another app in this process (the tests) must be able to collect ours
         current = self._screens.get(self.current_screen)
         if current is not None:
             current.dispatch("on_deactivate")     # screens stop their own timers
-        for ev in (self._idle_ev, self._countdown_ev, self._clock_ev):
+        for ev in (self._idle_ev, self._countdown_ev, self._clock_ev, self._settle_ev):
             if ev is not None:
                 ev.cancel()
         Window.unbind(on_motion=self._on_input, on_key_down=self._on_input,
@@ -413,6 +440,9 @@ class KioskApp(App):
         self.voice_on = False
         self._history.clear()
         self._show("home", {})
+        # The kv observers of the session's closed dialogs would otherwise stay until a language switch.
+        tr.prune()
+        self._settle_later(SETTLE_AFTER_SESSION)
 
     def _close_dialogs(self) -> None:
         """Dialogs left open (a print preview, an error) belong to the person who is gone; the next

@@ -8,6 +8,7 @@ builds text binds to `App.lang` instead.
 from __future__ import annotations
 
 from kivy.event import Observable
+from kivy.weakproxy import WeakProxy
 
 from kiosk.i18n import DEFAULT_LANGUAGE, Msg, render
 
@@ -52,9 +53,32 @@ class Translator(Observable):
         for i in reversed(dead):
             del self._observers[i]
 
+    def prune(self) -> int:
+        """Drop, without calling them, the observers whose widget is gone (a closed dialog, a rebuilt
+        list). switch() drops them as well, but on a terminal where nobody switches the language they
+        would pile up for weeks: a few per print dialog. Returns how many were dropped."""
+        kept = [entry for entry in self._observers if _alive(entry[1])]
+        dropped = len(self._observers) - len(kept)
+        self._observers = kept
+        return dropped
+
     def forget_observers(self) -> None:
         """Drop the kv observers of a finished app (tests build many apps in one process)."""
         self._observers.clear()
+
+
+def _alive(args: tuple, depth: int = 0) -> bool:
+    """False when a weak proxy among a kv observer's arguments (kivy's (proxy, key, code, rule, idmap))
+    points at a widget that is gone."""
+    for arg in args:
+        if isinstance(arg, WeakProxy):
+            try:
+                bool(arg)
+            except ReferenceError:
+                return False
+        elif isinstance(arg, tuple) and depth < 2 and not _alive(arg, depth + 1):
+            return False
+    return True
 
 
 tr = Translator()

@@ -1,6 +1,12 @@
-"""Client of the central government-service API, its shared models and named errors."""
+"""Client of the central government-service API, its shared models and named errors.
 
-from kiosk.api.client import ApiClient, Conditional
+The client (requests, urllib3, ssl) and the models (pydantic) load on first use, not with the package:
+kiosk.config needs only kiosk.api.urls, and the first frame of the home screen should not wait for
+them (about a third of the kiosk's start-up before this).
+"""
+
+from typing import Any
+
 from kiosk.api.errors import (
     ApiError,
     BadResponse,
@@ -13,6 +19,17 @@ from kiosk.api.errors import (
     Unauthorized,
     Unavailable,
 )
+
+_LAZY = {"ApiClient", "Conditional"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from kiosk.api import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module 'kiosk.api' has no attribute {name!r}")
+
 
 __all__ = ["ApiClient", "ApiError", "BadResponse", "Conditional", "DeadlineExceeded", "InsecureBaseUrl",
            "NotFound", "Rejected", "ResponseTooLarge", "TlsFailure", "Unauthorized", "Unavailable"]

@@ -1,0 +1,66 @@
+"""One turn of Kivy's frame loop (kivy.base.EventLoop.idle, Kivy 2.3) done step by step, timed in parts:
+
+- sleep: Clock.idle(), the wait that holds the loop at maxfps (not work);
+- python: everything the UI thread does in Python between the sleep and the draw: Clock events
+  (answers posted back by the worker pool, layouts, Label texture renders, canvas updates), input
+  dispatch, kv rule syncs, tick_draw (the triggers run just before drawing);
+- gl: Window on_draw + on_flip (walking the canvas tree, issuing GL, the buffer swap). On this machine
+  it is software GL (llvmpipe under Xvfb); a real GPU would change this part and not the first.
+
+The steps are those of EventLoop.idle(), in its order, so a frame here is a frame of the real loop.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Frame:
+    start: float          # perf_counter when the frame's work began (after the sleep)
+    python_ms: float
+    gl_ms: float          # 0.0 when nothing needed drawing
+    end: float
+
+
+@dataclass
+class SplitLoop:
+    frames: list[Frame] = field(default_factory=list)
+    recording: bool = False
+
+    def step(self) -> Frame:
+        from kivy.base import EventLoop
+        from kivy.clock import Clock
+        from kivy.lang import Builder
+
+        Clock.pre_idle()
+        ts = Clock.time()
+        current = Clock.idle()                # the maxfps sleep
+        t1 = time.perf_counter()
+        Clock.post_idle(ts, current)          # Clock events of this frame
+        if not EventLoop.quit:
+            EventLoop.dispatch_input()
+        if not EventLoop.quit:
+            Builder.sync()
+        if not EventLoop.quit:
+            Clock.tick_draw()
+        if not EventLoop.quit:
+            Builder.sync()
+        t2 = time.perf_counter()
+        window = EventLoop.window
+        if not EventLoop.quit and window and window.canvas.needs_redraw:
+            window.dispatch("on_draw")
+            window.dispatch("on_flip")
+        t3 = time.perf_counter()
+        f = Frame(t1, (t2 - t1) * 1000, (t3 - t2) * 1000, t3)
+        if self.recording:
+            self.frames.append(f)
+        return f
+
+
+def pct(values: list[float], q: float) -> float:
+    v = sorted(values)
+    if not v:
+        return 0.0
+    return v[min(len(v) - 1, int(round(q * (len(v) - 1))))]
