@@ -74,7 +74,25 @@ def test_the_citizen_switches_voice_off(demo_app, spoken):
     assert demo_app.voice_on
     tap(scr.ids.voice_button)
     assert not demo_app.voice_on and scr.ids.voice_button.text == "语音：关"
-    before = len(spoken.items)
+    # Counted by what started playing: the first prompt's "played" may still come in.
+    before = [t for k, t in spoken.items if k == "playing"]
     demo_app.announcer.print_status("printed")
     run_for(0.5)
-    assert len(spoken.items) == before            # switched off: nothing queued
+    assert [t for k, t in spoken.items if k == "playing"] == before     # switched off: nothing queued
+
+
+def test_the_switch_is_on_home_too_and_not_for_staff(demo_app, spoken):
+    demo_app.home()
+    scr = demo_app.screen("home")
+    button = scr.ids.home_voice
+    wait_until(lambda: button.width > 0, 5, "the home voice switch")
+    assert button.opacity == 1 and not button.disabled and button.text == "语音：关"
+    tap(button)
+    said(spoken)                                  # "语音播报已开启"
+    assert demo_app.voice_on and button.text == "语音：开"
+    tap(button)
+    assert not demo_app.voice_on
+    demo_app.staff_mode = "helper"                # a helper at the terminal: the switch is the citizen's
+    run_for(0.1)
+    assert button.opacity == 0 and button.disabled and button.width == 0
+    demo_app.staff_mode = ""
