@@ -17,6 +17,8 @@ Label:
 
 
 def test_prune_drops_the_observers_of_gone_widgets_and_keeps_the_live_ones():
+    start = tr.lang                             # whatever the test before this one in the process left
+    tr.switch("zh_CN")
     before = len(tr._observers)
     live = Builder.load_string(RULE)
     gone = [Builder.load_string(RULE) for _ in range(3)]
@@ -26,10 +28,10 @@ def test_prune_drops_the_observers_of_gone_widgets_and_keeps_the_live_ones():
     assert tr.prune() == 3
     assert len(tr._observers) == before + 1
     assert tr.prune() == 0                      # nothing more to drop: the live one stays
-    start = tr.lang
     try:
         tr.switch("en")
         assert live.text == "Home"
+        tr.switch("zh_CN")
+        assert live.text == "首页"
     finally:
         tr.switch(start)
-    assert live.text == "首页"
