@@ -8,8 +8,9 @@ bash scripts/setup.sh
 .venv/bin/ruff check .
 mkdir -p artifacts
 # On every core (at least two workers: much of the suite waits on serial lines, sockets and subprocesses);
-# a module's tests stay on one worker, the long modules start first (tests/conftest.py). Each worker
+# a module's tests stay on one worker (loadfile: loadgroup's marks are lost on pytest 9), the long
+# modules start first (tests/conftest.py). Each worker
 # draws on an Xvfb of its own; this one is for anything run outside the workers.
 workers=$(( $(nproc) > 2 ? $(nproc) : 2 ))
-exec xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python -m pytest -n "$workers" --dist loadgroup \
+exec xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python -m pytest -n "$workers" --dist loadfile \
   --no-loadscope-reorder "$@"

@@ -8,8 +8,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))      # shared test helpers (fixed_clock) import by name
@@ -25,13 +23,6 @@ os.environ.setdefault("KIVY_DPI", "96")
 
 ARTIFACTS = ROOT / "artifacts"
 
-#: Test modules that share a session fixture too costly to make twice run on the same xdist worker.
-SHARED_GROUPS = {
-    # Both package the one production bundle that tests/deploy/conftest.py builds per session.
-    "tests/deploy/test_deploy_bundle.py": "production-bundle",
-    "tests/deploy/test_deploy_deb.py": "production-bundle",
-    "tests/deploy/test_deploy_upgrade.py": "production-bundle",
-}
 #: Modules that take a minute or more, longest first: handed out first, so the suite does not end
 #: waiting on one of them (measured with --durations; order only, nothing depends on it).
 LONG_MODULES = (
@@ -99,15 +90,10 @@ def pytest_configure(config):
         os.environ["DISPLAY"] = _own_x_server()
 
 
-@pytest.hookimpl(tryfirst=True)     # before xdist's worker reads the group marks
 def pytest_collection_modifyitems(config, items):
-    """Under `--dist loadgroup` a module's tests stay on one worker (UI modules share one app per module,
-    see tests/ui/kivyhelp.py), modules sharing a costly session fixture go together, and the long ones
-    are handed out first. Without xdist the marks are inert; the order change is the same either way."""
-    for item in items:
-        module = item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(SHARED_GROUPS.get(module, module)))
-
+    """The longest modules first, so that under `--dist loadfile` (a module's tests stay on one worker:
+    UI modules share one app per module, see tests/ui/kivyhelp.py) the run does not end waiting on one
+    of them. Without xdist only the order changes."""
     def rank(item) -> int:
         module = item.nodeid.split("::", 1)[0]
         return next((i for i, long in enumerate(LONG_MODULES) if module.startswith(long)), len(LONG_MODULES))

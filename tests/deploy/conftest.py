@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 from debrepo import Key, Terminal, can_mount_overlay
-from deploy_helpers import build_bundle
+from deploy_helpers import built_once
 
 
 @pytest.fixture(scope="session")
 def production_bundle(tmp_path_factory) -> tuple[Path, Path]:
     """(bundle dir, build dir): what scripts/build_deb.sh packages. Shared by the bundle and package tests."""
-    out = tmp_path_factory.mktemp("bundle-production")
-    return build_bundle(out, demo=False), out
+    return built_once(tmp_path_factory, "bundle-production", demo=False)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import subprocess
@@ -54,3 +55,19 @@ def snapshot(top: Path) -> dict[str, tuple]:
             digest = hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() and not p.is_symlink() else ""
             out[str(p.relative_to(top))] = (st.st_mode, digest, st.st_mtime_ns)
     return out
+
+
+def built_once(tmp_path_factory, name: str, demo: bool) -> tuple[Path, Path]:
+    """(bundle dir, build dir) of kiosk.spec, built once per test run even when several xdist workers ask
+    for it: they share the run's base temp directory and take turns on a lock."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent                       # popen-gwN/.. is shared by the run's workers
+    out = base / name
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / ".built").exists():
+            out.mkdir(exist_ok=True)
+            build_bundle(out, demo=demo)
+            (out / ".built").touch()
+    return out / "dist" / "kiosk", out

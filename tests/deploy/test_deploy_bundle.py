@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from deploy_helpers import ROOT, build_bundle
+from deploy_helpers import ROOT, built_once
 
 from kiosk import __version__
 
@@ -28,8 +28,7 @@ def _pyz_modules(out: Path) -> str:
 
 @pytest.fixture(scope="module")
 def demo_bundle(tmp_path_factory):
-    out = tmp_path_factory.mktemp("bundle-demo")
-    return build_bundle(out, demo=True), out
+    return built_once(tmp_path_factory, "bundle-demo", demo=True)
 
 
 def test_bundle_layout_matches_what_the_code_expects(demo_bundle):

@@ -175,9 +175,10 @@ def screenshot(name: str) -> Path:
     from kivy.core.window import Window
 
     ARTIFACTS.mkdir(exist_ok=True)
+    advance_frames(1)               # layouts and textures settle in a frame that is not drawn
     render_frames(True)
     try:
-        advance_frames(2)
+        advance_frames(1)           # one drawn frame is what the screenshot reads
         made = Window.screenshot(name=str(ARTIFACTS / f"{name}.png"))
     finally:
         render_frames(False)
