@@ -61,7 +61,8 @@ def test_a_comment_written_by_hand_reaches_the_api(demo_app):
     assert scr.step == "choose" and "明" in scr.buttons["comment"].text and scr.level == 4
     tap(scr.ids.submit_button)                        # 提交评价
     wait_until(lambda: any(r.get("comment") == "明" for r in api.received("evaluations")), 10, "the comment")
-    assert tx.evaluated
+    # The outbox may deliver before the UI thread has taken the "stored" answer: wait for it too.
+    wait_until(lambda: tx.evaluated, 5, "the transaction marked evaluated")
 
 
 def test_bad_rating_needs_a_reason_and_carries_reasons_and_phone(demo_app):
