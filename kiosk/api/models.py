@@ -139,9 +139,9 @@ class ServiceItem(_In):
 # ---- cases (办件) ----------------------------------------------------------------------------------
 
 
-class CaseSearch(_Out):
-    """Body of POST /v1/case-search: the ID number travels in a body, never in a URL (URLs end up in
-    proxy, server and library logs)."""
+class _IdNumberBody(_Out):
+    """A body that carries an ID number: it travels in a body, never in a URL (URLs end up in proxy,
+    server and library logs)."""
 
     id_number: str = Field(pattern=ID_NUMBER_PATTERN, description="GB 11643, check character upper-case X",
                            examples=["37010419900307751X"])  # synthetic: the demo server's 王建国
@@ -152,6 +152,11 @@ class CaseSearch(_Out):
         if not is_valid_id_number(v):
             raise ValueError("not a valid ID number (check character or birth date)")
         return v
+
+
+class CaseSearch(_IdNumberBody):
+    """Body of POST /v1/case-search: the ID number travels in a body, never in a URL (URLs end up in
+    proxy, server and library logs)."""
 
 
 class CaseStatus(StrEnum):
@@ -532,18 +537,8 @@ class PrintPolicy(StrEnum):
     WINDOW_ONLY = "window_only"    # listed, printed only at the 综合窗口 (a card, a licence with a seal)
 
 
-class LicenceSearch(_Out):
+class LicenceSearch(_IdNumberBody):
     """Body of POST /v1/licence-search: like the case search, the ID number travels only in a body."""
-
-    id_number: str = Field(pattern=ID_NUMBER_PATTERN, description="GB 11643, check character upper-case X",
-                           examples=["37010419900307751X"])  # synthetic: the demo server's 王建国
-
-    @field_validator("id_number")
-    @classmethod
-    def _check_character(cls, v: str) -> str:
-        if not is_valid_id_number(v):
-            raise ValueError("not a valid ID number (check character or birth date)")
-        return v
 
 
 class Licence(_In):
