@@ -199,7 +199,8 @@ class PrintQueue:
         self._job_cbs.append(cb)
 
     def pending(self) -> list[dict[str, Any]]:
-        return self._rows("WHERE state IN ('waiting', 'sending') ORDER BY id")
+        """Jobs not finished: waiting, being sent, or sent and not yet confirmed by the printer."""
+        return self._rows("WHERE state IN ('waiting', 'sending', 'written') ORDER BY id")
 
     def recent(self, n: int = 10) -> list[dict[str, Any]]:
         """The newest jobs (for reprint); quarantined ones are not offered."""
@@ -306,9 +307,9 @@ class PrintQueue:
 
     def _poll(self) -> PrinterStatus | None:
         status = self._query()
-        if state_of(status) == "unknown" and self._state in PRINTABLE:
-            # One missed reply from a printer that was fine is more often a busy host than a broken
-            # printer; ask again before every screen greys out its print buttons.
+        if status is not None and not status.complete and self._state in PRINTABLE:
+            # One missed (or cut short) reply from a printer that was fine is more often a busy host than
+            # a broken printer; ask again before every screen greys out its print buttons.
             log.info("printer status unanswered; asking again")
             status = self._query()
         self._set_state(state_of(status), status)
@@ -407,9 +408,11 @@ class PrintQueue:
             except PrinterError as e:
                 log.warning("print job %d: no after-status: %s", job_id, e)
                 return None
-            if state_of(after) != "unknown":
+            if after.complete or after.ready:
                 return after
-            # No reply, or only part of DLE EOT 1..4 within the budget: we do not know yet.
+            # No reply, or only part of DLE EOT 1..4 within the budget: we do not know yet (a printer
+            # that said "offline" in DLE EOT 1 and was cut short may be out of paper, which the citizen
+            # must be told).
             log.info("print job %d: after-status unanswered (try %d); asking again", job_id, attempt + 1)
             budget = AFTER_STATUS_RETRY_S
         return after

@@ -24,6 +24,7 @@ class PrinterStatus:
     paper: str  # "ok" | "near_end" | "out" | "unknown"
     cover_open: bool | None
     error: str | None
+    complete: bool = True  # all of DLE EOT 1..4 answered; a part tells that something is wrong, not what
 
     @property
     def ready(self) -> bool:
@@ -39,7 +40,7 @@ class PrinterStatus:
         return self.online is not None
 
 
-UNKNOWN = PrinterStatus(online=None, paper="unknown", cover_open=None, error=None)
+UNKNOWN = PrinterStatus(online=None, paper="unknown", cover_open=None, error=None, complete=False)
 
 
 def query(n: int) -> bytes:
@@ -92,4 +93,5 @@ def parse(replies: dict[int, int | None]) -> PrinterStatus:
             error = "auto-recoverable error"
     if error is None and b2 is not None and b2 & 0x40:
         error = "error"
-    return PrinterStatus(online=online, paper=paper, cover_open=cover_open, error=error)
+    return PrinterStatus(online=online, paper=paper, cover_open=cover_open, error=error,
+                         complete=None not in (b1, b2, b3, b4))

@@ -355,3 +355,24 @@ def test_quarantined_jobs_are_deleted_after_a_week(sim, clocked_queue):
     clock.t += QUARANTINE_MAX_AGE_S
     assert q.purge() == 1 and q.quarantined() == []
     assert b"QUAR-MARK" not in _file_bytes(q.db_path)
+
+
+def test_an_after_status_cut_short_is_asked_again_before_the_citizen_is_told(sim, make_queue):
+    """The paper ends mid-job and the printer's answer is cut short after DLE EOT 1 ("offline", no
+    cause): asking again learns "out of paper", which the citizen is told, instead of a vague offline."""
+    q = make_queue()
+    rec = Recorder(q)
+    q.start()
+    rec.wait_state("ready")
+
+    def cut_the_answer_short(stage, _job_id, _data, _printer):
+        if stage == "after_write":
+            sim.drop_replies(1, after=1)
+
+    q._fault = cut_the_answer_short
+    sim.set_paper_out_after(60)
+    job_id = q.submit(samples()["materials"], "materials", "checklist")
+    assert rec.job() == (job_id, "waiting")
+    assert q.state == "out" and q.status.paper == "out" and q.status.complete
+    rec.wait_state("out")
+    assert [j["id"] for j in q.pending()] == [job_id]

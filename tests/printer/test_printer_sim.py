@@ -65,3 +65,30 @@ def test_bytes_while_paper_out_never_complete_a_job(sim, printer):
     assert not sim.wait_for_jobs(1, 0.3)  # the torn job's tail (with its cut) is not a job
     printer.send_raw(job)
     assert sim.wait_for_jobs(1, 5) and sim.jobs[0].raw == job
+
+
+def test_status_is_answered_while_the_last_job_is_still_being_drawn(sim, printer):
+    """A real printer answers DLE EOT at once after a cut; drawing the slip's picture is the simulator's
+    bookkeeping and must not hold the answer back (it once did, and missed the driver's budget)."""
+    import threading
+
+    drawing, release = threading.Event(), threading.Event()
+    draw = sim._draw
+
+    def slow_draw(*args):
+        drawing.set()
+        release.wait(10)
+        return draw(*args)
+
+    sim._draw = slow_draw
+    try:
+        printer.send_raw(render_escpos(samples()["queue_ticket"]))
+        assert drawing.wait(10), "the job was never cut"
+        status = printer.status()                 # drawing is held: the answer must come anyway
+        assert status.ready and status.complete
+        assert not sim.wait_for_jobs(1, 0.05)     # and the job is indeed not drawn yet
+    finally:
+        release.set()
+    assert len(sim.jobs) == 1 and "A023" in sim.jobs[0].transcript   # `jobs` waits for the drawing
+    sim.forget_jobs()
+    assert sim.jobs == [] and sim.torn_jobs == 0

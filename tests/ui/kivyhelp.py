@@ -219,7 +219,10 @@ def start_demo_app(cfg, services=None, wait_api: bool = True):
     app = make_app(services.cfg, services)
     try:
         wait_until(lambda: services.ready.is_set(), 20, "services to start")
-        wait_until(lambda: app.printer_ok and app.reader_ok and (app.api_ok or not wait_api), 10, "devices ready")
+        # The app's *_ok flags start True (nothing known yet): wait for what the devices answered.
+        wait_until(lambda: services.can("printer") and services.can("reader") and app.printer_ok
+                   and app.reader_ok and (not wait_api or (services.can("api") and app.api_ok)), 10,
+                   "devices ready")
     except BaseException:
         stop_app(app)
         raise
@@ -267,8 +270,8 @@ def reset_demo_app(app) -> None:
     app.end_session("test")
     set_window((1920, 1080))
 
-    wait_until(lambda: app.api_ok and app.printer_ok and app.reader_ok and svc.states.get("api") == "ok",
-               20, "devices ready again")
+    wait_until(lambda: app.api_ok and app.printer_ok and app.reader_ok and svc.can("api")
+               and svc.can("printer") and svc.can("reader"), 20, "devices ready again")
     if svc.card is not None:
         wait_until(lambda: not svc.card.card_present, 10, "the reader to see no card")
     if svc.outbox is not None:
@@ -282,9 +285,7 @@ def reset_demo_app(app) -> None:
                "the screens to come to rest")
     advance_frames(3)
     if psim is not None:
-        with psim._lock:
-            psim.jobs.clear()
-            psim.torn_jobs = 0
+        psim.forget_jobs()
 
     # Nothing of the last case is left.
     assert app.current_screen == "home" and app.sm.current == "home", app.current_screen

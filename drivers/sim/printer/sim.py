@@ -1,7 +1,10 @@
 """ESC/POS printer simulator on a pseudo-terminal.
 
 It reads at the pace of its baud rate (so the driver's writes really block when it falls behind),
-answers DLE EOT 1..4 from switchable state, and keeps each completed job (a job ends with a cut).
+answers DLE EOT 1..4 from switchable state as soon as the query is read, as a printer does, and keeps
+each completed job (a job ends with a cut). The picture and transcript of a job are drawn by a thread of
+their own: drawing a slip took the serving thread long enough to miss the driver's status budget on a
+busy host, which a real printer never does. `jobs` waits for the drawing of jobs already cut.
 While it cannot print (paper out, cover open, offline) the bytes it receives are dropped and the job
 they belong to is torn: it never becomes a completed job, even after the paper is back.
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import pty
+import queue
 import select
 import tempfile
 import threading
@@ -48,15 +52,21 @@ class PrinterSimulator:
         self.out_dir = Path(out_dir) if out_dir else tmp / "jobs"
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.port = str(self.link_dir / LINK_NAME)
-        self.jobs: list[SimJob] = []
+        self._jobs: list[SimJob] = []
         self.torn_jobs = 0  # jobs that lost bytes to paper out / cover open / offline
         self._lock = threading.Lock()
-        self._jobs_cv = threading.Condition(self._lock)
+        # Its own lock: the drawing thread must not wait on the serving thread's state (and a caller
+        # holding _lock may still read `jobs`).
+        self._jobs_cv = threading.Condition()
+        self._cut = 0                 # jobs cut so far; the drawing thread numbers them in this order
+        self._to_draw: queue.Queue[tuple[int, bytes, list] | None] = queue.Queue()
+        self._drawer: threading.Thread | None = None
         self._paper = "ok"
         self._cover_open = False
         self._offline = False
         self._mute = False
         self._drop_replies = 0
+        self._answer_first = 0
         self._stalled = False
         self._paper_out_after: int | None = None
         self._master: int | None = None
@@ -69,6 +79,8 @@ class PrinterSimulator:
     def start(self) -> str:
         self._plug()
         self._running = True
+        self._drawer = threading.Thread(target=self._draw_jobs, name="printer-sim-draw", daemon=True)
+        self._drawer.start()
         self._thread = threading.Thread(target=self._run, name="printer-sim", daemon=True)
         self._thread.start()
         return self.port
@@ -78,6 +90,10 @@ class PrinterSimulator:
         if self._thread is not None:
             self._thread.join(timeout=2)
             self._thread = None
+        if self._drawer is not None:
+            self._to_draw.put(None)
+            self._drawer.join(timeout=10)
+            self._drawer = None
         self._unplug_fds()
         try:
             os.unlink(self.port)
@@ -108,10 +124,11 @@ class PrinterSimulator:
         with self._lock:
             self._mute = bool(mute)
 
-    def drop_replies(self, n: int) -> None:
-        """Test hook: leave the next `n` status queries unanswered (a reply lost on a busy line)."""
+    def drop_replies(self, n: int, after: int = 0) -> None:
+        """Test hook: answer `after` status queries, then leave `n` unanswered (replies lost on a busy
+        line; with `after` a status cut short after its first bytes)."""
         with self._lock:
-            self._drop_replies = n
+            self._drop_replies, self._answer_first = n, after
 
     def set_stalled(self, stalled: bool) -> None:
         """Test hook: stop reading, like a printer holding flow control (busy) forever."""
@@ -131,15 +148,25 @@ class PrinterSimulator:
             if self._master is None:
                 self._plug()
 
-    def wait_for_jobs(self, n: int, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
+    @property
+    def jobs(self) -> list[SimJob]:
+        """The completed jobs, each drawn: waits (up to 10 s) for the drawing of jobs already cut."""
         with self._jobs_cv:
-            while len(self.jobs) < n:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._jobs_cv.wait(remaining)
-            return True
+            self._jobs_cv.wait_for(lambda: len(self._jobs) >= self._cut, 10)
+            return list(self._jobs)
+
+    def wait_for_jobs(self, n: int, timeout: float) -> bool:
+        with self._jobs_cv:
+            return self._jobs_cv.wait_for(lambda: len(self._jobs) >= n, timeout)
+
+    def forget_jobs(self) -> None:
+        """Start the job list afresh: the next job is job 1 again (its files replace the old ones)."""
+        self.jobs  # noqa: B018 - jobs already cut are drawn first, or they would come back
+        with self._jobs_cv:
+            self._jobs.clear()
+            self._cut = 0
+        with self._lock:
+            self.torn_jobs = 0
 
     def status_byte(self, n: int) -> int:
         with self._lock:
@@ -219,7 +246,9 @@ class PrinterSimulator:
             if ev.name == "status_query":
                 with self._lock:
                     mute, byte = self._mute, self._status_byte(ev.args["n"])
-                    if not mute and self._drop_replies > 0:
+                    if not mute and self._answer_first > 0:
+                        self._answer_first -= 1
+                    elif not mute and self._drop_replies > 0:
                         self._drop_replies -= 1
                         mute = True
                 if not mute:
@@ -251,9 +280,30 @@ class PrinterSimulator:
                 self._complete()
 
     def _complete(self) -> None:
-        index = len(self.jobs) + 1
+        with self._jobs_cv:
+            self._cut += 1
+            index = self._cut
+        self._to_draw.put((index, bytes(self._raw), self._events))
+        self._reset_job()
+
+    def _draw_jobs(self) -> None:
+        while True:
+            item = self._to_draw.get()
+            if item is None:
+                return
+            index, raw, events = item
+            try:
+                job = self._draw(index, raw, events)
+            except Exception:  # a drawing problem must not lose the job: it printed
+                log.exception("printer sim: could not draw job %d", index)
+                job = SimJob(index, raw, "", None)
+            with self._jobs_cv:
+                self._jobs.append(job)
+                self._jobs_cv.notify_all()
+
+    def _draw(self, index: int, raw: bytes, events: list[tuple[str, dict]]) -> SimJob:
         renderer = JobRenderer(self.width_dots)
-        for name, args in self._events:
+        for name, args in events:
             renderer.event(name, args)
         png_path: Path | None = self.out_dir / f"job-{index:04d}.png"
         try:
@@ -261,11 +311,7 @@ class PrinterSimulator:
         except Exception:  # a render problem must not stop the printer from "printing"
             log.exception("printer sim: could not render job %d", index)
             png_path = None
-        (self.out_dir / f"job-{index:04d}.bin").write_bytes(bytes(self._raw))
+        (self.out_dir / f"job-{index:04d}.bin").write_bytes(raw)
         transcript = renderer.transcript()
         (self.out_dir / f"job-{index:04d}.txt").write_text(transcript, encoding="utf-8")
-        job = SimJob(index, bytes(self._raw), transcript, png_path)
-        with self._jobs_cv:
-            self.jobs.append(job)
-            self._jobs_cv.notify_all()
-        self._reset_job()
+        return SimJob(index, raw, transcript, png_path)
