@@ -166,7 +166,10 @@ def test_a_queue_that_cannot_print_is_said_before_choosing(demo_app, fault):
     open_preview(scr, "L0001")
     assert scr.ids.print_button.disabled and scr.ids.preview_printer.text == scr.ids.printer_label.text
     assert app.services.a4.recent_jobs() == [] or all(j.state == "completed" for j in app.services.a4.recent_jobs())
-    tap(scr.ids.preview_help)
+    # One 呼叫帮办 on the preview (the bar's), not two with one meaning.
+    helpers = [w for w in app.root.walk() if getattr(w, "text", "") == "呼叫帮办" and w.get_root_window()]
+    assert helpers == [app.root.ids.help_button]
+    tap(app.root.ids.help_button)
     run_for(0.1)
     assert app.current_screen == "help"
 
