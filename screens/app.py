@@ -121,6 +121,9 @@ class KioskApp(App):
         self._tick_clock(0)
         self._clock_ev = Clock.schedule_interval(self._tick_clock, 1.0)
         if self.services is not None:
+            # Nothing is known before the services answer: the *_ok flags say so (False), so that a
+            # screen opened in the first second sees the API come up as a change (BaseScreen).
+            self._refresh_device_state()
             # After the first frame: the demo server and device threads would otherwise compete with it.
             Window.bind(on_flip=self._start_services)
         log.info("kiosk started: terminal %s, %s", self.cfg.terminal.id, "demo mode" if self.cfg.is_demo else "")

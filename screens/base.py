@@ -26,6 +26,18 @@ class BaseScreen(Screen):
     compact = BooleanProperty(False)  # the title row gives way (an on-screen keyboard needs the room)
     __events__ = ("on_activate", "on_deactivate")
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        app = App.get_running_app()
+        if app is not None and hasattr(app, "api_ok"):
+            app.fbind("api_ok", self._api_ok_changed)
+
+    def _api_ok_changed(self, app, ok: bool) -> None:
+        # The screen on show reloads what the network could not give it (its flow decides whether).
+        flow = getattr(self, "flow", None)
+        if ok and app.current_screen == self.name and hasattr(flow, "network_ready"):
+            flow.network_ready()
+
     def add_widget(self, widget, *args, **kwargs):
         # Children declared in a screen's own kv land in the content area of the base layout.
         content = self.ids.get("content") if hasattr(self, "ids") else None

@@ -47,6 +47,19 @@ class ReferenceListFlow(Flow):
             return
         self._call(lambda: self.fetch(ref), self._loaded, self._failed)
 
+    def network_ready(self) -> None:
+        """The central API answers (again, or for the first time since start-up) while the list is on
+        screen: a list that could not load, or is shown stale, loads now instead of leaving the error
+        there until the citizen comes back."""
+        error = self._error_stage()
+        if self.stage != error and not self.stale:
+            return
+        if self.stage == error:
+            self.error = None
+            self.stage = type(self.stage)("loading")
+            self._changed()
+        self._load()
+
     def _loaded(self, answer: tuple[list[Any], bool, float]) -> None:
         entries, stale, fetched_at = answer
         unchanged = list(entries) == self.entries and stale == self.stale

@@ -123,6 +123,14 @@ class TicketFlow(Flow):
         self._say(LOADING)
         self._call(ref.services, self._loaded, self._load_failed)
 
+    def network_ready(self) -> None:
+        """The central API answers (again, or for the first time since start-up) while the start stage
+        is shown without its common items: load them now. (Opened in the first second after start-up,
+        the screen said "网络异常" and kept saying it, and a tap had nothing to land on.)"""
+        if self.stage == Stage.START and not self.services and not self.busy:
+            self._load()
+            self._changed()
+
     def _loaded(self, result: tuple[list[Any], bool, float]) -> None:
         self.busy = False
         items, stale, _fetched = result

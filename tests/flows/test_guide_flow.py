@@ -87,3 +87,20 @@ def test_ticket_is_offered_only_with_network_and_printer(deps):
     assert flow.ticket_blocker(True, True) is None
     assert flow.ticket_blocker(False, True).msgid == "网络暂不可用"
     assert flow.ticket_blocker(True, False).msgid == "打印机暂不可用"
+
+
+def test_the_network_coming_back_loads_an_error_or_stale_list_by_itself(deps):
+    flow = GuideFlow(deps)
+    flow.start()
+    deps.runner.pending[0].fail(Unavailable("down"))
+    assert flow.stage == Stage.ERROR
+    flow.network_ready()                     # nobody pressed 重试: the network came back
+    assert flow.stage == Stage.LOADING and deps.runner.run_all() == 1
+    assert flow.stage == Stage.CATEGORIES and flow.error is None
+    flow.start()
+    deps.runner.pending[0].fail(Unavailable("down again"))
+    assert flow.stale
+    flow.network_ready()
+    assert deps.runner.run_all() == 1 and not flow.stale and flow.stage == Stage.CATEGORIES
+    flow.network_ready()                     # fresh: nothing more is asked
+    assert not deps.runner.pending

@@ -218,3 +218,21 @@ def test_reset_forgets_the_number(deps):
     assert flow.ticket is not None
     flow.reset()
     assert flow.ticket is None and flow.service is None and flow.stage == Stage.START and not flow.priority
+
+
+def test_opened_before_the_network_is_up_it_loads_when_the_network_comes(deps):
+    """A citizen who opens 取号 in the first second after start-up (the services not ready yet) saw
+    "网络异常" and no common items until they came back; now the items come when the network does."""
+    from dataclasses import replace as _replace
+
+    ready = _replace(deps, reference=lambda: None)
+    flow = TicketFlow(ready)
+    flow.start()
+    assert flow.stage == Stage.START and flow.popular() == [] and not ready.runner.pending
+    assert flow.message is not None
+    flow.deps = deps                         # the services are up now
+    flow.network_ready()
+    assert flow.busy and deps.runner.run_all() == 1
+    assert flow.popular() and flow.message is None
+    flow.network_ready()                     # already loaded: nothing more is asked
+    assert not deps.runner.pending

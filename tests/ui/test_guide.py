@@ -175,6 +175,18 @@ def test_api_down_and_nothing_cached_says_so_with_a_way_forward(demo_app):
     assert not scr.flow.stale
 
 
+def test_the_catalogue_comes_by_itself_when_the_network_comes_back(demo_app):
+    """Nothing cached and the central API unreachable: the error state; when the API answers again the
+    catalogue loads without anyone pressing 重试 (a citizen may just stand there)."""
+    api = demo_app.services.demo.api_server
+    api.stop()
+    scr = open_guide(demo_app)
+    wait_until(lambda: scr.state == "error" and not demo_app.api_ok, 20, "the error state, the API down")
+    api.start()
+    wait_until(lambda: scr.state == "categories", 20, "the catalogue, without a tap")
+    assert not scr.flow.stale and len(scr.flow.items) == 62 and "暂时无法获取信息" not in texts(scr)
+
+
 def test_loading_state_is_shown_while_the_api_is_slow(demo_app):
     demo_app.services.demo.api_server.faults.latency = 1.0
     scr = open_guide(demo_app)

@@ -1,5 +1,6 @@
 """The real program in a real X window, driven from outside as a finger would: `python -m kiosk --demo`
-on an X server of its own, and xdotool tapping a home tile at its screen coordinates.
+on an X server of its own, and xdotool tapping at screen coordinates: a home tile, and an older citizen's
+whole 取号 (长辈模式, the tile, a common item, the ticket from the printer).
 
 The in-process tests inject touches into Kivy; this one goes through X, SDL and Kivy's mouse provider
 as the terminal's touch panel does, so a window placed off 0,0 or a touch offset would show here.
@@ -72,34 +73,112 @@ def tile_center(app, target: str) -> tuple[int, int]:
     return int(x), int(SIZE[1] - y)
 
 
+class Program:
+    """`python -m kiosk --demo` on `display`, its log, and a finger (xdotool)."""
+
+    def __init__(self, display: str, tmp_path: Path) -> None:
+        self.env = {**os.environ, "DISPLAY": display, "XDG_DATA_HOME": str(tmp_path), "KIVY_NO_CONSOLELOG": "1"}
+        self.env.pop("KIVY_HOME", None)
+        self.log = tmp_path / "kiosk-demo" / "logs" / "kiosk.log"
+        self.proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--demo", "--size", f"{SIZE[0]}x{SIZE[1]}"],
+                                     cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wait_for(lambda: "kiosk started" in self.text() or self.proc.poll() is not None, 60, "the program")
+        assert self.proc.poll() is None, self.proc.stderr.read().decode(errors="replace")[-2000:]
+        # The window is up once X knows it (found by class: xdotool's name search misses the
+        # UTF-8 title 自助终端).
+        wait_for(lambda: subprocess.run(["xdotool", "search", "--class", "."], env=self.env,
+                                        capture_output=True).returncode == 0, 30, "the window")
+
+    def text(self) -> str:
+        return self.log.read_text("utf-8") if self.log.exists() else ""
+
+    def pixel(self, x: int, y: int) -> tuple[int, int, int]:
+        return pixel(self.env, x, y)
+
+    def tap(self, x: int, y: int) -> None:
+        subprocess.run(["xdotool", "mousemove", "--sync", str(x), str(y)], env=self.env, check=True, timeout=10)
+        subprocess.run(["xdotool", "click", "1"], env=self.env, check=True, timeout=10)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+
 def test_a_tap_through_x_opens_the_guide(kiosk_app, display, tmp_path):
     x, y = tile_center(kiosk_app, "guide")      # same code, same size as the program below
-    env = {**os.environ, "DISPLAY": display, "XDG_DATA_HOME": str(tmp_path), "KIVY_NO_CONSOLELOG": "1"}
-    env.pop("KIVY_HOME", None)
-    log = tmp_path / "kiosk-demo" / "logs" / "kiosk.log"
-    program = subprocess.Popen([sys.executable, "-m", "kiosk", "--demo", "--size", f"{SIZE[0]}x{SIZE[1]}"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    program = Program(display, tmp_path)
     try:
-        def text() -> str:
-            return log.read_text("utf-8") if log.exists() else ""
-
-        wait_for(lambda: "kiosk started" in text() or program.poll() is not None, 60, "the program")
-        assert program.poll() is None, program.stderr.read().decode(errors="replace")[-2000:]
-        # The window is up once X knows it (found by class: xdotool's name search misses the
-        # UTF-8 title 自助终端); then a moment for the home screen's first layout.
-        wait_for(lambda: subprocess.run(["xdotool", "search", "--class", "."], env=env,
-                                        capture_output=True).returncode == 0, 30, "the window")
         # The tile is drawn where the finger goes (a tile is white on the grey page; a window still
         # loading is black): a condition, not a guess of how long a loaded machine takes.
-        wait_for(lambda: pixel(env, x, y) == (255, 255, 255), 60, "the home screen to be drawn")
-        subprocess.run(["xdotool", "mousemove", "--sync", str(x), str(y)], env=env, check=True, timeout=10)
-        subprocess.run(["xdotool", "click", "1"], env=env, check=True, timeout=10)
-        wait_for(lambda: "home: guide" in text(), 20, "the tap to reach the guide tile")
-        assert "home: ticket" not in text() and "Traceback" not in text()
+        wait_for(lambda: program.pixel(x, y) == (255, 255, 255), 60, "the home screen to be drawn")
+        program.tap(x, y)
+        wait_for(lambda: "home: guide" in program.text(), 20, "the tap to reach the guide tile")
+        assert "home: ticket" not in program.text() and "Traceback" not in program.text()
     finally:
-        program.terminate()
-        try:
-            program.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            program.kill()
-            program.wait(timeout=10)
+        program.stop()
+
+
+def _x(widget, at: tuple[float, float]) -> tuple[int, int]:
+    x, y = widget.to_window(*at)
+    return int(x), int(SIZE[1] - y)
+
+
+def test_an_older_citizen_takes_a_ticket_through_x(demo_app, display, tmp_path):
+    """长辈模式, then 排队取号, then one of the common items, each a click on the X screen; the ticket the
+    printer simulator prints names the item. Where to click is found by laying out the same code at the
+    same size in this process (elder mode changes the sizes, so each place is taken in the mode the
+    program is in when the finger comes)."""
+    from kivyhelp import run_for, screenshot, set_window, tap, wait_until
+    from PIL import Image
+
+    app = demo_app
+    set_window(SIZE)
+    run_for(0.1)
+    elder_at = _x(app.root.ids.elder_button, app.root.ids.elder_button.center)
+    app.set_elder(True)
+    run_for(0.1)
+    tile = next(t for t in app.screen("home").ids.tiles.children if t.target == "ticket")
+    tile_at = _x(tile, tile.center)
+    tap(tile)
+    scr = app.screen("ticket")
+    wait_until(lambda: scr.ids.popular_grid.children and not scr.ids.stages.transition.is_active
+               and not app.sm.transition.is_active, 15, "the common items")
+    item = next(b for b in scr.ids.popular_grid.children if b.text.startswith("个体工商户设立登记"))
+    item_at = _x(item.parent, item.center)
+    # Drawn and at rest means: the item's own colour a little inside its left edge (no text there)
+    # and 立即取号's red, each where it ends up (home has a white tile under the first point, and a
+    # sliding screen has neither in place).
+    general = scr.ids.general_button
+    probes = [_x(item.parent, (item.x + 8, item.center_y)), _x(general.parent, (general.x + 8, general.center_y))]
+    with Image.open(screenshot("x-elder-ticket-expected")) as shot:
+        expected = [shot.convert("RGB").getpixel(p) for p in probes]
+    assert expected[0] != expected[1]
+    app.home()
+
+    program = Program(display, tmp_path)
+    try:
+        wait_for(lambda: program.pixel(*tile_at) == (255, 255, 255), 60, "the home screen to be drawn")
+        program.tap(*elder_at)
+        wait_for(lambda: "elder mode on" in program.text(), 20, "the tap to reach 长辈模式")
+        program.tap(*tile_at)
+        wait_for(lambda: "home: ticket" in program.text(), 20, "the tap to reach the 取号 tile")
+
+        # In elder mode the general ticket comes by itself after 16 s unless an item is chosen: the
+        # finger goes as soon as the items are drawn (here well within a second of it).
+        wait_for(lambda: [program.pixel(*p) for p in probes] == expected or " for " in program.text(), 30,
+                 "the common items to be drawn")
+        program.tap(*item_at)
+        wait_for(lambda: "print job 1 printed" in program.text(), 30, "the ticket to print")
+        log = program.text()
+        assert "for 370104-SCJG-001" in log and "(no item)" not in log, log[-1500:]
+        assert "Traceback" not in log
+        sim_line = next(line for line in log.splitlines() if "demo: printer simulator on " in line)
+        printed = Path(sim_line.split("demo: printer simulator on ")[1].strip()).parent / "printed"
+        transcript = (printed / "job-0001.txt").read_text("utf-8")
+        assert "办理业务：个体工商户设立登记" in transcript and "办理窗口：综合窗口" in transcript
+    finally:
+        program.stop()
