@@ -29,4 +29,11 @@ NEVER_IMPORTED: dict[str, str] = {
     "pydantic.v1": "pydantic 1.x compatibility copy (270 kB archived): the models are v2 and nothing imports "
                    "pydantic.v1 (fastapi's v1 shim is demo-only and does not load it either)",
     "pydantic.mypy": "the mypy plugin: a type checker's, never the running program's",
+    "pyexpat": "the XML parser (0.2 MB): nothing parses XML; python-barcode's SVG writer builds a DOM with "
+               "xml.dom.minidom (kept) without parsing, and the receipts draw barcodes as images anyway",
+    "_elementtree": "ElementTree's accelerator (75 kB): ElementTree is never imported (Pillow's getxmp only)",
+    "xml.etree": "likewise",
+    "xml.parsers": "expat's Python side: see pyexpat",
+    "xml.sax": "SAX parsing: nothing parses XML",
+    "xmlrpc": "XML-RPC: no such protocol here",
 }
