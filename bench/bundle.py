@@ -1,7 +1,9 @@
 """Installed size of the terminal's package: the production PyInstaller bundle from kiosk.spec
 (KIOSK_BUNDLE_DEMO=0, what scripts/build_deb.sh puts in /usr/lib/kiosk), beside the demo bundle's
 size and the 60 MB target; the largest parts, so a reader sees where the megabytes are. With --deb,
-also the .deb from scripts/build_deb.sh (its Installed-Size). Prints; asserts nothing.
+also the .deb from scripts/build_deb.sh (its Installed-Size and Depends: the production bundle carries no
+copy of a library Debian 12 ships, see kiosk.spec). Prints; asserts nothing. What is left out and why:
+packaging/bundle_excludes.py and kiosk.spec.
 
     xvfb-run -a python bench/bundle.py [--build] [--dist DIR] [--deb]
 """
@@ -74,6 +76,9 @@ def main() -> int:
                                   text=True).stdout.strip()
             print(f".deb {debs[-1].name}: {size_mb(debs[-1]):.1f} MB download (gzip), Installed-Size "
                   f"{int(info) / 1024:.1f} MB")
+            depends = subprocess.run(["dpkg-deb", "-f", str(debs[-1]), "Depends"], capture_output=True,
+                                     text=True).stdout.strip()
+            print(f"  Depends (Debian's own libraries come from these, not from copies in the bundle): {depends}")
         else:
             print(f".deb not built: {r.stderr.strip()[-300:]}")
     summary("bundle: installed size", f"{prod_mb:.1f} MB", f"target {TARGET_MB:.0f} MB", prod_mb / TARGET_MB,

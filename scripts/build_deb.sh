@@ -12,7 +12,7 @@
 # (conffile: a technician's edits survive upgrades), the console lock-down (Xorg, sysctl, logind), and the maintainer
 # scripts in packaging/debian. Built with dpkg-deb --root-owner-group: no fakeroot needed.
 # Then: lintian dist/kiosk_*.deb, and publish it in the center's signed repository (docs/install.md).
-# Needs: dpkg-deb, patchelf, git (for the time stamp).
+# Needs: dpkg-deb, dpkg-shlibdeps (dpkg-dev), patchelf, git (for the time stamp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-.venv/bin/python}
@@ -87,10 +87,39 @@ gzip -9n < docs/install.md > "$doc/install.md.gz"
 } | gzip -9n > "$doc/changelog.Debian.gz"
 install -m 0644 packaging/debian/lintian-overrides "$pkg/usr/share/lintian/overrides/kiosk"
 
+# The production bundle carries no copy of a library Debian 12 ships (kiosk.spec): the package depends on
+# the Debian packages that hold what its programs and libraries link to, as dpkg-shlibdeps finds them
+# (libssl3, libcups2, libsqlite3-0, ...). Libraries loaded at run time by name (libGL through SDL, libmtdev,
+# libzinnia) are not linked: control.in names them.
+shlib_depends() {
+  local bundle=$1 work elfs=() dirs=() f static
+  # Packages control.in names itself (libc6 with the version the bundle's Python was built for, libgl1):
+  # not twice.
+  static="($(sed -n 's/^Depends: //p' packaging/debian/control.in | tr ',' '\n' | sed -e 's/^ *//' -e 's/ .*//' \
+    | grep -v '^@' | paste -sd'|' -))( .*)?"
+  work=$(mktemp -d)
+  mkdir "$work/debian"
+  printf 'Source: kiosk\n\nPackage: kiosk\nArchitecture: any\n' > "$work/debian/control"
+  while IFS= read -r -d '' f; do
+    [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] && elfs+=("$f")
+  done < <(find "$bundle" -type f \( -name '*.so*' -o -name kiosk \) -print0)
+  [ ${#elfs[@]} -gt 0 ] || return 0          # a stand-in bundle of the deploy tests (a shell script)
+  while IFS= read -r -d '' f; do dirs+=("-l$f"); done < <(find "$bundle/_internal" -type d -print0)
+  (cd "$work" && dpkg-shlibdeps -O --ignore-missing-info --warnings=0 "${dirs[@]}" "${elfs[@]}") \
+    | sed -n 's/^shlibs:Depends=//p' | tr ',' '\n' | sed 's/^ *//' | grep -v -x -E "$static" | paste -sd, - \
+    | sed 's/,/, /g'
+  rm -rf -- "$work"
+}
+shlibs=$(shlib_depends "$pkg/usr/lib/kiosk")
+if [ -z "$shlibs" ] && [ -n "$(find "$pkg/usr/lib/kiosk" -type f -name '*.so*' -print -quit)" ]; then
+  echo "build_deb.sh: dpkg-shlibdeps found no library dependencies" >&2; exit 1
+fi
+
 for f in postinst prerm postrm; do install -m 0755 "packaging/debian/$f" "$pkg/DEBIAN/$f"; done
 install -m 0644 packaging/debian/conffiles "$pkg/DEBIAN/conffiles"
 size=$(du -sk --exclude=DEBIAN "$pkg" | cut -f1)
-sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@SIZE@/$size/" packaging/debian/control.in \
+sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@SIZE@/$size/" -e "s/@SHLIBS@/$shlibs/" -e "s/, , /, /" \
+  packaging/debian/control.in \
   > "$pkg/DEBIAN/control"
 (cd "$pkg" && find . -path ./DEBIAN -prune -o -type f -print0 | sort -z | xargs -0 md5sum | sed 's| \./| |') \
   > "$pkg/DEBIAN/md5sums"

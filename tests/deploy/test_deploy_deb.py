@@ -92,6 +92,26 @@ def test_package_contents(real_deb, tmp_path):
         out = sh("readelf", "-d", lib, check=False).stdout
         found += [f"{lib.name}: {m}" for m in re.findall(r"R(?:UN)?PATH.*\[(.*)\]", out) if "$ORIGIN" not in m]
     assert found == []
+    # Debian's own libraries are not copied in (kiosk.spec): every library the bundle links to is either
+    # in it or in a package the .deb depends on.
+    depends = {d.split()[0] for d in re.search(r"^ Depends: (.*)$", info, re.M).group(1).split(", ")}
+    assert {"libssl3", "libcups2", "libsqlite3-0", "libxcb1"} <= depends, depends
+    inside = {p.name for p in (tree / "usr/lib/kiosk").rglob("*")}
+    needed = set()
+    for elf in (tree / "usr/lib/kiosk").rglob("*"):
+        if elf.is_file() and not elf.is_symlink() and elf.open("rb").read(4) == b"\x7fELF":
+            out = sh("readelf", "-d", elf).stdout
+            needed |= set(re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", out))
+    assert "libpython3.11.so.1.0" not in needed and "libssl.so.3" in needed     # it did read them
+    system = sorted(needed - inside)
+    assert not {"libssl.so.3", "libcrypto.so.3", "libcups.so.2", "libsqlite3.so.0"} & inside
+    owners = {}
+    where = [f"{d}/{n}" for n in system for d in ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu")]
+    for line in sh("dpkg", "-S", *where, check=False).stdout.splitlines():
+        pkg, path = line.split(": ", 1)
+        owners[Path(path).name] = pkg.split(":")[0]
+    assert sorted(owners) == system, sorted(set(system) - set(owners))
+    assert {n: p for n, p in owners.items() if p not in depends} == {}
     # The packaged bundle, with its libraries changed so, still runs.
     r = sh(tree / "usr/bin/kiosk", "--version", cwd=tmp_path)
     assert r.stdout.strip() == f"kiosk {__version__}"
