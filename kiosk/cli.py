@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 
 from kiosk import __version__
-from kiosk.config import Config, ConfigError, resolve_config
+from kiosk.config import DEMO_API, SIMULATOR, Config, ConfigError, resolve_config
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 RunUi = Callable[[Config, argparse.Namespace], int]
 
+NO_DEMO = ("kiosk: this package has no demo mode (device simulators, demo API): write the terminal's "
+           "config file (/etc/kiosk/config.toml, see docs/install.md), or run the demo from a source "
+           "checkout (README)")
+
+
+def demo_parts_missing(cfg: Config) -> bool:
+    """The config asks for a simulator or the demo API, and this build (the terminal's package) has
+    none: said plainly instead of a ModuleNotFoundError from deep in the start-up."""
+    import importlib.util
+
+    wants = SIMULATOR in (cfg.printer.port, cfg.reader.port, cfg.a4.queue) or cfg.api.base_url == DEMO_API
+    return wants and importlib.util.find_spec("kiosk.demo") is None
+
 
 def main(argv: list[str] | None = None, run_ui: RunUi | None = None) -> int:
     args = parse_args(argv)
@@ -48,6 +61,9 @@ def main(argv: list[str] | None = None, run_ui: RunUi | None = None) -> int:
         cfg = resolve_config(args.config, demo=args.demo)
     except ConfigError as e:
         print(f"kiosk: config error: {e}", file=sys.stderr)
+        return EXIT_CONFIG
+    if demo_parts_missing(cfg):
+        print(NO_DEMO, file=sys.stderr)
         return EXIT_CONFIG
     from kiosk.permissions import check_secret_permissions, config_has_secrets
 

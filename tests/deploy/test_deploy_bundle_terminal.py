@@ -95,6 +95,17 @@ def test_production_selftest_passes_on_every_device(production_bundle, devices, 
     assert "DEMO" not in r.stdout
 
 
+def test_production_bundle_says_it_has_no_demo_mode(production_bundle, tmp_path):
+    """The terminal's package leaves the simulators and the demo API out: `kiosk --demo` (or no config
+    at all) says so in words and exits 2, not with a traceback."""
+    bundle, _ = production_bundle
+    for args in (["--demo"], ["--demo", "--selftest"]):
+        r = subprocess.run([str(bundle / "kiosk"), *args], cwd=tmp_path, env=_env(tmp_path),
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 2, (args, r.stdout[-500:], r.stderr[-2000:])
+        assert "this package has no demo mode" in r.stderr and "Traceback" not in r.stderr
+
+
 def _mapped_files(pid: int) -> set[str]:
     with open(f"/proc/{pid}/maps") as f:
         return {line.split(None, 5)[5].strip() for line in f if len(line.split(None, 5)) == 6
