@@ -16,6 +16,9 @@ Choices where the rules cannot all hold:
   split, by character, rather than overflow the line; the split pushes a character down when that keeps
   a closing mark off the start of a line. So every line fits, unless one single character is wider
   than `width` (then it stands alone on its line).
+- A paragraph does not end on a line of one lone Han character (孤字, with or without its closing
+  mark): the character before it comes down too, when the line above keeps at least two pieces.
+  "企业信息查询" in a narrow tile is "企业信息 / 查询", not "企业信息查 / 询".
 - Whitespace at the start and end of every paragraph and at every soft break is dropped; whitespace
   inside a line stays as written. "\\n" is a hard break; an empty paragraph gives one empty line.
 So "".join(lines) equals the text minus whitespace at breaks and paragraph ends, and nothing else.
@@ -136,28 +139,45 @@ def _force_split(s: str, measure: Measure, width: float) -> list[str]:
     return lines
 
 
+def _lone_han(cluster: str) -> bool:
+    """One Han character, perhaps with the closing marks glued to it: an orphan if it ends a paragraph."""
+    core = cluster.rstrip("".join(CLOSING))
+    return len(_chars(core)) == 1 and unicodedata.east_asian_width(core[0]) in ("W", "F") \
+        and unicodedata.category(core[0]) == "Lo"
+
+
 def _break_paragraph(para: str, measure: Measure, width: float) -> list[str]:
     para = para.strip()
     if not para:
         return [""]
     clusters, gaps = _clusters(*_atoms(para))
-    lines: list[str] = []
-    cur = ""
+    # Each line as the (gap before, cluster) pieces it was made of, so the orphan rule can move one down.
+    lines: list[list[tuple[str, str]]] = []
+    cur: list[tuple[str, str]] = []
+
+    def text(pieces: list[tuple[str, str]]) -> str:
+        return "".join(g + c for g, c in pieces).strip() if pieces else ""
+
     for k, cluster in enumerate(clusters):
         gap = gaps[k - 1] if k else ""
-        if cur and measure(cur + gap + cluster) <= width:
-            cur += gap + cluster
+        if cur and measure(text(cur) + gap + cluster) <= width:
+            cur.append((gap, cluster))
             continue
         if cur:
             lines.append(cur)
         if measure(cluster) <= width:
-            cur = cluster
+            cur = [(gap, cluster)]       # the gap at a break is dropped by text(), kept if it moves inside
             continue
         pieces = _force_split(cluster, measure, width)
-        lines.extend(pieces[:-1])
-        cur = pieces[-1]
+        lines.extend([("", p)] for p in pieces[:-1])
+        cur = [("", pieces[-1])]
+    if lines and len(cur) == 1 and _lone_han(cur[0][1]) and len(lines[-1]) >= 3:
+        joined = [lines[-1][-1], cur[0]]
+        if measure(text(joined)) <= width:
+            lines[-1] = lines[-1][:-1]
+            cur = joined
     lines.append(cur)
-    return lines
+    return [text(line) for line in lines]
 
 
 def break_lines(text: str, measure: Measure, width: float) -> list[str]:

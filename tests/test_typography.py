@@ -118,12 +118,16 @@ def test_a_token_wider_than_the_line_is_split_not_overflowing(digits, width):
     # the report: "）" and "。" began lines
     ("年满16周岁（不含在校学生），未参加职工基本养老保险。", 20,
      ["年满16周岁（不含在校", "学生），未参加职工基", "本养老保险。"]),
-    ("中" * 9 + "。", 18, ["中" * 8, "中。"]),
+    ("中" * 9 + "。", 18, ["中" * 7, "中中。"]),   # and no 孤字: one more comes down
     # an opening mark goes down with what it opens
-    ("请填写《参保登记表》一份", 8, ["请填写", "《参保登", "记表》一", "份"]),
+    ("请填写《参保登记表》一份", 8, ["请填写", "《参保登", "记表》", "一份"]),
     # numbers, phone numbers, case numbers, URLs stay whole
     ("请拨打0531-12345678咨询。", 14, ["请拨打", "0531-12345678", "咨询。"]),
-    ("办件编号SD2024050100012已受理", 20, ["办件编号", "SD2024050100012已受", "理"]),
+    ("办件编号SD2024050100012已受理", 20, ["办件编号", "SD2024050100012已", "受理"]),
+    # no paragraph ends on one lone Han character (孤字): the home tile's label in elder mode
+    ("企业信息查询", 10, ["企业信息", "查询"]),
+    ("企业信息查询。", 12, ["企业信息", "查询。"]),
+    ("中中 中", 4, ["中中", "中"]),            # the line above would keep one piece only: left as is
     ("see https://example.gov.cn/q/A023 now", 30, ["see", "https://example.gov.cn/q/A023", "now"]),
     # …… is one mark and does not begin a line
     ("请稍候……", 8, ["请稍", "候……"]),

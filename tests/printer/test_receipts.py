@@ -80,9 +80,11 @@ def test_wrap_by_display_width():
     assert wrap("中" * 30, 48) == ["中" * 24, "中" * 6]
     assert wrap("中" * 20, 32) == ["中" * 16, "中" * 4]
     assert wrap("a" * 50, 48) == ["a" * 48, "aa"]
-    assert wrap("中" * 23 + "a" + "中", 48) == ["中" * 23 + "a", "中"]
-    # a closing mark never starts a line: the previous character moves down with it
-    assert wrap("中" * 24 + "。", 48) == ["中" * 23, "中。"]
+    # no paragraph ends on one lone Han character (孤字): the piece before it comes down too
+    assert wrap("中" * 23 + "a" + "中", 48) == ["中" * 23, "a中"]
+    # a closing mark never starts a line: the previous character moves down with it (and, not to be
+    # a lone one, one more)
+    assert wrap("中" * 24 + "。", 48) == ["中" * 22, "中中。"]
     assert wrap("hello world", 8) == ["hello", "world"]
 
 
