@@ -12,6 +12,7 @@ The steps are those of EventLoop.idle(), in its order, so a frame here is a fram
 
 from __future__ import annotations
 
+import cProfile
 import time
 from dataclasses import dataclass, field
 
@@ -28,6 +29,10 @@ class Frame:
 class SplitLoop:
     frames: list[Frame] = field(default_factory=list)
     recording: bool = False
+    #: bench/frames.py --profile: the Python part of each recorded frame over this many ms is kept as a
+    #: cProfile (the profiler slows the frame it watches: read the functions, not the times).
+    profile_over: float = 0.0
+    profiles: list[tuple[float, float, cProfile.Profile]] = field(default_factory=list)
 
     def step(self) -> Frame:
         from kivy.base import EventLoop
@@ -37,6 +42,9 @@ class SplitLoop:
         Clock.pre_idle()
         ts = Clock.time()
         current = Clock.idle()                # the maxfps sleep
+        prof = cProfile.Profile() if self.profile_over and self.recording else None
+        if prof is not None:
+            prof.enable()
         t1 = time.perf_counter()
         Clock.post_idle(ts, current)          # Clock events of this frame
         if not EventLoop.quit:
@@ -48,6 +56,10 @@ class SplitLoop:
         if not EventLoop.quit:
             Builder.sync()
         t2 = time.perf_counter()
+        if prof is not None:
+            prof.disable()
+            if (t2 - t1) * 1000 > self.profile_over:
+                self.profiles.append((t1, (t2 - t1) * 1000, prof))
         window = EventLoop.window
         if not EventLoop.quit and window and window.canvas.needs_redraw:
             window.dispatch("on_draw")

@@ -37,6 +37,7 @@ from kivy.utils import escape_markup, get_hex_from_color
 
 from kiosk.assets import ASSETS
 from kiosk.typography import break_lines
+from screens.pictures import off_ui, qr_pixels, texture
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -390,20 +391,15 @@ class QRCode(Image):
     data = StringProperty("")
 
     def on_data(self, _instance, value: str) -> None:
-        if not value:
-            self.texture = None
-            return
-        import io
+        # The code of earlier data (the last citizen's) never stays while the new one is made.
+        self.texture = None
+        if value:
+            # Made on the worker pool (50-75 ms of qrcode here), shown when ready, if still wanted.
+            off_ui(lambda: qr_pixels(value), lambda px: self._show(value, px))
 
-        import qrcode
-        from kivy.core.image import Image as CoreImage
-
-        img = qrcode.make(value, box_size=8, border=4).convert("RGB")
-        buf = io.BytesIO()
-        img.save(buf, format="png")
-        buf.seek(0)
-        self.texture = CoreImage(buf, ext="png").texture
-        self.texture.mag_filter = "nearest"
+    def _show(self, value: str, pixels) -> None:
+        if value == self.data:
+            self.texture = texture(pixels, nearest=True)
 
 
 class Banner(KLabel):
