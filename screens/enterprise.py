@@ -14,7 +14,7 @@ from kiosk.flows.enterprise import NAME_MAX, EnterpriseFlow, Stage, grouped
 from screens import handwriting_pad  # noqa: F401 - registers PadScrollView for enterprise.kv
 from screens.base import BaseScreen
 from screens.tr import tr
-from screens.widgets import KButton
+from screens.widgets import KButton, RowPool
 
 
 class EntRow(BoxLayout):
@@ -45,6 +45,7 @@ class EnterpriseScreen(BaseScreen):
         self.match_buttons: dict[str, KButton] = {}     # by USCC, for the current matches (tests tap them)
         self._shown_matches: list = []
         self.entry = None                               # the 手写 / 拼音 text entry, made when first shown
+        self._rows: RowPool | None = None               # the card's rows, reused from one answer to the next
 
     def on_stage(self, _instance, stage: str) -> None:
         self.ids.stages.current = stage
@@ -97,9 +98,11 @@ class EnterpriseScreen(BaseScreen):
         box = self.ids.get("rows")
         if box is None:
             return
-        box.clear_widgets()
-        for key, value in self.flow.rows():
-            box.add_widget(EntRow(key=tr._(key), value=value))
+        if self._rows is None:
+            self._rows = RowPool(box, EntRow, lambda r: setattr(r, "value", ""))
+        rows = self.flow.rows()
+        for row, (key, value) in zip(self._rows.show(len(rows)), rows, strict=True):
+            row.key, row.value = tr._(key), value
 
     # ------------------------------------------------------------ taps → flow
 
