@@ -35,6 +35,8 @@ class CardOutline(Widget):
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+#: Tiles built while the first query runs (most people have a few cases; more are built when needed).
+FIRST_TILES = 4
 
 
 def _text(value: Msg | str) -> str:
@@ -98,6 +100,9 @@ class CasesScreen(BaseScreen):
             if pad in self.ids and self.ids[pad].value != value:
                 self.ids[pad].value = value
         self.stage = f.stage.value
+        if f.busy and not f.cases and self.ids.get("case_list") is not None:
+            # A query runs for the first time: the tiles of a short list are built meanwhile.
+            self._pools()["list"].grow_soon(FIRST_TILES)
         self._show_words()
 
     def _show_words(self, *_args) -> None:

@@ -25,6 +25,8 @@ class EntRow(BoxLayout):
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+#: Rows of the registration card (EnterpriseFlow.rows); more or fewer are built when needed.
+CARD_ROWS = 9
 
 
 class EnterpriseScreen(BaseScreen):
@@ -58,6 +60,8 @@ class EnterpriseScreen(BaseScreen):
             self.ids.keypad.value = f.code       # a new search cleared it
         self.code, self.display, self.valid, self.busy = f.code, f.display(), f.valid, f.busy
         self.message, self.message_level = tr._(f.message), f.level
+        if f.busy and f.enterprise is None:
+            self._pool().grow_soon(CARD_ROWS)        # the first card's rows, built while the query runs
         if self.enterprise is not f.enterprise:
             self.enterprise = f.enterprise
             self._refresh_card()
@@ -98,11 +102,14 @@ class EnterpriseScreen(BaseScreen):
         box = self.ids.get("rows")
         if box is None:
             return
-        if self._rows is None:
-            self._rows = RowPool(box, EntRow, lambda r: setattr(r, "value", ""))
         rows = self.flow.rows()
-        for row, (key, value) in zip(self._rows.show(len(rows)), rows, strict=True):
+        for row, (key, value) in zip(self._pool().show(len(rows)), rows, strict=True):
             row.key, row.value = tr._(key), value
+
+    def _pool(self) -> RowPool:
+        if self._rows is None:
+            self._rows = RowPool(self.ids.rows, EntRow, lambda r: setattr(r, "value", ""))
+        return self._rows
 
     # ------------------------------------------------------------ taps → flow
 

@@ -393,6 +393,22 @@ class RowPool:
     def __init__(self, box: Widget, make: Callable[[], Widget], clear: Callable[[Widget], None]) -> None:
         self.box, self.make, self.clear = box, make, clear
         self.rows: list[Widget] = []
+        self._growing = None
+
+    def grow_soon(self, n: int) -> None:
+        """Build rows up to n, one a frame, while nothing is on show yet (a query in flight): the first
+        answer then fills rows instead of building them in its frame."""
+        if len(self.rows) >= n or self._growing is not None:
+            return
+
+        def grow(_dt) -> bool:
+            if len(self.rows) >= n:
+                self._growing = None
+                return False
+            self.rows.append(self.make())
+            return True
+
+        self._growing = Clock.schedule_interval(grow, 0)
 
     def show(self, n: int) -> list[Widget]:
         """The first n rows, in the box in that order (the box holds nothing else); the rest leave it."""
@@ -416,7 +432,7 @@ class QRCode(Image):
         # The code of earlier data (the last citizen's) never stays while the new one is made.
         self.texture = None
         if value:
-            # Made on the worker pool (50-75 ms of qrcode here), shown when ready, if still wanted.
+            # Made off the UI thread (50-75 ms of qrcode here), shown when ready, if still wanted.
             off_ui(lambda: qr_pixels(value), lambda px: self._show(value, px))
 
     def _show(self, value: str, pixels) -> None:

@@ -17,7 +17,7 @@ from kivy.properties import StringProperty
 from kivy.uix.modalview import ModalView
 
 import screens.widgets  # noqa: F401  (the kv uses its classes)
-from screens.pictures import off_ui, png_pixels, texture
+from screens.pictures import off_ui, png_pixels, texture, warm
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -53,6 +53,7 @@ class PrintDialog(ModalView):
         d = _reusable.get(app)
         if d is None:
             d = _reusable[app] = cls(app)
+            warm()                        # the pictures' thread too (QR codes, the demo receipt)
         return d
 
     @classmethod
@@ -114,7 +115,7 @@ class PrintDialog(ModalView):
         png = sim.jobs[-1].png_path
         if png is not None and Path(png).exists():
             self.preview = path = str(png)
-            # Decoded on the worker pool (30-60 ms with Kivy's loader on the UI thread); shown if this
+            # Decoded off the UI thread (30-60 ms with Kivy's loader on the UI thread); shown if this
             # dialog still shows that print when the picture is ready.
             off_ui(lambda: png_pixels(path), lambda px: self._show_picture(path, px))
 
