@@ -267,7 +267,9 @@ def main() -> int:
             redraw_gl=pct([f.gl_ms for f in redraw if f.gl_ms > 0], 0.5),
             gapmax=max((b.end - a.end) * 1000 for a, b in zip(slow, slow[1:], strict=False)) if len(slow) > 1
             else 0.0,
-            worst=", ".join(f"{v:.0f} ms at {1000 * (f.start - t0):+.0f} ms" for v, f in worst)
+            worst=", ".join(f"{v:.0f} ms at {1000 * (f.start - t0):+.0f} ms"
+                            + (f" (gc gen{f.gc_gen} {f.gc_ms:.0f} ms)" if f.gc_gen >= 0 and f.gc_ms >= 1 else "")
+                            for v, f in worst)
             + f"; answer at {1000 * (answer_at - t0):+.0f} ms; the step's call {t_start:.0f} ms")
 
     # Each flow twice: the first use after boot (modules imported, screens and dialogs built, images
