@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.core.text.markup import MarkupLabel as CoreMarkupLabel
@@ -402,7 +403,7 @@ class RowPool:
             return
 
         def grow(_dt) -> bool:
-            if len(self.rows) >= n:
+            if len(self.rows) >= n or App.get_running_app() is None:    # done, or the app stopped
                 self._growing = None
                 return False
             self.rows.append(self.make())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import weakref
 from pathlib import Path
 
+from kivy.app import App
 from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import StringProperty
@@ -60,8 +61,13 @@ class PrintDialog(ModalView):
     def prepare_soon(cls, app, delay: float = 1.0) -> None:
         """Build the reusable dialog in a frame of its own a little later (every screen calls this when it
         is shown, screens.base: the first is home at start-up, so no citizen's print pays for it)."""
+        def build(_dt) -> None:
+            # Not for an app that stopped meanwhile (tests start many): its kv rules would find no app.
+            if App.get_running_app() is app:
+                cls.prepare(app)
+
         if app not in _reusable:
-            Clock.schedule_once(lambda _dt: cls.prepare(app) if app.root is not None else None, delay)
+            Clock.schedule_once(build, delay)
 
     @classmethod
     def follow(cls, app, job_id: int) -> PrintDialog:
