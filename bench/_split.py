@@ -12,6 +12,8 @@ The steps are those of EventLoop.idle(), in its order, so a frame here is a fram
 
 from __future__ import annotations
 
+import cProfile
+import gc
 import time
 from dataclasses import dataclass, field
 
@@ -22,12 +24,41 @@ class Frame:
     python_ms: float
     gl_ms: float          # 0.0 when nothing needed drawing
     end: float
+    gc_ms: float = 0.0    # garbage collections on any thread while the frame's Python part ran
+    gc_gen: int = -1      # the oldest generation collected then (-1: none)
+
+
+class _Collections:
+    """Garbage collections (time, generation) as gc reports them, to tell a frame made long by a
+    collection from one made long by the screen's own work."""
+
+    def __init__(self) -> None:
+        self.ms, self.gen, self._t = 0.0, -1, 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._t = time.perf_counter()
+        else:
+            self.ms += (time.perf_counter() - self._t) * 1000
+            self.gen = max(self.gen, info.get("generation", -1))
+
+    def take(self) -> tuple[float, int]:
+        out, self.ms, self.gen = (self.ms, self.gen), 0.0, -1
+        return out
+
+
+_collections = _Collections()
 
 
 @dataclass
 class SplitLoop:
     frames: list[Frame] = field(default_factory=list)
     recording: bool = False
+    #: bench/frames.py --profile: the Python part of each recorded frame over this many ms is kept as a
+    #: cProfile (the profiler slows the frame it watches: read the functions, not the times).
+    profile_over: float = 0.0
+    profiles: list[tuple[float, float, cProfile.Profile]] = field(default_factory=list)
 
     def step(self) -> Frame:
         from kivy.base import EventLoop
@@ -37,6 +68,10 @@ class SplitLoop:
         Clock.pre_idle()
         ts = Clock.time()
         current = Clock.idle()                # the maxfps sleep
+        prof = cProfile.Profile() if self.profile_over and self.recording else None
+        if prof is not None:
+            prof.enable()
+        _collections.take()
         t1 = time.perf_counter()
         Clock.post_idle(ts, current)          # Clock events of this frame
         if not EventLoop.quit:
@@ -48,12 +83,17 @@ class SplitLoop:
         if not EventLoop.quit:
             Builder.sync()
         t2 = time.perf_counter()
+        gc_ms, gc_gen = _collections.take()
+        if prof is not None:
+            prof.disable()
+            if (t2 - t1) * 1000 > self.profile_over:
+                self.profiles.append((t1, (t2 - t1) * 1000, prof))
         window = EventLoop.window
         if not EventLoop.quit and window and window.canvas.needs_redraw:
             window.dispatch("on_draw")
             window.dispatch("on_flip")
         t3 = time.perf_counter()
-        f = Frame(t1, (t2 - t1) * 1000, (t3 - t2) * 1000, t3)
+        f = Frame(t1, (t2 - t1) * 1000, (t3 - t2) * 1000, t3, gc_ms, gc_gen)
         if self.recording:
             self.frames.append(f)
         return f

@@ -22,7 +22,10 @@ Prints; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import dataclasses
+import io
+import pstats
 import subprocess
 import sys
 import time
@@ -132,6 +135,8 @@ def flows(app, services):
             scr.keypad.press(ch)
         scr.next()
         scr.skip_uscc()
+        if scr.step == "extra":                    # the optional free-text step: nothing to add
+            scr.skip()
         advance_frames(2)
         if scr.step != "review":
             raise RuntimeError(f"feedback stopped at {scr.step!r}")
@@ -200,16 +205,23 @@ def main() -> int:
     p.add_argument("--latency", type=float, default=2.0, help="demo API delay before every answer (s)")
     p.add_argument("--idle", type=float, default=2.0, help="baseline seconds idle on each screen")
     p.add_argument("--only", default="", help="comma-separated words of flow names")
+    p.add_argument("--profile", type=float, default=0.0, metavar="MS",
+                   help="print a cProfile of the step's call and of every frame whose Python part is over MS")
     args = p.parse_args()
 
     bare_py, bare_gl50, bare_glmax = bare_gl()
     app, services = start_demo_app(WIDTH, HEIGHT, maxfps=FPS, name="frames")
     # Ticket hours would close 取号 outside office hours: the frames must not depend on the time of day.
     app.cfg = dataclasses.replace(app.cfg, hours=None)
-    from kivyhelp import stop_app
+    from kivyhelp import render_frames, stop_app
+
+    # The UI tests' helper draws frames only for screenshots; here every frame is drawn and swapped as
+    # on the terminal (without it the GL part reads 0 and frames come far more often than they would).
+    render_frames(True)
 
     faults = services.demo.api_server.faults
     rec = Recorder()
+    rec.loop.profile_over = args.profile
     rows, detail = [], []
     def measure(name, prepare, start, done) -> dict:
         faults.reset()
@@ -224,13 +236,26 @@ def main() -> int:
         redraw, _ = rec.run(1.0)
         rec.redraw = False
         faults.latency = args.latency
+        rec.loop.profiles = []
+        prof = cProfile.Profile() if args.profile else None
         t0 = time.perf_counter()
         try:
+            if prof is not None:
+                prof.enable()
             start(scr)
+            if prof is not None:
+                prof.disable()
             t_start = (time.perf_counter() - t0) * 1000      # the step's own call, before any frame
             slow, answer_at = rec.run(until=lambda s=scr, d=done: d(s), timeout=args.latency + 15)
         finally:
             faults.reset()
+        if prof is not None:
+            profiles = ([(t0, t_start, prof)] if t_start > args.profile else []) + rec.loop.profiles
+            for at, ms, pr in profiles:
+                out = io.StringIO()
+                pstats.Stats(pr, stream=out).sort_stats("cumulative").print_stats(25)
+                print(f"--- {name}: {ms:.0f} ms (profiled) at {1000 * (at - t0):+.0f} ms\n"
+                      + out.getvalue().split("\n\n", 2)[-1], flush=True)
         py = [f.python_ms for f in slow]
         py[0] += t_start                                  # the tap's work runs before the first frame
         gl = [f.gl_ms for f in slow if f.gl_ms > 0]
@@ -242,7 +267,9 @@ def main() -> int:
             redraw_gl=pct([f.gl_ms for f in redraw if f.gl_ms > 0], 0.5),
             gapmax=max((b.end - a.end) * 1000 for a, b in zip(slow, slow[1:], strict=False)) if len(slow) > 1
             else 0.0,
-            worst=", ".join(f"{v:.0f} ms at {1000 * (f.start - t0):+.0f} ms" for v, f in worst)
+            worst=", ".join(f"{v:.0f} ms at {1000 * (f.start - t0):+.0f} ms"
+                            + (f" (gc gen{f.gc_gen} {f.gc_ms:.0f} ms)" if f.gc_gen >= 0 and f.gc_ms >= 1 else "")
+                            for v, f in worst)
             + f"; answer at {1000 * (answer_at - t0):+.0f} ms; the step's call {t_start:.0f} ms")
 
     # Each flow twice: the first use after boot (modules imported, screens and dialogs built, images

@@ -52,6 +52,11 @@ class BaseScreen(Screen):
     def activate(self, **params) -> None:
         """Called by the app on every visit, with the parameters of the navigation."""
         self.dispatch("on_activate", **params)
+        # The print dialog is built once, at a quiet moment after the first screen (home, at start-up)
+        # is shown, not in the frame that shows a citizen's answer and queues their receipt.
+        from screens.dialogs.print_dialog import PrintDialog
+
+        PrintDialog.prepare_soon(self.app)
 
     def on_activate(self, **params) -> None:
         pass

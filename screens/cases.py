@@ -18,7 +18,7 @@ from kiosk.flows.cases import CasesFlow, Stage, grouped_id
 from kiosk.i18n import Msg
 from screens.base import BaseScreen
 from screens.tr import tr
-from screens.widgets import KButton, KLabel, QRCode, plain
+from screens.widgets import KButton, KLabel, QRCode, RowPool, plain
 
 
 class CaseRow(BoxLayout):
@@ -35,6 +35,8 @@ class CardOutline(Widget):
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+#: Tiles built while the first query runs (most people have a few cases; more are built when needed).
+FIRST_TILES = 4
 
 
 def _text(value: Msg | str) -> str:
@@ -61,6 +63,8 @@ class CasesScreen(BaseScreen):
         self._anim = None                # the pulse of the card outline (a Clock event)
         self._pulse_t = 0.0
         self._reader_ev = None           # asks the flow now and then whether a card failed to read
+        self._pool: dict[str, RowPool] | None = None
+        self._qr, self._qr_caption = QRCode(), KLabel()
         self.flow.subscribe(self._show)
         self.app.bind(lang=self._show_words, reader_ok=self._update_start_buttons,
                       staff_mode=self._update_start_buttons)
@@ -96,6 +100,9 @@ class CasesScreen(BaseScreen):
             if pad in self.ids and self.ids[pad].value != value:
                 self.ids[pad].value = value
         self.stage = f.stage.value
+        if f.busy and not f.cases and self.ids.get("case_list") is not None:
+            # A query runs for the first time: the tiles of a short list are built meanwhile.
+            self._pools()["list"].grow_soon(FIRST_TILES)
         self._show_words()
 
     def _show_words(self, *_args) -> None:
@@ -138,27 +145,46 @@ class CasesScreen(BaseScreen):
             box.add_widget(btn)
         self.ids.reader_state.text = tr._(self.flow.reader_words())
 
+    def _pools(self) -> dict[str, RowPool]:
+        """The list's tiles and the detail's lines, reused from one answer to the next (personal data:
+        a line that leaves its box is emptied)."""
+        if self._pool is None:
+            def tile() -> KButton:
+                btn = KButton(kind="tile", markup=True)
+                btn.case = None
+                btn.bind(on_release=lambda b: self.open_case(b.case, from_list=True))
+                return btn
+
+            def clear_tile(btn) -> None:
+                btn.text, btn.case = "", None
+
+            def clear_row(row) -> None:
+                row.key = row.value = ""
+
+            def clear_label(label) -> None:
+                label.text = ""
+
+            ids = self.ids
+            self._pool = {"list": RowPool(ids.case_list, tile, clear_tile),
+                          "rows": RowPool(ids.case_rows, CaseRow, clear_row),
+                          "steps": RowPool(ids.timeline, lambda: KLabel(markup=True), clear_label),
+                          "next": RowPool(ids.next_step, KLabel, clear_label)}
+        return self._pool
+
     def _build_list(self) -> None:
-        grid = self.ids.get("case_list")
-        if grid is None:
+        if self.ids.get("case_list") is None:
             return
-        grid.clear_widgets()
-        for c in self.flow.cases:
+        cases = self.flow.cases
+        for btn, c in zip(self._pools()["list"].show(len(cases)), cases, strict=True):
             number, status, date = (tr._(m) for m in self.flow.summary(c))
-            btn = KButton(kind="tile", text=f"[b]{plain(c.service_name)}[/b]\n{plain(number)}\n{status}    {date}",
-                          markup=True)
+            btn.text = f"[b]{plain(c.service_name)}[/b]\n{plain(number)}\n{status}    {date}"
             btn.case = c
-            btn.bind(on_release=lambda b: self.open_case(b.case, from_list=True))
-            grid.add_widget(btn)
 
     def _build_detail(self) -> None:
         f = self.flow
-        rows, steps = self.ids.get("case_rows"), self.ids.get("timeline")
-        if rows is None:
+        if self.ids.get("case_rows") is None:
             return
-        rows.clear_widgets()
-        steps.clear_widgets()
-        self.ids.qr_box.clear_widgets()
+        pools = self._pools()
         # No list on the case-number path: the button leaves the row (a squeezed button would wrap
         # its text into a tall column and push the case off the screen).
         row, back = self.ids.detail_buttons, self._back_button
@@ -173,25 +199,26 @@ class CasesScreen(BaseScreen):
         elif not offer and lic.parent is not None:
             row.remove_widget(lic)
         self.ids.case_title.text = f.case.service_name if f.case is not None else ""
-        box = self.ids.next_step
-        box.clear_widgets()
         step = f.next_step()
-        if step is not None:
-            box.add_widget(KLabel(text=tr._(step.title), role="title", bold=True))
-            for line in step.lines:
-                box.add_widget(KLabel(text=tr._(line)))
-        for key, value in f.rows():
-            rows.add_widget(CaseRow(key=tr._(key), value=_text(value)))
-        for s in f.timeline():
-            head = f"{s.when}  {tr._(s.status)}"
-            head = plain(head)
-            text = ((f"[b]{head}[/b]" if s.latest else head) + f"\n{plain(s.department)}"
-                    + (f"\n{plain(s.note)}" if s.note else ""))
-            steps.add_widget(KLabel(text=text, markup=True))
-        url = f.case_url()
-        if url:
-            self.ids.qr_box.add_widget(QRCode(data=url))
-            self.ids.qr_box.add_widget(KLabel(text=tr._("手机扫码，随时查看办件进度")))
+        lines = [] if step is None else [step.title, *step.lines]
+        for i, (label, line) in enumerate(zip(pools["next"].show(len(lines)), lines, strict=True)):
+            label.role, label.bold, label.text = ("title", True, tr._(line)) if i == 0 else ("body", False, tr._(line))
+        values = f.rows()
+        for case_row, (key, value) in zip(pools["rows"].show(len(values)), values, strict=True):
+            case_row.key, case_row.value = tr._(key), _text(value)
+        steps = f.timeline()
+        for label, s in zip(pools["steps"].show(len(steps)), steps, strict=True):
+            head = plain(f"{s.when}  {tr._(s.status)}")
+            label.text = ((f"[b]{head}[/b]" if s.latest else head) + f"\n{plain(s.department)}"
+                          + (f"\n{plain(s.note)}" if s.note else ""))
+        url, qr_box = f.case_url(), self.ids.qr_box
+        if url and not qr_box.children:
+            qr_box.add_widget(self._qr)
+            qr_box.add_widget(self._qr_caption)
+        elif not url and qr_box.children:
+            qr_box.clear_widgets()
+        self._qr.data = url or ""
+        self._qr_caption.text = tr._("手机扫码，随时查看办件进度") if url else ""
 
     # ------------------------------------------------------------ waiting for a card
 

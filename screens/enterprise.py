@@ -14,7 +14,7 @@ from kiosk.flows.enterprise import NAME_MAX, EnterpriseFlow, Stage, grouped
 from screens import handwriting_pad  # noqa: F401 - registers PadScrollView for enterprise.kv
 from screens.base import BaseScreen
 from screens.tr import tr
-from screens.widgets import KButton
+from screens.widgets import KButton, RowPool
 
 
 class EntRow(BoxLayout):
@@ -25,6 +25,8 @@ class EntRow(BoxLayout):
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+#: Rows of the registration card (EnterpriseFlow.rows); more or fewer are built when needed.
+CARD_ROWS = 9
 
 
 class EnterpriseScreen(BaseScreen):
@@ -45,6 +47,7 @@ class EnterpriseScreen(BaseScreen):
         self.match_buttons: dict[str, KButton] = {}     # by USCC, for the current matches (tests tap them)
         self._shown_matches: list = []
         self.entry = None                               # the 手写 / 拼音 text entry, made when first shown
+        self._rows: RowPool | None = None               # the card's rows, reused from one answer to the next
 
     def on_stage(self, _instance, stage: str) -> None:
         self.ids.stages.current = stage
@@ -57,6 +60,8 @@ class EnterpriseScreen(BaseScreen):
             self.ids.keypad.value = f.code       # a new search cleared it
         self.code, self.display, self.valid, self.busy = f.code, f.display(), f.valid, f.busy
         self.message, self.message_level = tr._(f.message), f.level
+        if f.busy and f.enterprise is None:
+            self._pool().grow_soon(CARD_ROWS)        # the first card's rows, built while the query runs
         if self.enterprise is not f.enterprise:
             self.enterprise = f.enterprise
             self._refresh_card()
@@ -97,9 +102,14 @@ class EnterpriseScreen(BaseScreen):
         box = self.ids.get("rows")
         if box is None:
             return
-        box.clear_widgets()
-        for key, value in self.flow.rows():
-            box.add_widget(EntRow(key=tr._(key), value=value))
+        rows = self.flow.rows()
+        for row, (key, value) in zip(self._pool().show(len(rows)), rows, strict=True):
+            row.key, row.value = tr._(key), value
+
+    def _pool(self) -> RowPool:
+        if self._rows is None:
+            self._rows = RowPool(self.ids.rows, EntRow, lambda r: setattr(r, "value", ""))
+        return self._rows
 
     # ------------------------------------------------------------ taps → flow
 

@@ -59,6 +59,7 @@ class EvaluationScreen(BaseScreen):
         self.comment_box: KTextInput | None = None   # kept while the screen lives (see _render_comment)
         self.entry = None                            # the 手写 / 拼音 text entry for the comment
         self.flow = EvaluationFlow(self.app.flow_deps())
+        self._choose_drawn: tuple | None = None     # what the choices show (kept while only the buttons change)
         self.flow.subscribe(self._show)
         super().__init__(**kwargs)
 
@@ -157,6 +158,16 @@ class EvaluationScreen(BaseScreen):
     def render(self, *_args) -> None:
         if "body" not in self.ids:
             return
+        f = self.flow
+        # 提交评价 changes only the buttons under the choices (busy): the choices stay. Rebuilding them
+        # put 10-60 ms into the tap's frame.
+        choose = (f.level, list(f.reasons), f.phone, f.comment, f.reason_choices(), tr.lang, self.app.elder,
+                  self.app.orientation) if f.stage == Stage.CHOOSE else None
+        if choose is not None and choose == self._choose_drawn and self.ids.body.children:
+            self.ids.subject.text = tr._(f.subject())
+            self._render_nav()
+            return
+        self._choose_drawn = choose
         body = self.ids.body
         body.clear_widgets()
         self.buttons, self.keypad, self._display = {}, None, None

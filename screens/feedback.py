@@ -60,6 +60,7 @@ class FeedbackScreen(BaseScreen):
         self._keyboard_open = False
         self.entry = None                         # the citizen's 手写 / 拼音 text entry, made when first shown
         self.flow = FeedbackFlow(self.app.flow_deps())
+        self._review_drawn: tuple | None = None     # what the review's rows show (kept while only the buttons change)
         self.flow.subscribe(self._show)
         super().__init__(**kwargs)
 
@@ -136,6 +137,17 @@ class FeedbackScreen(BaseScreen):
     def render(self, *_args) -> None:
         if "body" not in self.ids:
             return
+        f = self.flow
+        # 确认提交 changes only the buttons under the review (busy, then the number): the rows stay.
+        # Rebuilding them put 20-80 ms into the tap's frame.
+        review = (f.review_rows(), tr.lang, self.app.elder, self.app.orientation) \
+            if f.step == Step.REVIEW else None
+        if review is not None and review == self._review_drawn and self.ids.body.children:
+            self.ids.step_label.text = tr._(f.step_label())
+            self.ids.prompt.text = tr._(f.prompt())
+            self._render_nav()
+            return
+        self._review_drawn = review
         body = self.ids.body
         body.clear_widgets()
         # Each step starts at its top: a scroll offset left from a long step hid the next one's buttons.

@@ -23,6 +23,10 @@ class JobsScreen(InfoListScreen):
     def _empty_words(self) -> str:
         return tr._(self.flow.empty_words())
 
+    def _render_key(self) -> tuple:
+        f = self.flow
+        return (*super()._render_key(), f.district, f.type, f.districts(), f.types())
+
     def row_text(self, j) -> str:
         small = int(self.app.sz.small)
         kind = f"{plain(j.type)}  " if j.type else ""

@@ -39,7 +39,7 @@ class TicketScreen(BaseScreen):
         self.flow.subscribe(self._show)
 
     def on_kv_post(self, base_widget):
-        self.app.bind(lang=self._show_words, orientation=self._rebuild_lists)
+        self.app.bind(lang=self._show_words, orientation=self._rebuild_lists, elder=self._rebuild_lists)
 
     def on_stage(self, _instance, stage: str) -> None:
         self.ids.stages.current = stage
@@ -53,10 +53,16 @@ class TicketScreen(BaseScreen):
         self.service, self.ticket = f.service, f.ticket
         self.stage = f.stage.value
         self._show_words()
-        lists = (id(f.services), f.category, f.stage)
-        if lists != self._shown:
-            self._shown = lists
+        # The lists depend on the items and the chosen category, not on the stage: taking a number
+        # (or walking back) must not rebuild some twenty buttons in the frame that shows the ticket.
+        # The same items fetched again on the next visit (a new list, equal) keep their buttons too.
+        services, shown = list(f.services), self._shown
+        if not shown or shown[0] != services:
+            self._shown = (services, f.category)
             self._rebuild_lists()
+        elif shown[1] != f.category:
+            self._shown = (services, f.category)
+            self._build_items()
 
     def _show_words(self, *_args) -> None:
         self.message = tr._(self.flow.message)
@@ -71,11 +77,15 @@ class TicketScreen(BaseScreen):
         return svc.name_en if self.app.lang == "en" and svc.name_en else svc.name
 
     def _rebuild_lists(self, *_args) -> None:
-        cats, items = self.ids.get("category_grid"), self.ids.get("item_grid")
-        if cats is None:
+        if self.ids.get("category_grid") is None:
             return
+        self._build_choices()
+        self._build_items()
+
+    def _build_choices(self) -> None:
+        """The common items and the categories: they change with the items (and language, orientation)."""
+        cats, popular = self.ids.category_grid, self.ids.popular_grid
         landscape = self.app.orientation == "landscape"
-        popular = self.ids.popular_grid
         popular.clear_widgets()
         popular.cols = 3 if landscape else 2
         for svc in self.flow.popular():
@@ -91,15 +101,22 @@ class TicketScreen(BaseScreen):
             btn.category = cat
             btn.bind(on_release=lambda b: self.flow.choose_category(b.category))
             cats.add_widget(btn)
+        for grid in (cats, popular):
+            grid.height = grid.minimum_height or dp(10)
+
+    def _build_items(self) -> None:
+        """The items of the chosen category."""
+        items = self.ids.get("item_grid")
+        if items is None:
+            return
         items.clear_widgets()
-        items.cols = 2 if landscape else 1
+        items.cols = 2 if self.app.orientation == "landscape" else 1
         for svc in self.flow.items():
             btn = KButton(kind="tile", text=self.service_name(svc))
             btn.service = svc
             btn.bind(on_release=lambda b: self.flow.choose_service(b.service))
             items.add_widget(btn)
-        for grid in (cats, items, popular):
-            grid.height = grid.minimum_height or dp(10)
+        items.height = items.minimum_height or dp(10)
 
     # ------------------------------------------------------------ taps → flow
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.core.text.markup import MarkupLabel as CoreMarkupLabel
@@ -37,6 +38,7 @@ from kivy.utils import escape_markup, get_hex_from_color
 
 from kiosk.assets import ASSETS
 from kiosk.typography import break_lines
+from screens.pictures import off_ui, qr_pixels, texture
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -384,26 +386,59 @@ class KeypadKey(KButton):
     key = StringProperty("")     # what the key types; its label is translated for 删除 / 清空
 
 
+class RowPool:
+    """The rows of a box, reused from one answer to the next: an answer sets the texts of rows already
+    built instead of building new ones (a row of two wrapping labels cost 2-4 ms to build). `clear(row)`
+    empties a row that leaves the box, so nothing of an earlier answer stays in it."""
+
+    def __init__(self, box: Widget, make: Callable[[], Widget], clear: Callable[[Widget], None]) -> None:
+        self.box, self.make, self.clear = box, make, clear
+        self.rows: list[Widget] = []
+        self._growing = None
+
+    def grow_soon(self, n: int) -> None:
+        """Build rows up to n, one a frame, while nothing is on show yet (a query in flight): the first
+        answer then fills rows instead of building them in its frame."""
+        if len(self.rows) >= n or self._growing is not None:
+            return
+
+        def grow(_dt) -> bool:
+            if len(self.rows) >= n or App.get_running_app() is None:    # done, or the app stopped
+                self._growing = None
+                return False
+            self.rows.append(self.make())
+            return True
+
+        self._growing = Clock.schedule_interval(grow, 0)
+
+    def show(self, n: int) -> list[Widget]:
+        """The first n rows, in the box in that order (the box holds nothing else); the rest leave it."""
+        while len(self.rows) < n:
+            self.rows.append(self.make())
+        for i, row in enumerate(self.rows):
+            if i < n and row.parent is None:
+                self.box.add_widget(row)
+            elif i >= n and row.parent is not None:
+                self.box.remove_widget(row)
+                self.clear(row)
+        return self.rows[:n]
+
+
 class QRCode(Image):
     """A QR code drawn from `data` (for a phone to scan): black on white, with its quiet zone."""
 
     data = StringProperty("")
 
     def on_data(self, _instance, value: str) -> None:
-        if not value:
-            self.texture = None
-            return
-        import io
+        # The code of earlier data (the last citizen's) never stays while the new one is made.
+        self.texture = None
+        if value:
+            # Made off the UI thread (50-75 ms of qrcode here), shown when ready, if still wanted.
+            off_ui(lambda: qr_pixels(value), lambda px: self._show(value, px))
 
-        import qrcode
-        from kivy.core.image import Image as CoreImage
-
-        img = qrcode.make(value, box_size=8, border=4).convert("RGB")
-        buf = io.BytesIO()
-        img.save(buf, format="png")
-        buf.seek(0)
-        self.texture = CoreImage(buf, ext="png").texture
-        self.texture.mag_filter = "nearest"
+    def _show(self, value: str, pixels) -> None:
+        if value == self.data:
+            self.texture = texture(pixels, nearest=True)
 
 
 class Banner(KLabel):

@@ -1,16 +1,24 @@
 """The dialog that follows a print job: printing → 请取走凭条, or 打印机暂不可用 (the job waits in the
 queue and prints when the printer is back: nothing is lost). In demo mode it also shows what the
-simulated printer printed."""
+simulated printer printed.
+
+One dialog per app is built (at a quiet moment: `prepare`) and reused for every print: building it took
+15-45 ms of the UI thread in the frame that showed a citizen's answer. `follow` resets everything a
+previous print left in it (status, message, the demo receipt picture) before it opens."""
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
+from kivy.app import App
+from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.modalview import ModalView
 
 import screens.widgets  # noqa: F401  (the kv uses its classes)
+from screens.pictures import off_ui, png_pixels, texture, warm
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -27,23 +35,59 @@ WAITING_BECAUSE = {
 }
 
 
+#: The reusable dialog of each app (tests build many apps in one process).
+_reusable: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 class PrintDialog(ModalView):
     status = StringProperty("sending")
     message_id = StringProperty(MESSAGES["sending"])
     preview = StringProperty("")      # demo mode: the simulator's picture of the printed receipt
 
-    def __init__(self, app, job_id: int, **kwargs):
+    def __init__(self, app, job_id: int = 0, **kwargs):
         super().__init__(**kwargs)
         self.app, self.job_id = app, job_id
 
     @classmethod
+    def prepare(cls, app) -> PrintDialog:
+        """The app's reusable dialog, built now if it is not yet."""
+        d = _reusable.get(app)
+        if d is None:
+            d = _reusable[app] = cls(app)
+            warm()                        # the pictures' thread too (QR codes, the demo receipt)
+        return d
+
+    @classmethod
+    def prepare_soon(cls, app, delay: float = 1.0) -> None:
+        """Build the reusable dialog in a frame of its own a little later (every screen calls this when it
+        is shown, screens.base: the first is home at start-up, so no citizen's print pays for it)."""
+        def build(_dt) -> None:
+            # Not for an app that stopped meanwhile (tests start many): its kv rules would find no app.
+            if App.get_running_app() is app:
+                cls.prepare(app)
+
+        if app not in _reusable:
+            Clock.schedule_once(build, delay)
+
+    @classmethod
     def follow(cls, app, job_id: int) -> PrintDialog:
-        d = cls(app, job_id)
+        d = cls.prepare(app)
+        if d.parent is not None:
+            d = cls(app, job_id)          # the reusable one shows another job still: one of its own
+        d._start(job_id)
         d.open()
         app.watch_job(job_id, d._on_job)
         app.bind(printer_ok=d._on_printer)
         d._on_printer()
         return d
+
+    def _start(self, job_id: int) -> None:
+        """Nothing of an earlier print (another citizen's receipt) stays in the dialog."""
+        self.job_id = job_id
+        self.preview = ""
+        self.ids.preview.texture = None
+        self.status = "sending"
+        self._update_message()
 
     def _on_printer(self, *_args) -> None:
         # A job queued while the printer is unavailable hears nothing from the queue until it prints:
@@ -76,7 +120,19 @@ class PrintDialog(ModalView):
             return
         png = sim.jobs[-1].png_path
         if png is not None and Path(png).exists():
-            self.preview = str(png)
+            self.preview = path = str(png)
+            # Decoded off the UI thread (30-60 ms with Kivy's loader on the UI thread); shown if this
+            # dialog still shows that print when the picture is ready.
+            off_ui(lambda: png_pixels(path), lambda px: self._show_picture(path, px))
+
+    def _show_picture(self, path: str, pixels) -> None:
+        if self.preview == path and self.parent is not None:
+            self.ids.preview.texture = texture(pixels)
+
+    def on_parent(self, _instance, parent) -> None:
+        if parent is None:               # faded out and gone: the receipt picture goes with it
+            self.preview = ""
+            self.ids.preview.texture = None
 
     def close(self) -> None:
         self.app.unwatch_job(self.job_id)

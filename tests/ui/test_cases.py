@@ -303,3 +303,24 @@ def test_after_wipe_no_identity_data_is_reachable(demo_app):
         assert secret not in text, secret
     assert scr.stage == "start"
 
+
+
+def test_reused_tiles_and_lines_keep_nothing_of_the_last_citizen(demo_app):
+    """The list's tiles and the detail's lines are reused from one answer to the next (screens.widgets
+    RowPool): those that left the screen at the session end hold nothing of the citizen either."""
+    scr = open_screen(demo_app)
+    insert_card(demo_app, scr)
+    tap_case(scr, CASE_1)
+    pools = scr._pools()
+    kept = [w for pool in pools.values() for w in pool.rows]
+    assert len(pools["list"].rows) == 4 and pools["rows"].rows and pools["steps"].rows
+    demo_app.end_session("test")
+    texts = [scr._qr.data, scr._qr_caption.text]
+    for w in kept:
+        texts += [w.text for w in w.walk() if hasattr(w, "text")]
+        texts += [str(getattr(w, "key", "")), str(getattr(w, "value", ""))]
+    text = "\n".join(texts)
+    for secret in ("王", WANG.id_number, WANG.id_number[-4:], "3701042026", "3701**", "个体工商户"):
+        assert secret not in text, secret
+    assert all(w.parent is None and w.case is None for w in pools["list"].rows)
+    assert scr._qr.texture is None

@@ -1,7 +1,7 @@
 """Shared widgets: the keypads edit their value, the QR widget draws a code a phone can read."""
 
 import zxingcpp
-from kivyhelp import advance_frames, tap
+from kivyhelp import advance_frames, tap, wait_until
 from PIL import Image as PILImage
 
 from screens.widgets import BACKSPACE, CLEAR, DIGITS_X, USCC_KEYS, Keypad, QRCode
@@ -29,13 +29,32 @@ def test_keypad_types_deletes_clears_and_bounds(kiosk_app):
         Window.remove_widget(pad)
 
 
-def test_qr_widget_encodes_its_data(kiosk_app, tmp_path):
-    qr = QRCode(data="https://zwfw.example.gov.cn/q/A023")
+def read_qr(qr) -> list[str]:
     tex = qr.texture
-    assert tex is not None
     img = PILImage.frombytes("RGBA", tex.size, bytes(tex.pixels)).transpose(PILImage.FLIP_TOP_BOTTOM)
-    found = zxingcpp.read_barcodes(img.convert("L"))
-    assert [r.text for r in found] == ["https://zwfw.example.gov.cn/q/A023"]
+    return [r.text for r in zxingcpp.read_barcodes(img.convert("L"))]
+
+
+def test_qr_widget_encodes_its_data(kiosk_app, tmp_path):
+    # The code is made on the worker pool: it is on show a few frames later.
+    qr = QRCode(data="https://zwfw.example.gov.cn/q/A023")
+    wait_until(lambda: qr.texture is not None, 10, "the QR code")
+    assert read_qr(qr) == ["https://zwfw.example.gov.cn/q/A023"]
+
+
+def test_qr_widget_never_shows_the_code_of_earlier_data(kiosk_app):
+    """A reused QR widget (the ticket screen's) gets the next citizen's data: the last citizen's code goes
+    at once, and a code made for data that is no longer wanted never lands."""
+    qr = QRCode(data="https://zwfw.example.gov.cn/q/A023")
+    wait_until(lambda: qr.texture is not None, 10, "the first code")
+    qr.data = "https://zwfw.example.gov.cn/q/A024"
+    assert qr.texture is None                   # not A023's code while A024's is made
+    qr.data = "https://zwfw.example.gov.cn/q/A025"
+    wait_until(lambda: qr.texture is not None, 10, "the last code")
+    advance_frames(5)                            # A024's code, made meanwhile, arrives and is dropped
+    assert read_qr(qr) == ["https://zwfw.example.gov.cn/q/A025"]
+    qr.data = ""
+    assert qr.texture is None
 
 
 def test_scroll_views_do_not_pile_up_bar_colour_bindings(kiosk_app):
