@@ -178,6 +178,10 @@ def test_an_older_citizen_takes_a_ticket_through_x(demo_app, display, tmp_path):
         assert "Traceback" not in log
         sim_line = next(line for line in log.splitlines() if "demo: printer simulator on " in line)
         printed = Path(sim_line.split("demo: printer simulator on ")[1].strip()).parent / "printed"
+        # The simulator writes a job's files once it has drawn it, just after the printer said "done"
+        # (the transcript last, whole).
+        wait_for(lambda: (printed / "job-0001.txt").exists(), 20,
+                 "the simulator to write the ticket down")
         transcript = (printed / "job-0001.txt").read_text("utf-8")
         assert "办理业务：个体工商户设立登记" in transcript and "办理窗口：综合窗口" in transcript
     finally:

@@ -313,5 +313,9 @@ class PrinterSimulator:
             png_path = None
         (self.out_dir / f"job-{index:04d}.bin").write_bytes(raw)
         transcript = renderer.transcript()
-        (self.out_dir / f"job-{index:04d}.txt").write_text(transcript, encoding="utf-8")
+        # The transcript comes last and whole (written aside, then renamed): a reader that sees it finds
+        # the job's other files complete too.
+        txt = self.out_dir / f"job-{index:04d}.txt"
+        txt.with_suffix(".txt.part").write_text(transcript, encoding="utf-8")
+        os.replace(txt.with_suffix(".txt.part"), txt)
         return SimJob(index, raw, transcript, png_path)
