@@ -83,6 +83,7 @@ class Services:
         self.started_at = time.monotonic()
         self.watchdog = None
         self.ui_alive: Callable[[], bool] = lambda: True
+        self.attended = True            # the UI says when the terminal stands idle (set_attended)
 
     # ------------------------------------------------------------------ wiring
 
@@ -264,6 +265,7 @@ class Services:
         self.card.on_state(lambda state, detail: self._set_state("reader", state, detail))
         self.card.on_inserted(lambda card: self._emit("card_inserted", card))
         self.card.on_removed(lambda: self._emit("card_removed"))
+        self.card.set_attended(self.attended)
         self.card.start()
 
     def _start_printer(self, data: Path) -> None:
@@ -327,6 +329,14 @@ class Services:
             self.voice.close()
         self.demo.stop()
         self._listeners.clear()
+
+    def set_attended(self, attended: bool) -> None:
+        """Someone uses the terminal, or it stands idle on the home screen: the reader is polled more
+        slowly while idle (kiosk.card_service). Any thread; never blocks."""
+        self.attended = attended
+        card = self.card
+        if card is not None:
+            card.set_attended(attended)
 
     # ------------------------------------------------------------------ questions the UI asks
 

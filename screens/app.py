@@ -540,7 +540,10 @@ class KioskApp(App):
         if self._idle_ev is not None:
             self._idle_ev.cancel()
         # Nothing to protect on an untouched home screen: no timer, no wake-ups.
-        if self.current_screen == "home" and not self.session.active and not self.staff_mode:
+        unattended = self.current_screen == "home" and not self.session.active and not self.staff_mode
+        if self.services is not None and getattr(self.services, "attended", not unattended) == unattended:
+            self.services.set_attended(not unattended)      # the reader's pace (kiosk.card_service)
+        if unattended:
             self._idle_ev = None
             return
         self._idle_ev = Clock.schedule_once(self._idle_expired, self.current_idle_limit())
