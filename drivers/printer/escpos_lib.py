@@ -96,11 +96,18 @@ def _load_dummy_module():
     name = "escpos.printer.dummy"
     if name in sys.modules:
         return sys.modules[name]
-    package = importlib.util.find_spec("escpos.printer")
-    assert package is not None and package.submodule_search_locations
-    spec = importlib.util.spec_from_file_location(
-        name, Path(package.submodule_search_locations[0]) / "dummy.py")
-    assert spec is not None and spec.loader is not None
+    package = importlib.util.find_spec("escpos.printer")       # found, not run
+    assert package is not None and package.submodule_search_locations is not None
+    # Asked of the import system's own finders with the package's path, as `import` itself does: a file
+    # path would not exist in the PyInstaller bundle, whose modules live in its archive.
+    spec = None
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        spec = find(name, package.submodule_search_locations) if find is not None else None
+        if spec is not None:
+            break
+    if spec is None or spec.loader is None:
+        raise ImportError(f"python-escpos: {name} not found", name=name)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
