@@ -30,8 +30,12 @@ import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import escpos  # the package itself is light: its version only
+
+if TYPE_CHECKING:  # never run; PyInstaller's analysis reads it, so the bundle carries the module
+    import escpos.printer.dummy  # noqa: F401  (loaded by _load_dummy_module)
 
 DEFAULT_PROFILE = "TM-T20II"  # generic 80 mm / 203 dpi / 576 dots; has qrCode, paperFullCut, barcodeB
 
