@@ -2,7 +2,7 @@
 same font), the kiosk in demo mode ("kiosk"), or the kiosk in a terminal configuration ("terminal":
 a config file whose serial ports do not exist and whose central API does not answer, demo API off),
 print FRAME when the first frame has been drawn, then keep running (idle measurement) until killed
-or --exit-after-frame. With --wakeups N: after N seconds, print what the Kivy Clock has scheduled
+or --exit-after-frame. With --receipt, one receipt is printed before READY (idle after it). With --wakeups N: after N seconds, print what the Kivy Clock has scheduled
 and which threads run (what wakes the loop and the process)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +35,9 @@ def main() -> None:
 
     def first_frame(*_args):
         Window.unbind(on_flip=first_frame)
-        print("FRAME", flush=True)
+        # CPU seconds of the whole process so far (every thread): on a shared machine the wall time
+        # to the first frame varies with the load, the work done for it much less.
+        print(f"FRAME {time.process_time():.3f}", flush=True)
         if exit_after:
             Clock.schedule_once(lambda _dt: os._exit(0), 0)
 
@@ -68,11 +71,22 @@ def main() -> None:
             Clock.schedule_once(report_wakeups, float(sys.argv[sys.argv.index("--wakeups") + 1]))
         services = Services(cfg)
 
+        def settle() -> None:
+            # Idle means after start-up: the services' threads have started the devices and the API, the
+            # voice has made its fixed prompts (a fresh data folder here: a terminal does that once),
+            # and with --receipt one receipt has been built and printed (a terminal's steady state).
+            if services.voice is not None:
+                services.voice.idle(60)
+            if "--receipt" in sys.argv:
+                print_one(services)
+            Clock.schedule_once(lambda _dt: print("READY", flush=True), 2.0)
+
         def ready(_dt):
-            # Idle means after start-up: the services' threads have started the devices and the API.
             if not services.ready.is_set():
                 return None
-            Clock.schedule_once(lambda _dt: print("READY", flush=True), 2.0)
+            import threading
+
+            threading.Thread(target=settle, daemon=True).start()
             return False
 
         Clock.schedule_interval(ready, 0.25)
@@ -103,6 +117,24 @@ def terminal_config(data: str) -> str:
     path = Path(data) / "config.toml"
     path.write_text(TERMINAL_CONFIG.format(data=data), encoding="utf-8")
     return str(path)
+
+
+def print_one(services) -> None:
+    """A citizen's receipt, as a flow prints it: through the print queue when there is a printer (demo
+    mode: the simulator), else built only (terminal cfg: no printer here); off the UI thread."""
+    import time
+
+    from kiosk.receipts import Receipt, render_escpos
+
+    receipt = (Receipt().title("排队取号").text("道德街街道便民服务中心").kv(("号码", "A012"), ("前面", "3 人"))
+               .qr("https://example.invalid/ticket/A012").cut())
+    if services.printq is None:
+        render_escpos(receipt)
+        return
+    job = services.printq.submit(receipt, "ticket", "A012")
+    end = time.monotonic() + 30
+    while time.monotonic() < end and (services.printq.job(job) or {}).get("state") != "printed":
+        time.sleep(0.1)
 
 
 def report_wakeups(_dt) -> None:

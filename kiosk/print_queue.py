@@ -111,6 +111,7 @@ class PrintQueue:
         printer_factory: Callable[[], ReceiptPrinter],
         poll_interval: float = 1.0,
         *,
+        idle_interval: float = 5.0,
         width_dots: int = 576,
         native_qr: bool = True,
         clock: Callable[[], float] = time.time,
@@ -118,6 +119,10 @@ class PrintQueue:
         self.db_path = str(db_path)
         self._factory = printer_factory
         self.poll_interval = poll_interval
+        # While the terminal stands unattended with nothing to print, the printer is asked every
+        # idle_interval: a paper-out shows on the banner within that; a touch (set_attended) asks at once.
+        self.idle_interval = max(idle_interval, poll_interval)
+        self.attended = True
         self.width_dots = width_dots
         self.native_qr = native_qr
         self._clock = clock
@@ -158,6 +163,22 @@ class PrintQueue:
         log.info("print job %d queued (%s, %d bytes)", job_id, kind, len(data))
         self._wake.set()
         return job_id
+
+    def set_attended(self, attended: bool) -> None:
+        """Someone uses the terminal (status every poll_interval) or nobody does (idle_interval, unless
+        jobs wait). Any thread; never blocks: becoming attended asks the printer at once."""
+        if attended != self.attended:
+            self.attended = attended
+            if attended:
+                self._wake.set()
+
+    def next_wait(self) -> float:
+        """Seconds until the next status poll (a submitted job wakes the queue at once anyway)."""
+        if self.attended:
+            return self.poll_interval
+        with self._lock:
+            waiting = self._db.execute("SELECT 1 FROM jobs WHERE state = 'waiting' LIMIT 1").fetchone()
+        return self.poll_interval if waiting else self.idle_interval
 
     def start(self) -> None:
         if self._thread is not None:
@@ -367,7 +388,7 @@ class PrintQueue:
                 printed = True
             if printed or self._clock() - self._last_purge >= PURGE_INTERVAL_S:
                 self.purge()
-            self._wake.wait(self.poll_interval)
+            self._wake.wait(self.next_wait())
             self._wake.clear()
 
     def _print(self, job_id: int, data: bytes, attempts: int) -> None:

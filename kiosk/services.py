@@ -30,6 +30,9 @@ _CONTRACT_STATE = {
 STARTING = "starting"
 HEALTH_INTERVAL = 15.0
 HEALTH_RETRY = 3.0      # while the API is down: its return re-enables the citizen's functions soon
+# While it is down and nobody uses the terminal: a touch checks at once (set_attended), so a citizen
+# still finds the functions back within HEALTH_RETRY of arriving.
+HEALTH_RETRY_UNATTENDED = HEALTH_INTERVAL
 
 
 class NoDemoParts:
@@ -78,11 +81,13 @@ class Services:
         self._post: Callable[[Callable[[], None]], None] = lambda fn: fn()
         self._stop = threading.Event()
         self._health_wake = threading.Event()
+        self._health_now = False         # the wake asks for a check now, not just a new pace
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()
         self.started_at = time.monotonic()
         self.watchdog = None
         self.ui_alive: Callable[[], bool] = lambda: True
+        self.attended = True            # the UI says when the terminal stands idle (set_attended)
 
     # ------------------------------------------------------------------ wiring
 
@@ -205,12 +210,19 @@ class Services:
             if was == "ok":
                 self._health_wake.set()        # check again in seconds, not at the end of a 15 s wait
 
+    def health_interval(self) -> float:
+        """Seconds between health checks: the API's state and whether someone uses the terminal."""
+        if self.states.get("api") == "ok":
+            return HEALTH_INTERVAL
+        return min(HEALTH_RETRY if self.attended else HEALTH_RETRY_UNATTENDED, HEALTH_INTERVAL)
+
     def _health_loop(self) -> None:
         while not self._stop.is_set():
-            interval = HEALTH_INTERVAL if self.states.get("api") == "ok" else min(HEALTH_RETRY, HEALTH_INTERVAL)
-            if self._health_wake.wait(interval):
+            if self._health_wake.wait(self.health_interval()):
                 self._health_wake.clear()      # the state changed: wait again, at the new pace
-                continue
+                now, self._health_now = self._health_now, False
+                if not now:
+                    continue
             if self.api is not None and not self._stop.is_set():
                 self._check_api()
 
@@ -264,6 +276,7 @@ class Services:
         self.card.on_state(lambda state, detail: self._set_state("reader", state, detail))
         self.card.on_inserted(lambda card: self._emit("card_inserted", card))
         self.card.on_removed(lambda: self._emit("card_removed"))
+        self.card.set_attended(self.attended)
         self.card.start()
 
     def _start_printer(self, data: Path) -> None:
@@ -285,6 +298,7 @@ class Services:
         self.printq = PrintQueue(data / "print_queue.sqlite", factory, width_dots=width, native_qr=native)
         self.printq.on_state(lambda state, status: self._set_state("printer", state))
         self.printq.on_job(lambda job_id, status: self._emit("print_job", (job_id, status)))
+        self.printq.set_attended(self.attended)
         self.printq.start()
 
     def reassign_port(self, device: str, port: str) -> None:
@@ -327,6 +341,18 @@ class Services:
             self.voice.close()
         self.demo.stop()
         self._listeners.clear()
+
+    def set_attended(self, attended: bool) -> None:
+        """Someone uses the terminal, or it stands idle on the home screen: while idle the reader and
+        the printer are polled more slowly and a down API is checked every HEALTH_RETRY_UNATTENDED;
+        the return of someone checks the API at once. Any thread; never blocks."""
+        was, self.attended = self.attended, attended
+        for part in (self.card, self.printq):
+            if part is not None:
+                part.set_attended(attended)
+        if attended and not was and self.states.get("api") not in ("ok", STARTING):
+            self._health_now = True            # the API came back meanwhile? ask now, for this citizen
+            self._health_wake.set()
 
     # ------------------------------------------------------------------ questions the UI asks
 

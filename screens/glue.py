@@ -118,6 +118,25 @@ def register_font() -> None:
     from kiosk.assets import FONT_PATH
 
     LabelBase.register(DEFAULT_FONT, str(FONT_PATH))
+    _one_face_per_size()
+
+
+def _one_face_per_size() -> None:
+    """Kivy's SDL2 text provider keeps an open font face per key str(font_size)|name|style, but opens
+    it at int(font_size): a widget's 22.0 and markup's [size=22] were two faces of the same size, each
+    ~0.4 MB of the CJK font held for good (Kivy keeps up to 64). Keyed by the size it opens instead."""
+    from kivy.core.text import Label as CoreLabel
+
+    if getattr(CoreLabel, "_kiosk_font_id", False) or not hasattr(CoreLabel, "_get_font_id"):
+        return
+
+    def font_id(label) -> str:
+        o = label.options
+        return "|".join([str(int(o["font_size"])), str(o["font_name_r"]), str(o["bold"]), str(o["italic"]),
+                         str(o["underline"]), str(o["strikethrough"])])
+
+    CoreLabel._get_font_id = font_id
+    CoreLabel._kiosk_font_id = True
 
 
 def leave_on_sigterm() -> None:

@@ -177,21 +177,29 @@ class HomeScreen(BaseScreen):
                  (1.0, floor_icon, True), (1.0, sz.title, True), (1.0, floor_icon, False),
                  # Nine tiles in elder mode and English: the words a little smaller rather than scrolled to.
                  (0.85, floor_icon, False), (0.75, floor_icon, False)]
-        if tile_w < sz.title * 2:
-            # Not laid out yet (the first frames): measuring words in a sliver of a tile costs seconds
-            # of one-character lines, and the real size follows at once.
-            tries = tries[-1:]
+        if tile_w < sz.title * 2 or row_h < sz.tile / 2:
+            # Not laid out yet: the first frame's layout passes size the tiles' area several times
+            # (100x100, then one side, then both) before its real size follows in the same frame. Words
+            # measured in a sliver cost seconds of one-character lines, and in an area of no height all
+            # eight tries fail: five such passes were a fifth of the work before the first home frame.
+            return self._markup(texts, *tries[-1]), sz.tile
         for g, icon_px, with_sub in tries:
-            markup = {}
-            for target, (icon, title, sub, is_reason) in texts.items():
-                text = f"{icon_markup(icon, icon_px)}\n[size={int(sz.title * g)}][b]{title}[/b][/size]"
-                if with_sub or is_reason:
-                    text += f"\n[size={int(sz.body * g)}]{sub}[/size]"
-                markup[target] = text
+            markup = self._markup(texts, g, icon_px, with_sub)
             need = max((self._text_height(m, tile_w) for m in markup.values()), default=0.0) + dp(24)
             if need <= row_h:
                 return markup, max(sz.tile, row_h)
         return markup, max(sz.tile, need)
+
+    def _markup(self, texts: dict[str, tuple[str, str, str, bool]], g: float, icon_px: float,
+                with_sub: bool) -> dict[str, str]:
+        sz = self.app.sz
+        markup = {}
+        for target, (icon, title, sub, is_reason) in texts.items():
+            text = f"{icon_markup(icon, icon_px)}\n[size={int(sz.title * g)}][b]{title}[/b][/size]"
+            if with_sub or is_reason:
+                text += f"\n[size={int(sz.body * g)}]{sub}[/size]"
+            markup[target] = text
+        return markup
 
     def _text_height(self, markup: str, tile_w: float) -> float:
         """Height of a tile's words at width tile_w, as the tile will lay them out (KButton's rule)."""

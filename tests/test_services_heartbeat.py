@@ -111,3 +111,35 @@ def test_dead_letters_reach_the_central_monitoring_in_the_heartbeat(services):
         return False
 
     wait(alerted)
+
+
+def test_unattended_terminal_checks_a_down_api_less_often(services):
+    services.states["api"] = "down"
+    assert services.health_interval() == services_module.HEALTH_RETRY
+    services.set_attended(False)
+    assert services.health_interval() == services_module.HEALTH_RETRY_UNATTENDED <= services_module.HEALTH_INTERVAL
+    assert services.card.next_wait() == services.card.idle_interval
+    assert services.printq.next_wait() == services.printq.idle_interval
+    services.set_attended(True)
+    assert services.card.next_wait() == services.card.poll_interval
+
+
+def test_someone_arriving_checks_a_down_api_at_once(services, monkeypatch):
+    """Every health pace far beyond the test's patience: the API's return is only seen because
+    set_attended(True) asked at once."""
+    from kiosk.api.errors import Unavailable
+
+    monkeypatch.setattr(services_module, "HEALTH_INTERVAL", 3600.0)
+    monkeypatch.setattr(services_module, "HEALTH_RETRY", 3600.0)
+    monkeypatch.setattr(services_module, "HEALTH_RETRY_UNATTENDED", 3600.0)
+    services.heartbeat.stop()         # no other traffic that would tell the API is back
+    services.outbox.stop()
+    services.set_attended(False)
+    server = services.demo.api_server
+    server.faults.error_rate = 1.0
+    with pytest.raises(Unavailable):
+        services.api.policies()
+    assert services.states["api"] == "down"
+    server.faults.reset()
+    services.set_attended(True)
+    wait(lambda: services.states["api"] == "ok")

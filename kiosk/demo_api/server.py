@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import socket
@@ -90,6 +91,32 @@ async def _send(send: Callable, status: int, body: bytes, ctype: bytes) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+class _CalmServer(uvicorn.Server):
+    """uvicorn's loop wakes ten times a second to see whether it should stop and, every tenth time, to
+    renew its Date header: in demo mode that was the biggest wake-up of an idle kiosk after the window.
+    This one wakes once a second (the Date header is still renewed every second) and at once when
+    stopped (`wake`)."""
+
+    _wake: asyncio.Event | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
+
+    async def main_loop(self) -> None:
+        self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
+        counter = 0
+        should_exit = await self.on_tick(counter)
+        while not should_exit:
+            counter = (counter + 10) % 864000        # on_tick renews the Date header when counter % 10 == 0
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), 1.0)
+            should_exit = await self.on_tick(counter)
+
+    def wake(self) -> None:
+        """From any thread: look at should_exit now."""
+        if self._loop is not None and self._wake is not None:
+            with contextlib.suppress(RuntimeError):      # the loop has already closed
+                self._loop.call_soon_threadsafe(self._wake.set)
+
+
 class DemoServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, token: str = "demo-token",
                  data_dir: str | Path | None = None, reply_delay: float = 30.0,
@@ -100,7 +127,7 @@ class DemoServer:
         self.faults = Faults()
         self.state = DemoState(reply_delay=reply_delay, clock=clock, data_dir=data_dir)
         self.app = _FaultWrapper(create_app(self.state, token), self.faults)
-        self._server: uvicorn.Server | None = None
+        self._server: _CalmServer | None = None
         self._thread: threading.Thread | None = None
         self.base_url = ""
 
@@ -122,7 +149,7 @@ class DemoServer:
         config = uvicorn.Config(self.app, log_config=None, access_log=False, lifespan="off",
                                 timeout_graceful_shutdown=1, timeout_keep_alive=5,
                                 ssl_certfile=self.ssl_certfile, ssl_keyfile=self.ssl_keyfile)
-        self._server = uvicorn.Server(config)
+        self._server = _CalmServer(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
                                         name=f"demo-api:{self.port}", daemon=True)
         self._thread.start()
@@ -142,6 +169,7 @@ class DemoServer:
         if self._server is not None:
             self.faults.reset()
             self._server.should_exit = True
+            self._server.wake()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server, self._thread = None, None

@@ -110,3 +110,47 @@ def test_callback_exception_does_not_stop_the_service(sim):
         assert got.get(timeout=WAIT) == SYNTHETIC_CARDS[3]
     finally:
         svc.stop()
+
+
+def test_unattended_terminal_polls_slower_but_within_the_stated_bound():
+    from kiosk.card_service import IDLE_POLL_INTERVAL
+
+    svc = CardService(lambda: None, poll_interval=0.3)
+    assert svc.next_wait() == 0.3                 # attended until told otherwise
+    svc.set_attended(False)
+    assert svc.next_wait() == IDLE_POLL_INTERVAL <= 1.0    # the bound the module's docstring states
+    svc._present = True                           # a card on the reader: its removal is watched closely
+    assert svc.next_wait() == 0.3
+
+
+def test_card_placed_on_an_unattended_terminal_is_read(sim):
+    events: queue.Queue = queue.Queue()
+    svc = CardService(lambda: IdCardReader(sim.port, timeout=0.5), poll_interval=0.1, idle_interval=0.2)
+    svc.on_inserted(lambda card: events.put(("inserted", card)))
+    svc.on_state(lambda state, detail: events.put(("state", state, detail)))
+    svc.set_attended(False)
+    svc.start()
+    try:
+        next_event(events, "state", "ready")
+        sim.put_card(SYNTHETIC_CARDS[3])
+        assert next_event(events, "inserted")[1] == SYNTHETIC_CARDS[3]
+    finally:
+        svc.stop()
+
+
+def test_a_touch_wakes_the_slow_poll_at_once(sim):
+    """An idle interval far beyond the test's patience: the card is only read because set_attended(True)
+    woke the waiting poll."""
+    events: queue.Queue = queue.Queue()
+    svc = CardService(lambda: IdCardReader(sim.port, timeout=0.5), poll_interval=0.1, idle_interval=3600)
+    svc.on_inserted(lambda card: events.put(("inserted", card)))
+    svc.on_state(lambda state, detail: events.put(("state", state, detail)))
+    svc.set_attended(False)
+    svc.start()
+    try:
+        next_event(events, "state", "ready")     # the first poll ran; the next is an hour away
+        sim.put_card(SYNTHETIC_CARDS[4])
+        svc.set_attended(True)
+        assert next_event(events, "inserted")[1] == SYNTHETIC_CARDS[4]
+    finally:
+        svc.stop()

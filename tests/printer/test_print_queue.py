@@ -376,3 +376,34 @@ def test_an_after_status_cut_short_is_asked_again_before_the_citizen_is_told(sim
     assert q.state == "out" and q.status.paper == "out" and q.status.complete
     rec.wait_state("out")
     assert [j["id"] for j in q.pending()] == [job_id]
+
+
+def test_unattended_queue_asks_the_printer_less_often_unless_jobs_wait(sim, tmp_path):
+    q = PrintQueue(tmp_path / "print.db", lambda: ReceiptPrinter(sim.port, baudrate=BAUD), poll_interval=0.05,
+                   idle_interval=5.0)
+    try:
+        assert q.next_wait() == 0.05              # attended until told otherwise
+        q.set_attended(False)
+        assert q.next_wait() == 5.0
+        sim.set_paper("out")                      # not started: the job stays waiting
+        q.submit(samples()["queue_ticket"], "queue_ticket", "A023")
+        assert q.next_wait() == 0.05              # a waiting job prints as soon as the printer can
+    finally:
+        q.close()
+
+
+def test_a_touch_asks_the_printer_at_once(sim, tmp_path):
+    """An idle interval far beyond the test's patience: the paper-out is only seen because
+    set_attended(True) woke the waiting poll."""
+    q = PrintQueue(tmp_path / "print.db", lambda: ReceiptPrinter(sim.port, baudrate=BAUD), poll_interval=0.05,
+                   idle_interval=3600)
+    rec = Recorder(q)
+    q.set_attended(False)
+    q.start()
+    try:
+        rec.wait_state("ready")                   # the first poll ran; the next is an hour away
+        sim.set_paper("out")
+        q.set_attended(True)
+        rec.wait_state("out")
+    finally:
+        q.close()

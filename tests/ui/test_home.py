@@ -199,3 +199,32 @@ def test_a_tap_on_a_tile_opens_its_screen(kiosk_app):
     assert kiosk_app.sm.current == "guide"
     kiosk_app.home()
     assert kiosk_app.sm.current == "home" and not kiosk_app.session.active
+
+
+def test_settled_home_screen_runs_at_the_idle_pace_until_touched(tmp_path):
+    """Kivy's loop wakes at maxfps whether or not anything changed: the settled, untouched home screen
+    asks for IDLE_FPS, and the first touch brings back the configured pace (the tests run unlimited,
+    so the configured 30 is set here)."""
+    from kivy.clock import Clock
+
+    from screens.app import IDLE_FPS
+
+    unlimited, Clock._max_fps = Clock._max_fps, 30.0      # Clock is a proxy: monkeypatch cannot undo
+    try:
+        app = make_app(Config.demo(str(tmp_path)))
+        try:
+            assert Clock._max_fps == 30.0             # not before the home screen has settled
+            app._settle_memory()
+            assert Clock._max_fps == IDLE_FPS < 30.0
+            tap(app.screen("home").ids.welcome)
+            assert app.session.active and Clock._max_fps == 30.0
+            app._settle_memory()                      # someone is here: no idle pace
+            assert Clock._max_fps == 30.0
+            app.home()                                # they left; the next settle slows down again
+            app._settle_memory()
+            assert Clock._max_fps == IDLE_FPS
+        finally:
+            stop_app(app)
+        assert Clock._max_fps == 30.0                 # another app in this process starts at the full pace
+    finally:
+        Clock._max_fps = unlimited
