@@ -3,12 +3,20 @@ simulators, demo API). Each session: an enterprise lookup, a case list by ID num
 detail, the service guide (catalogue load, a category, an item), every other citizen screen, and 首页
 (session end); every 10th session a card read or removal, every 25th a printed receipt.
 
-Reports RSS at start and end, growth per 100 sessions after warm-up, open file descriptors, threads,
-and the object types (gc) that grew most between the first and last checkpoint; with --trace, the
-source lines (tracemalloc) whose allocations grew most. Target: <= 5 MB per 1,000 sessions after
-warm-up, no fd or thread leak. Prints figures; asserts nothing.
+Between two citizens the app sits idle on the home screen for --between seconds, as on a real
+terminal: that is when screens/app.py runs its full garbage collection (SETTLE_AFTER_SESSION after
+the session end). --between 0 runs the sessions back to back (the collection between citizens then
+never gets its chance; only Python's own generational collections run).
 
-    xvfb-run -a python bench/soak.py [--sessions 1000] [--warmup 50] [--every 100] [--trace]
+Reports RSS at start and end and at each checkpoint, growth per 100 sessions after warm-up and the
+slope over the last 500 sessions (growth that levels off, a cache filling to its bound, shows as a
+slope near zero there), open file descriptors, threads, Kivy objects (widgets, textures, bindings
+including the translator's kv observers), which property's observers grew, the object types (gc) that
+grew, the kiosk's data files (SQLite and WAL) and bounded caches; with --trace, the source lines
+(tracemalloc) whose allocations grew most. Target: <= 5 MB per 1,000 sessions after warm-up, no fd or
+thread leak, no Kivy object type growing. Prints figures; asserts nothing.
+
+    xvfb-run -a python bench/soak.py [--sessions 1000] [--warmup 50] [--every 100] [--between 1.5] [--trace]
 """
 
 from __future__ import annotations
@@ -25,6 +33,12 @@ from _demo_app import ROOT, start_api_process, start_demo_app  # noqa: I001  (fi
 # Screens the scripted session visits on its own (or never: staff-only, or needing a finished case).
 VISITED_BY_FLOW = {"home", "pin", "staff", "diagnostics", "evaluation", "enterprise", "cases", "guide"}
 JIANGUO = "92370104MA3C8K1N6B"          # an enterprise in the demo data
+# Seconds the home screen stands untouched between two citizens. A real pause is longer (the next
+# person walks up, reads the home screen: 5-60 s); 1.5 s is the shortest that lets the collection
+# between citizens run (0.5 s after the session end, 0.1-0.4 s itself) with room for a loaded machine,
+# and keeps 1,000 sessions within an hour here. What happens later in a longer pause: nothing but the
+# clock tick and the device polls.
+BETWEEN = 1.5
 
 
 from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
@@ -38,7 +52,12 @@ def type_counts() -> Counter:
 
 def kivy_counts() -> dict[str, int]:
     """The Kivy objects a leak is made of: live widgets, textures, Clock events pending, and the
-    bindings (observers of every property and event of every live EventDispatcher)."""
+    bindings (observers of every property and event of every live EventDispatcher).
+
+    Kivy 2.3 makes a property's storage (and the bindings an AliasProperty makes to what it depends
+    on) on the property's first use: asking every property for its observers makes them all, ~5,800
+    objects and ~3 MB here. The first count after warm-up is therefore made twice (see checkpoint()):
+    counted once only, it read as 40,493 -> 43,697 bindings "growing" in the first 100 sessions."""
     from kivy.clock import Clock
     from kivy.event import EventDispatcher
     from kivy.graphics.texture import Texture
@@ -65,7 +84,87 @@ def kivy_counts() -> dict[str, int]:
                 except Exception:
                     pass
     out["clock events"] = len(Clock.get_events())
+    from screens.tr import tr
+
+    out["kv observers (tr)"] = len(tr._observers)    # kv rules with tr._(): not an EventDispatcher
     return out
+
+
+def data_files(root) -> dict[str, int]:
+    """Size of every file the kiosk keeps in its data directory (SQLite databases and their WAL, logs,
+    the voice cache): a table or a log without a bound grows here, outside RSS."""
+    from pathlib import Path
+
+    root = Path(root)
+    return {str(f.relative_to(root)): f.stat().st_size for f in root.rglob("*") if f.is_file()}
+
+
+def cache_sizes() -> dict[str, int]:
+    """The kiosk's in-memory caches: each must stay within its bound (or within what the demo data
+    can fill)."""
+    from kiosk import pinyin_search, privacy
+    from screens import widgets
+
+    out = {"privacy lru": _lru_size(privacy), "pinyin_search lru": _lru_size(pinyin_search),
+           "text advances (chars)": sum(len(w) for _core, w in widgets._ADVANCES.values()),
+           "text advances (fonts)": len(widgets._ADVANCES)}
+    return out
+
+
+def _lru_size(module) -> int:
+    total = 0
+    for obj in vars(module).values():
+        info = getattr(obj, "cache_info", None)
+        if callable(info):
+            total += info().currsize
+    return total
+
+
+
+def rows_of(app) -> dict[str, int]:
+    """Rows in the kiosk's own SQLite tables (outbox, print jobs, whatever is there)."""
+    import sqlite3
+    from pathlib import Path
+
+    out: dict[str, int] = {}
+    for db in Path(app.cfg.data_dir).rglob("*.db"):
+        try:
+            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+            try:
+                for (name,) in con.execute("select name from sqlite_master where type='table'"):
+                    out[f"{db.name}:{name}"] = con.execute(f'select count(*) from "{name}"').fetchone()[0]
+            finally:
+                con.close()
+        except sqlite3.Error:
+            continue
+    return out
+
+
+def in_memory_logs() -> dict[str, int]:
+    """Records held by logging handlers in memory (a MemoryHandler, a ring of the last lines for the
+    diagnostics screen): a list without a bound grows with every session's log lines."""
+    import logging
+
+    out: dict[str, int] = {}
+    loggers = [logging.getLogger()] + [lg for lg in logging.root.manager.loggerDict.values()
+                                      if isinstance(lg, logging.Logger)]
+    for lg in loggers:
+        for h in lg.handlers:
+            for attr in ("buffer", "records", "lines", "_lines", "_records"):
+                held = getattr(h, attr, None)
+                if held is not None and hasattr(held, "__len__"):
+                    out[f"{type(h).__name__}.{attr}"] = out.get(f"{type(h).__name__}.{attr}", 0) + len(held)
+    return out
+
+
+def between_citizens(app, seconds: float) -> bool:
+    """The home screen untouched for `seconds`, as between two citizens. True when the collection
+    between citizens (screens/app.py _settle_memory) ran in the pause."""
+    from kivyhelp import run_for
+
+    pending = app._settle_ev is not None
+    run_for(seconds)
+    return pending and app._settle_ev is None and app.current_screen == "home"
 
 
 def kivy_cache_counts() -> dict[str, int]:
@@ -143,6 +242,9 @@ def main() -> int:
     p.add_argument("--sessions", type=int, default=1000)
     p.add_argument("--warmup", type=int, default=50)
     p.add_argument("--every", type=int, default=100, help="checkpoint every N sessions")
+    p.add_argument("--between", type=float, default=BETWEEN,
+                   help=f"seconds idle on the home screen between two citizens (default {BETWEEN}); "
+                        "0: back to back, the collection between citizens never runs")
     p.add_argument("--trace", action="store_true", help="tracemalloc diff by source line (slower)")
     p.add_argument("--top", type=int, default=12)
     p.add_argument("--size", default="1920x1080", help="window size; smaller draws faster on software GL")
@@ -182,9 +284,14 @@ def main() -> int:
     prev: dict[str, Counter] = {}
 
     pool: dict[str, int] = {}
+    extra: dict[str, dict] = {}
+    settled = [0, 0]            # pauses in which the collection between citizens ran, pauses
 
     def checkpoint(done: int) -> None:
         nonlocal first_types, first_cache, first_snap
+        if first_types is None:
+            kivy_counts()           # makes Kivy's lazy property storages: see kivy_counts()
+        kivy_now = kivy_counts()
         now_types = type_counts()
         if prev:
             d = [(t, n - prev["t"].get(t, 0)) for t, n in now_types.items()]
@@ -193,7 +300,13 @@ def main() -> int:
         prev["t"] = now_types
         samples.append((done, proc.memory_info().rss / 2**20, proc.num_fds(), proc.num_threads(),
                         time.perf_counter() - started))
-        kivy_samples.append((done, kivy_counts()))
+        kivy_samples.append((done, kivy_now))
+        if first_types is None or done == args.sessions:
+            from observers import observer_counts
+
+            tag = "first" if first_types is None else "last"
+            extra[tag] = {"observers": observer_counts(), "files": data_files(app.cfg.data_dir),
+                          "rows": rows_of(app), "caches": cache_sizes(), "logs": in_memory_logs()}
         print("    Kivy objects: " + ", ".join(f"{k} {v}" for k, v in kivy_samples[-1][1].items()),
               file=sys.__stderr__, flush=True)
         s = samples[-1]
@@ -227,6 +340,9 @@ def main() -> int:
                     w.close()
         app.end_session("soak")
         advance_frames(2)
+        if args.between > 0:
+            settled[0] += between_citizens(app, args.between)
+            settled[1] += 1
         done = i + 1 - args.warmup
         if done == 0 or (done > 0 and (done % args.every == 0 or done == args.sessions)):
             checkpoint(done)
@@ -254,7 +370,12 @@ def main() -> int:
     first, last = samples[0], samples[-1]
     per_100 = (last[1] - first[1]) / max(1e-9, (last[0] - first[0]) / 100)
     print(f"{args.sessions} sessions (+{args.warmup} warm-up) through {len(others) + 3} screens in {took:.0f} s "
-          f"({took / total * 1000:.0f} ms each){', tracemalloc on' if args.trace else ''}")
+          f"({took / total * 1000:.0f} ms each, pauses included){', tracemalloc on' if args.trace else ''}")
+    if args.between > 0:
+        print(f"between citizens: {args.between:g} s idle on the home screen; the collection between citizens "
+              f"ran in {settled[0]} of {settled[1]} pauses")
+    else:
+        print("between citizens: none (back to back; the collection between citizens never ran)")
     print(f"RSS at start {rss0:.1f} MB, services up {rss_ready:.1f} MB, after warm-up {first[1]:.1f} MB, "
           f"at end {last[1]:.1f} MB")
     print(f"growth after warm-up: {per_100:+.2f} MB per 100 sessions ({per_100 * 10:+.1f} MB per 1,000; "
@@ -268,6 +389,17 @@ def main() -> int:
             1e-9, sum((x - mx) ** 2 for x in xs))
         print(f"least-squares over {len(samples)} checkpoints: {slope * 100:+.2f} MB per 100 sessions "
               f"({slope * 1000:+.1f} MB per 1,000); RSS range after warm-up {min(ys):.1f}-{max(ys):.1f} MB")
+        # The last 500 sessions (or the last half of a shorter run): growth that levels off (the
+        # screens' first builds, caches filling to their bound, the allocator's arenas) is behind by
+        # then; what is left grows per session.
+        tail_from = max(0, last[0] - 500) if last[0] >= 1000 else last[0] // 2
+        tail = [(x, y) for x, y in zip(xs, ys, strict=True) if x >= tail_from]
+        if len(tail) >= 3:
+            tx, ty = [t[0] for t in tail], [t[1] for t in tail]
+            mtx, mty = sum(tx) / len(tx), sum(ty) / len(ty)
+            tslope = sum((x - mtx) * (y - mty) for x, y in tail) / max(1e-9, sum((x - mtx) ** 2 for x in tx))
+            print(f"least-squares over the last {tx[-1] - tx[0]} sessions ({len(tail)} checkpoints from "
+                  f"{tx[0]}): {tslope * 100:+.2f} MB per 100 sessions ({tslope * 1000:+.1f} MB per 1,000)")
     print(f"fds {first[2]} -> {last[2]}, threads {first[3]} -> {last[3]} "
           f"(the I/O pool could still start {pool['slack']} after warm-up)")
     summary(f"soak: RSS growth over {args.sessions} sessions", f"{last[1] - first[1]:+.1f} MB",
@@ -311,6 +443,19 @@ def main() -> int:
     cache = {c: (first_cache.get(c, 0), n) for c, n in last_cache.items() if n != first_cache.get(c, 0)}
     print("Kivy Cache entries changed: "
           + (", ".join(f"{c} {a}->{b}" for c, (a, b) in cache.items()) if cache else "none"))
+    if "first" in extra and "last" in extra:
+        a, b = extra["first"], extra["last"]
+        grown_obs = sorted(((k, b["observers"][k] - a["observers"].get(k, 0)) for k in b["observers"]),
+                           key=lambda x: -x[1])
+        grown_obs = [(k, d) for k, d in grown_obs if d > 0][:args.top]
+        print("observers grown after warm-up, by class and property (or instances): "
+              + (", ".join(f"{c}.{n} {d:+d}" for (c, n), d in grown_obs) if grown_obs else "none"))
+        for what, unit in (("files", "B"), ("rows", ""), ("caches", ""), ("logs", "")):
+            keys = sorted(set(a[what]) | set(b[what]))
+            changed = [f"{k} {a[what].get(k, 0)}->{b[what].get(k, 0)}{unit}" for k in keys
+                       if a[what].get(k, 0) != b[what].get(k, 0)]
+            print(f"{what} after warm-up -> end: " + (", ".join(changed) if changed else
+                                                       f"unchanged ({len(keys)})"))
     if growth_lines:
         print("allocations grown after warm-up (tracemalloc, by line):")
         print("\n".join(growth_lines))
