@@ -1,7 +1,8 @@
 """Soak: scripted citizen sessions through every flow in one process (the real app in demo mode,
 simulators, demo API). Each session: an enterprise lookup, a case list by ID number and one case's
 detail, the service guide (catalogue load, a category, an item), every other citizen screen, and 首页
-(session end); every 10th session a card read or removal, every 25th a printed receipt.
+(session end); every 10th session a card read or removal and (another) a printed queue ticket
+and 好差评, every 25th a printed receipt.
 
 Between two citizens the app sits idle on the home screen for --between seconds, as on a real
 terminal: that is when screens/app.py runs its full garbage collection (SETTLE_AFTER_SESSION after
@@ -90,6 +91,53 @@ def kivy_counts() -> dict[str, int]:
     return out
 
 
+def malloc_mb() -> tuple[float, float]:
+    """(in use, free but held) by glibc's malloc, MB: RSS that grows while "in use" stays flat is the
+    allocator holding freed memory (fragmentation), not a leak; (0, 0) where mallinfo2 is missing."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                    "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+    try:
+        fn = ctypes.CDLL(None).mallinfo2
+    except (AttributeError, OSError):
+        return 0.0, 0.0
+    fn.restype = MallInfo2
+    m = fn()
+    return (m.uordblks + m.hblkhd) / 2**20, m.fordblks / 2**20
+
+
+def pymalloc_mb() -> tuple[float, float]:
+    """(in blocks, in arenas) of Python's own small-object allocator, MB: it takes 1 MB arenas from
+    the system outside glibc's malloc, so mallinfo does not see it. From sys._debugmallocstats(),
+    which writes to the C stderr."""
+    import os
+    import re
+    import tempfile
+
+    with tempfile.TemporaryFile(mode="w+") as f:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(f.fileno(), 2)
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        f.seek(0)
+        text = f.read()
+
+    def num(label: str) -> float:
+        m = re.search(re.escape(label) + r"\s*=\s*([\d,]+)", text)
+        return int(m.group(1).replace(",", "")) / 2**20 if m else 0.0
+
+    arenas = re.search(r"(\d+) arenas \* (\d+) bytes/arena", text)
+    return num("# bytes in allocated blocks"), (int(arenas.group(1)) * int(arenas.group(2)) / 2**20
+                                                if arenas else 0.0)
+
+
 def data_files(root) -> dict[str, int]:
     """Size of every file the kiosk keeps in its data directory (SQLite databases and their WAL, logs,
     the voice cache): a table or a log without a bound grows here, outside RSS."""
@@ -127,7 +175,7 @@ def rows_of(app) -> dict[str, int]:
     from pathlib import Path
 
     out: dict[str, int] = {}
-    for db in Path(app.cfg.data_dir).rglob("*.db"):
+    for db in [*Path(app.cfg.data_dir).rglob("*.db"), *Path(app.cfg.data_dir).rglob("*.sqlite")]:
         try:
             con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
             try:
@@ -222,6 +270,27 @@ class Session:
                 scr.open_item(items[0])
                 advance_frames(2)
 
+    def ticket(self) -> None:
+        """取号: a general ticket, printed (the print queue, its dialog, the printer simulator), then
+        完成 to 好差评 (the session's transaction)."""
+        from kivy.core.window import Window
+
+        from screens.dialogs.print_dialog import PrintDialog
+
+        app = self.app
+        app.go("ticket")
+        scr = app.screen("ticket")
+        self.wait(lambda: scr.stage == "start" and not scr.flow.busy, "ticket start")
+        scr.take_general()
+        self.wait(lambda: scr.stage == "ticket", "ticket taken")
+        self.wait(lambda: any(isinstance(w, PrintDialog) and w.status == "printed" for w in Window.children),
+                  "ticket printed", 30.0)
+        for w in list(Window.children):
+            if isinstance(w, PrintDialog):
+                w.close()
+        scr.finish()
+        self.wait(lambda: app.current_screen == "evaluation", "好差评")
+
     def every_flow(self, others: list[str]) -> None:
         """The scripted session: enterprise lookup, case list and detail, the guide, every other screen."""
         self.enterprise()
@@ -274,7 +343,7 @@ def main() -> int:
     if args.trace:
         import tracemalloc
 
-        tracemalloc.start(8)
+        tracemalloc.start(1)        # by line: one frame is enough and costs least
     samples: list[tuple[int, float, int, int, float]] = []
     first_types: Counter | None = None
     first_cache: dict[str, int] = {}
@@ -284,6 +353,7 @@ def main() -> int:
     prev: dict[str, Counter] = {}
 
     pool: dict[str, int] = {}
+    heap: list[tuple[float, ...]] = []      # malloc in use, free but held; pymalloc blocks, arenas
     extra: dict[str, dict] = {}
     settled = [0, 0]            # pauses in which the collection between citizens ran, pauses
 
@@ -300,6 +370,7 @@ def main() -> int:
         prev["t"] = now_types
         samples.append((done, proc.memory_info().rss / 2**20, proc.num_fds(), proc.num_threads(),
                         time.perf_counter() - started))
+        heap.append((*malloc_mb(), *pymalloc_mb()))
         kivy_samples.append((done, kivy_now))
         if first_types is None or done == args.sessions:
             from observers import observer_counts
@@ -310,8 +381,9 @@ def main() -> int:
         print("    Kivy objects: " + ", ".join(f"{k} {v}" for k, v in kivy_samples[-1][1].items()),
               file=sys.__stderr__, flush=True)
         s = samples[-1]
-        print(f"  after {s[0]:5d}: RSS {s[1]:.1f} MB, fds {s[2]}, threads {s[3]}, {s[4]:.0f} s",
-              file=sys.__stderr__, flush=True)
+        print(f"  after {s[0]:5d}: RSS {s[1]:.1f} MB, malloc in use {heap[-1][0]:.1f} MB (+{heap[-1][1]:.1f} free), "
+              f"pymalloc {heap[-1][2]:.1f} MB in {heap[-1][3]:.0f} MB of arenas, fds {s[2]}, threads {s[3]}, "
+              f"{s[4]:.0f} s", file=sys.__stderr__, flush=True)
         if first_types is None:
             # The I/O pool (kiosk/workers.py) starts its threads on demand, up to its size: threads it
             # may still start are not a leak.
@@ -325,7 +397,10 @@ def main() -> int:
 
     total = args.sessions + args.warmup
     for i in range(total):
-        Session(app, ids[i % len(ids)]).every_flow(others)
+        session = Session(app, ids[i % len(ids)])
+        session.every_flow(others)
+        if i % 10 == 5:
+            session.ticket()                            # a queue ticket printed, then 好差评
         if i % 10 == 0:
             app.demo_toggle_card()                      # a card read (and the next time, removal)
         if i % 25 == 0:
@@ -408,8 +483,11 @@ def main() -> int:
     summary("soak: fds and threads", f"fds {first[2]}->{last[2]}, threads {first[3]}->{last[3]}",
             f"after warm-up; pool may add {pool['slack']}", last[2] / max(first[2], 1), "no growth",
             last[2] <= first[2] and last[3] - first[3] <= pool["slack"])
-    for s in samples:
-        print(f"  after {s[0]:5d}: RSS {s[1]:.1f} MB, fds {s[2]}, threads {s[3]}")
+    print("RSS at each checkpoint; glibc malloc: in use + freed but held; Python objects (pymalloc): in "
+          "blocks / arenas")
+    for s, (used, held, blocks, arenas) in zip(samples, heap, strict=True):
+        print(f"  after {s[0]:5d}: RSS {s[1]:.1f} MB; malloc {used:.1f} + {held:.1f} MB; pymalloc {blocks:.1f} / "
+              f"{arenas:.0f} MB; fds {s[2]}, threads {s[3]}")
     names = list(kivy_samples[0][1])
     print("Kivy objects at each checkpoint: " + ", ".join(names))
     for done, c in kivy_samples:
