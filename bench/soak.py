@@ -281,8 +281,10 @@ class Session:
         app.go("ticket")
         scr = app.screen("ticket")
         self.wait(lambda: scr.stage == "start" and not scr.flow.busy, "ticket start")
-        scr.take_general()
-        self.wait(lambda: scr.stage == "ticket", "ticket taken")
+        # 取号 again, as a person would, when the printer's status was briefly unknown (a status
+        # poll that went unanswered on a loaded machine): the flow refuses a number while the
+        # printer is not ready.
+        self.wait(lambda: scr.stage == "ticket" or bool(scr.take_general()), "ticket taken", 30.0)
         self.wait(lambda: any(isinstance(w, PrintDialog) and w.status == "printed" for w in Window.children),
                   "ticket printed", 30.0)
         for w in list(Window.children):

@@ -77,7 +77,10 @@ def citizen(app, id_number: str) -> None:
     app.go("ticket")
     scr = app.screen("ticket")
     wait_until(lambda: scr.stage == "start" and not scr.flow.busy, 15, "ticket start")
-    scr.take_general()
+    # 取号 again, as a person would, when the printer's status was briefly unknown (a status
+    # poll that went unanswered on a loaded machine): the flow refuses a number while the
+    # printer is not ready.
+    wait_until(lambda: scr.stage == "ticket" or bool(scr.take_general()), 30, "ticket taken")
     wait_until(lambda: any(isinstance(w, PrintDialog) and w.status == "printed" for w in Window.children),
                30, "ticket printed")
     scr.finish()
