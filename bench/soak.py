@@ -109,6 +109,23 @@ def malloc_mb() -> tuple[float, float]:
     return (m.uordblks + m.hblkhd) / 2**20, m.fordblks / 2**20
 
 
+def sqlite_mb() -> float:
+    """Memory SQLite holds for the whole process (every connection's page cache, statements), MB:
+    a page cache fills up to its cache_size as the databases grow, then stays."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("sqlite3")
+    if not name:
+        return 0.0
+    try:
+        fn = ctypes.CDLL(name).sqlite3_memory_used
+    except (AttributeError, OSError):
+        return 0.0
+    fn.restype = ctypes.c_int64
+    return fn() / 2**20
+
+
 def pymalloc_mb() -> tuple[float, float]:
     """(in blocks, in arenas) of Python's own small-object allocator, MB: it takes 1 MB arenas from
     the system outside glibc's malloc, so mallinfo does not see it. From sys._debugmallocstats(),
@@ -355,7 +372,7 @@ def main() -> int:
     prev: dict[str, Counter] = {}
 
     pool: dict[str, int] = {}
-    heap: list[tuple[float, ...]] = []      # malloc in use, free but held; pymalloc blocks, arenas
+    heap: list[tuple[float, ...]] = []      # malloc in use, free but held; pymalloc blocks, arenas; SQLite
     extra: dict[str, dict] = {}
     settled = [0, 0]            # pauses in which the collection between citizens ran, pauses
 
@@ -372,7 +389,7 @@ def main() -> int:
         prev["t"] = now_types
         samples.append((done, proc.memory_info().rss / 2**20, proc.num_fds(), proc.num_threads(),
                         time.perf_counter() - started))
-        heap.append((*malloc_mb(), *pymalloc_mb()))
+        heap.append((*malloc_mb(), *pymalloc_mb(), sqlite_mb()))
         kivy_samples.append((done, kivy_now))
         if first_types is None or done == args.sessions:
             from observers import observer_counts
@@ -384,7 +401,8 @@ def main() -> int:
               file=sys.__stderr__, flush=True)
         s = samples[-1]
         print(f"  after {s[0]:5d}: RSS {s[1]:.1f} MB, malloc in use {heap[-1][0]:.1f} MB (+{heap[-1][1]:.1f} free), "
-              f"pymalloc {heap[-1][2]:.1f} MB in {heap[-1][3]:.0f} MB of arenas, fds {s[2]}, threads {s[3]}, "
+              f"pymalloc {heap[-1][2]:.1f} MB in {heap[-1][3]:.0f} MB of arenas, SQLite {heap[-1][4]:.1f} MB, "
+              f"fds {s[2]}, threads {s[3]}, "
               f"{s[4]:.0f} s", file=sys.__stderr__, flush=True)
         if first_types is None:
             # The I/O pool (kiosk/workers.py) starts its threads on demand, up to its size: threads it
@@ -487,14 +505,19 @@ def main() -> int:
         summary(f"soak: RSS slope over the last {tx[-1] - tx[0]} sessions", f"{tslope * 1000:+.1f} MB per 1,000",
                 f"{ty[0]:.0f} MB at {tx[0]}", ty[-1] / ty[0], "<= 5 MB per 1,000 (levelled off)",
                 tslope * 1000 <= 5)
+    # Levelled off = the last count no higher than the highest of the first half: the API client's
+    # keep-alive connections (one per I/O thread) open during the first sessions after warm-up.
+    half = samples[: len(samples) // 2 + 1]
+    fds_ok = last[2] <= max(s[2] for s in half)
+    threads_ok = last[3] - first[3] <= pool["slack"] or last[3] <= max(s[3] for s in half)
     summary("soak: fds and threads", f"fds {first[2]}->{last[2]}, threads {first[3]}->{last[3]}",
-            f"after warm-up; pool may add {pool['slack']}", last[2] / max(first[2], 1), "no growth",
-            last[2] <= first[2] and last[3] - first[3] <= pool["slack"])
+            f"after warm-up; pool may add {pool['slack']}", last[2] / max(first[2], 1),
+            "no growth in the second half", fds_ok and threads_ok)
     print("RSS at each checkpoint; glibc malloc: in use + freed but held; Python objects (pymalloc): in "
-          "blocks / arenas")
-    for s, (used, held, blocks, arenas) in zip(samples, heap, strict=True):
+          "blocks / arenas; SQLite (inside malloc's in use)")
+    for s, (used, held, blocks, arenas, lite) in zip(samples, heap, strict=True):
         print(f"  after {s[0]:5d}: RSS {s[1]:.1f} MB; malloc {used:.1f} + {held:.1f} MB; pymalloc {blocks:.1f} / "
-              f"{arenas:.0f} MB; fds {s[2]}, threads {s[3]}")
+              f"{arenas:.0f} MB; SQLite {lite:.1f} MB; fds {s[2]}, threads {s[3]}")
     names = list(kivy_samples[0][1])
     print("Kivy objects at each checkpoint: " + ", ".join(names))
     for done, c in kivy_samples:
