@@ -36,7 +36,7 @@ def observer_counts() -> Counter:
 
 def main(sessions: int = 20) -> None:
     from kivyhelp import advance_frames, stop_app
-    from soak import VISITED_BY_FLOW, Session
+    from soak import BETWEEN, VISITED_BY_FLOW, Session, between_citizens
 
     from kiosk.demo import demo_cards
     from screens import SCREENS
@@ -50,10 +50,14 @@ def main(sessions: int = 20) -> None:
             Session(app, ids[i % len(ids)]).every_flow(others)
             app.end_session("probe")
             advance_frames(2)
+            between_citizens(app, BETWEEN)          # idle on the home screen, as between two citizens
 
     run(5)
     gc.unfreeze()            # the app freezes what survives a session end: count those too
     gc.collect()
+    # Kivy 2.3 makes a property's storage (and an AliasProperty's bindings) on first use: asking
+    # for every observer makes them all. Once before the first count, or they read as growth.
+    observer_counts()
     first = observer_counts()
     run(sessions)
     gc.unfreeze()            # the app freezes what survives a session end: count those too

@@ -159,6 +159,7 @@ class KioskApp(App):
             return          # someone is here: the next session end does it
         gc.unfreeze()
         gc.collect()
+        tr.prune()      # the kv observers of what it freed: the dialogs the session end closed
         gc.freeze()
         self._frame_pace(idle=True)
 
