@@ -62,6 +62,20 @@ def pixel(env: dict, x: int, y: int) -> tuple[int, int, int]:
     return (r, g, b)
 
 
+def save_screen(env: dict, out: Path) -> None:
+    """The X screen as a PNG, for people to look at (what the program showed, not this process)."""
+    import struct
+
+    from PIL import Image
+
+    dump = subprocess.run(["xwd", "-root", "-silent"], env=env, capture_output=True, timeout=10).stdout
+    head = struct.unpack(">25I", dump[:100])
+    width, height, line = head[4], head[5], head[12]
+    start = head[0] + head[19] * 12
+    out.parent.mkdir(exist_ok=True)
+    Image.frombytes("RGB", (width, height), dump[start:start + line * height], "raw", "BGRX", line).save(out)
+
+
 def tile_center(app, target: str) -> tuple[int, int]:
     """Where a tile is on a 1920x1080 screen, in X coordinates (origin top left)."""
     from kivyhelp import run_for, set_window
@@ -132,8 +146,7 @@ def test_an_older_citizen_takes_a_ticket_through_x(demo_app, display, tmp_path):
     printer simulator prints names the item. Where to click is found by laying out the same code at the
     same size in this process (elder mode changes the sizes, so each place is taken in the mode the
     program is in when the finger comes)."""
-    from kivyhelp import run_for, screenshot, set_window, tap, wait_until
-    from PIL import Image
+    from kivyhelp import run_for, set_window, tap, wait_until
 
     app = demo_app
     set_window(SIZE)
@@ -149,14 +162,13 @@ def test_an_older_citizen_takes_a_ticket_through_x(demo_app, display, tmp_path):
                and not app.sm.transition.is_active, 15, "the common items")
     item = next(b for b in scr.ids.popular_grid.children if b.text.startswith("个体工商户设立登记"))
     item_at = _x(item.parent, item.center)
-    # Drawn and at rest means: the item's own colour a little inside its left edge (no text there)
-    # and 立即取号's red, each where it ends up (home has a white tile under the first point, and a
-    # sliding screen has neither in place).
+    # Drawn and at rest means: the item white a little inside its left edge (no text there) and
+    # 立即取号 red, each where it ends up. Home has white tiles under both points, and a sliding screen
+    # has neither in place. (Colours, not an in-process screenshot: this process's window may just have
+    # been turned, and its pixels are not what the program shows.)
     general = scr.ids.general_button
-    probes = [_x(item.parent, (item.x + 8, item.center_y)), _x(general.parent, (general.x + 8, general.center_y))]
-    with Image.open(screenshot("x-elder-ticket-expected")) as shot:
-        expected = [shot.convert("RGB").getpixel(p) for p in probes]
-    assert expected[0] != expected[1]
+    item_probe = _x(item.parent, (item.x + 8, item.center_y))
+    general_probe = _x(general.parent, (general.x + 8, general.center_y))
     app.home()
 
     program = Program(display, tmp_path)
@@ -169,10 +181,23 @@ def test_an_older_citizen_takes_a_ticket_through_x(demo_app, display, tmp_path):
 
         # In elder mode the general ticket comes by itself after 16 s unless an item is chosen: the
         # finger goes as soon as the items are drawn (here well within a second of it).
-        wait_for(lambda: [program.pixel(*p) for p in probes] == expected or " for " in program.text(), 30,
-                 "the common items to be drawn")
+        def at_rest() -> bool:
+            r, g, b = program.pixel(*general_probe)
+            return program.pixel(*item_probe) == (255, 255, 255) and r > 150 and g < 90 and b < 90
+
+        wait_for(lambda: at_rest() or " for " in program.text(), 30, "the common items to be drawn")
         program.tap(*item_at)
         wait_for(lambda: "print job 1 printed" in program.text(), 30, "the ticket to print")
+        last: list[bytes] = [b""]
+
+        def still() -> bool:             # two reads alike: the dialog has finished opening
+            now = subprocess.run(["xwd", "-root", "-silent"], env=program.env, capture_output=True,
+                                 timeout=10).stdout
+            was, last[0] = last[0], now
+            return now == was
+
+        wait_for(still, 20, "the screen to come to rest")
+        save_screen(program.env, ROOT / "artifacts" / "x-elder-ticket.png")
         log = program.text()
         assert "for 370104-SCJG-001" in log and "(no item)" not in log, log[-1500:]
         assert "Traceback" not in log
