@@ -21,6 +21,7 @@ from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, Strin
 from kiosk import theme
 from kiosk.config import Config
 from kiosk.hours import TZ
+from kiosk.memory import release_freed_memory
 from kiosk.session import Session, idle_seconds
 from kiosk.workers import Worker
 from screens.glue import kivy_post
@@ -161,6 +162,7 @@ class KioskApp(App):
         gc.collect()
         tr.prune()      # the kv observers of what it freed: the dialogs the session end closed
         gc.freeze()
+        release_freed_memory()    # what that freed goes back to the system, not only to malloc's pool
         self._frame_pace(idle=True)
 
     def _frame_pace(self, idle: bool) -> None:
