@@ -82,7 +82,8 @@ def test_kiosk_unit_is_locked_down():
     allowed = [a.split() for a in s["DeviceAllow"]]
     assert ["/dev/kiosk-printer", "rw"] in allowed and ["/dev/kiosk-idcard", "rw"] in allowed
     # Nothing but serial ports and the GPU: no disks, no input devices, no /dev/mem.
-    assert {a[0] for a in allowed} == {"/dev/kiosk-printer", "/dev/kiosk-idcard", "char-ttyUSB", "char-drm"}
+    assert {a[0] for a in allowed} == {"/dev/kiosk-printer", "/dev/kiosk-idcard", "char-ttyUSB", "char-ttyACM",
+                                       "char-drm"}
 
 
 def test_console_lockdown_files():
