@@ -11,6 +11,19 @@ from collections import Counter
 from _demo_app import start_demo_app  # first: it sets Kivy's environment (bench/ is on sys.path)
 
 
+def property_observers(obj):
+    """(name, observers) for each property and event of an EventDispatcher; nothing if it cannot say."""
+    try:
+        names = list(obj.properties()) + list(obj.events())
+    except Exception:
+        return
+    for name in names:
+        try:
+            yield name, len(obj.get_property_observers(name, args=True))
+        except Exception:
+            continue
+
+
 def observer_counts() -> Counter:
     from kivy.event import EventDispatcher
 
@@ -20,15 +33,7 @@ def observer_counts() -> Counter:
         if not isinstance(obj, EventDispatcher) or type(obj).__name__ in ("WeakProxy", "ProxyType"):
             continue
         counts[(type(obj).__name__, "(instances)")] += 1
-        try:
-            names = list(obj.properties()) + list(obj.events())
-        except Exception:
-            continue
-        for name in names:
-            try:
-                n = len(obj.get_property_observers(name, args=True))
-            except Exception:
-                continue
+        for name, n in property_observers(obj):
             if n:
                 counts[(type(obj).__name__, name)] += n
     return counts

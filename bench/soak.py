@@ -63,6 +63,7 @@ def kivy_counts() -> dict[str, int]:
     from kivy.event import EventDispatcher
     from kivy.graphics.texture import Texture
     from kivy.uix.widget import Widget
+    from observers import property_observers
 
     gc.unfreeze()            # the app freezes what survives a session end: count those too
     gc.collect()
@@ -75,15 +76,7 @@ def kivy_counts() -> dict[str, int]:
         elif isinstance(obj, EventDispatcher):
             out["dispatchers"] += 1
             out["widgets"] += isinstance(obj, Widget)
-            try:
-                names = list(obj.properties()) + list(obj.events())
-            except Exception:
-                continue
-            for name in names:
-                try:
-                    out["bindings"] += len(obj.get_property_observers(name))
-                except Exception:
-                    pass
+            out["bindings"] += sum(n for _name, n in property_observers(obj))
     out["clock events"] = len(Clock.get_events())
     from screens.tr import tr
 
