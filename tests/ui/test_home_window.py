@@ -48,30 +48,34 @@ def display():
         xvfb.wait(timeout=10)
 
 
-def pixel(env: dict, x: int, y: int) -> tuple[int, int, int]:
-    """The colour on the X screen at x, y (xwd's dump of the root window: a 100-byte header of 25
-    big-endian words, the colour map, then 32-bit BGRX pixels)."""
+def x_screen(env: dict) -> tuple[bytes, int, int, int, int]:
+    """xwd's dump of the X root window: a 100-byte header of 25 big-endian words, the colour map, then
+    32-bit BGRX pixels. Returns (dump, width, height, bytes per line, offset of the pixels); a dump too
+    short to hold a header (no window yet) gives zero sizes."""
     import struct
 
     dump = subprocess.run(["xwd", "-root", "-silent"], env=env, capture_output=True, timeout=10).stdout
     if len(dump) < 100:
-        return (0, 0, 0)
+        return dump, 0, 0, 0, 0
     head = struct.unpack(">25I", dump[:100])
-    at = head[0] + head[19] * 12 + y * head[12] + x * 4
+    return dump, head[4], head[5], head[12], head[0] + head[19] * 12
+
+
+def pixel(env: dict, x: int, y: int) -> tuple[int, int, int]:
+    """The colour on the X screen at x, y ((0, 0, 0) while there is nothing to read)."""
+    dump, _width, height, line, start = x_screen(env)
+    if y >= height:
+        return (0, 0, 0)
+    at = start + y * line + x * 4
     b, g, r = dump[at:at + 3]
     return (r, g, b)
 
 
 def save_screen(env: dict, out: Path) -> None:
     """The X screen as a PNG, for people to look at (what the program showed, not this process)."""
-    import struct
-
     from PIL import Image
 
-    dump = subprocess.run(["xwd", "-root", "-silent"], env=env, capture_output=True, timeout=10).stdout
-    head = struct.unpack(">25I", dump[:100])
-    width, height, line = head[4], head[5], head[12]
-    start = head[0] + head[19] * 12
+    dump, width, height, line, start = x_screen(env)
     out.parent.mkdir(exist_ok=True)
     Image.frombytes("RGB", (width, height), dump[start:start + line * height], "raw", "BGRX", line).save(out)
 
@@ -191,8 +195,7 @@ def test_an_older_citizen_takes_a_ticket_through_x(demo_app, display, tmp_path):
         last: list[bytes] = [b""]
 
         def still() -> bool:             # two reads alike: the dialog has finished opening
-            now = subprocess.run(["xwd", "-root", "-silent"], env=program.env, capture_output=True,
-                                 timeout=10).stdout
+            now = x_screen(program.env)[0]
             was, last[0] = last[0], now
             return now == was
 
