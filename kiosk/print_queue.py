@@ -429,7 +429,7 @@ class PrintQueue:
             except PrinterError as e:
                 log.warning("print job %d: no after-status: %s", job_id, e)
                 return None
-            if after.complete or after.ready:
+            if after.complete:                   # (ready needs all four bytes, so it is complete too)
                 return after
             # No reply, or only part of DLE EOT 1..4 within the budget: we do not know yet (a printer
             # that said "offline" in DLE EOT 1 and was cut short may be out of paper, which the citizen
