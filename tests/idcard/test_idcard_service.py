@@ -123,13 +123,19 @@ def test_unattended_terminal_polls_slower_but_within_the_stated_bound():
     assert svc.next_wait() == 0.3
 
 
-def test_card_placed_on_an_unattended_terminal_is_read(sim):
+def started_unattended(sim, idle_interval: float) -> tuple[CardService, queue.Queue]:
+    """A card service on the simulator, unattended from its first poll, with its events in a queue."""
     events: queue.Queue = queue.Queue()
-    svc = CardService(lambda: IdCardReader(sim.port, timeout=0.5), poll_interval=0.1, idle_interval=0.2)
+    svc = CardService(lambda: IdCardReader(sim.port, timeout=0.5), poll_interval=0.1, idle_interval=idle_interval)
     svc.on_inserted(lambda card: events.put(("inserted", card)))
     svc.on_state(lambda state, detail: events.put(("state", state, detail)))
     svc.set_attended(False)
     svc.start()
+    return svc, events
+
+
+def test_card_placed_on_an_unattended_terminal_is_read(sim):
+    svc, events = started_unattended(sim, idle_interval=0.2)
     try:
         next_event(events, "state", "ready")
         sim.put_card(SYNTHETIC_CARDS[3])
@@ -141,12 +147,7 @@ def test_card_placed_on_an_unattended_terminal_is_read(sim):
 def test_a_touch_wakes_the_slow_poll_at_once(sim):
     """An idle interval far beyond the test's patience: the card is only read because set_attended(True)
     woke the waiting poll."""
-    events: queue.Queue = queue.Queue()
-    svc = CardService(lambda: IdCardReader(sim.port, timeout=0.5), poll_interval=0.1, idle_interval=3600)
-    svc.on_inserted(lambda card: events.put(("inserted", card)))
-    svc.on_state(lambda state, detail: events.put(("state", state, detail)))
-    svc.set_attended(False)
-    svc.start()
+    svc, events = started_unattended(sim, idle_interval=3600)
     try:
         next_event(events, "state", "ready")     # the first poll ran; the next is an hour away
         sim.put_card(SYNTHETIC_CARDS[4])
