@@ -415,8 +415,10 @@ class IdCardSimulator:
                 frame = self._read_address()
             elif cmd.cmd == SET_BAUD and cmd.para in _BAUD_OF_PARA:
                 # Answer at the old rate, then switch (reference §1.3: timing unknown, this is the guess).
-                self._reply(build_reply(SW_OK), fault)
-                self.baudrate = _BAUD_OF_PARA[cmd.para]
+                # The switch is recorded before the reply leaves: a host holding the reply finds the
+                # module at its new rate, not a moment later.
+                old, self.baudrate = self.baudrate, _BAUD_OF_PARA[cmd.para]
+                self._reply(build_reply(SW_OK), fault, baudrate=old)
                 return
             else:
                 frame = build_reply(SW_HOST_COMMAND)
@@ -467,7 +469,7 @@ class IdCardSimulator:
 
     # ------------------------------------------------------------ the wire
 
-    def _reply(self, frame: bytes, fault: str | None = None) -> None:
+    def _reply(self, frame: bytes, fault: str | None = None, baudrate: int | None = None) -> None:
         if fault == "slow":
             time.sleep(self.slow_delay)
         if fault == "garbage":
@@ -483,14 +485,14 @@ class IdCardSimulator:
                 frame = forged_reply(self._rng)
         elif fault == "bad_checksum":
             frame = frame[:-1] + bytes((frame[-1] ^ 0x5A,))
-        self._write_paced(frame)
+        self._write_paced(frame, baudrate or self.baudrate)
 
-    def _write_paced(self, data: bytes) -> None:
+    def _write_paced(self, data: bytes, baudrate: int) -> None:
         """Hand bytes to the pty no sooner than a UART at ``baudrate`` 8N1 would deliver them."""
         fd = self._master
         if fd is None:
             return
-        per_byte = 10 / self.baudrate
+        per_byte = 10 / baudrate
         t0 = time.monotonic()
         for i in range(0, len(data), _CHUNK):
             chunk = data[i : i + _CHUNK]
