@@ -116,18 +116,27 @@ class PrintDialog(ModalView):
 
     def _show_demo_print(self) -> None:
         sim = getattr(getattr(self.app.services, "demo", None), "printer_sim", None)
-        if sim is None or not sim.jobs:
+        if sim is None:
             return
-        png = sim.jobs[-1].png_path
-        if png is not None and Path(png).exists():
-            self.preview = path = str(png)
-            # Decoded off the UI thread (30-60 ms with Kivy's loader on the UI thread); shown if this
-            # dialog still shows that print when the picture is ready.
-            off_ui(lambda: png_pixels(path), lambda px: self._show_picture(path, px))
+        job_id = self.job_id
 
-    def _show_picture(self, path: str, pixels) -> None:
-        if self.preview == path and self.parent is not None:
-            self.ids.preview.texture = texture(pixels)
+        def picture():
+            # Off the UI thread: the simulator's job list waits for its drawing of the slip, and the
+            # decoding takes 30-60 ms with Kivy's loader.
+            jobs = sim.jobs
+            png = jobs[-1].png_path if jobs else None
+            if png is None or not Path(png).exists():
+                return None
+            return str(png), png_pixels(str(png))
+
+        off_ui(picture, lambda found: self._show_picture(job_id, found))
+
+    def _show_picture(self, job_id: int, found) -> None:
+        # Shown only if this dialog still follows that print when the picture is ready.
+        if found is None or self.job_id != job_id or self.parent is None:
+            return
+        self.preview, pixels = found
+        self.ids.preview.texture = texture(pixels)
 
     def on_parent(self, _instance, parent) -> None:
         if parent is None:               # faded out and gone: the receipt picture goes with it

@@ -26,6 +26,7 @@ def test_print_dialog_follows_a_job_to_the_printed_receipt(demo_app):
                10, "dialog to say printed")
     dialog = next(w for w in Window.children if isinstance(w, PrintDialog))
     assert dialog.ids.message.text == "打印完成，请取走凭条。"
+    wait_until(lambda: dialog.ids.preview.texture is not None, 10, "the receipt picture")
     assert dialog.preview.endswith(".png")
     screenshot("demo-print-dialog")
     tap(dialog.ids.close_button)
