@@ -76,7 +76,7 @@ def _touchable(widget) -> bool:
     return True
 
 
-def _dialogs_settled() -> bool:
+def dialogs_settled() -> bool:
     """No dialog is fading in or out: what a person sees after a tap has stopped moving."""
     from kivy.core.window import Window
     from kivy.uix.modalview import ModalView
@@ -107,7 +107,7 @@ def tap(widget, hold: float = 0.0) -> None:
     advance_frames(2)
     # Frames cost next to nothing when they are not rendered, so a dialog's 0.1 s fade spans many of
     # them: wait for it as a person waits for the screen to stop moving.
-    wait_until(_dialogs_settled, 5, "dialogs to finish opening or closing")
+    wait_until(dialogs_settled, 5, "dialogs to finish opening or closing")
 
 
 def press(widget) -> None:

@@ -18,7 +18,7 @@ import re
 from datetime import datetime
 
 import pytest
-from kivyhelp import screenshot, set_window, tap, wait_until
+from kivyhelp import dialogs_settled, screenshot, set_window, tap, wait_until
 
 from kiosk import hours
 from kiosk.typography import CLOSING, OPENING, _is_word_char
@@ -212,6 +212,15 @@ def visit(app, name: str, **params):
     return scr
 
 
+def _printed_and_shown() -> bool:
+    from kivy.core.window import Window
+
+    from screens.dialogs.print_dialog import PrintDialog
+
+    return dialogs_settled() and any(isinstance(w, PrintDialog) and w.status == "printed"
+                                      and w.ids.preview.texture is not None for w in Window.children)
+
+
 def walk_states(app, walk: Walk) -> None:
     from screens.widgets import show_dialog
 
@@ -227,6 +236,9 @@ def walk_states(app, walk: Walk) -> None:
     walk.check("ticket confirm")
     tap(ticket.ids.take_button)
     wait_until(lambda: _settled(ticket, "ticket"), 30, "the ticket")
+    # The dialog opens once the slip is queued (a worker's answer, later than the stage on a busy
+    # machine): waited for, or closing dialogs below could come before it and leave it over what follows.
+    wait_until(lambda: _printed_and_shown(), 30, "the print dialog with the slip")
     walk.check("ticket number")            # with the print dialog over it
     app._close_dialogs()
 
