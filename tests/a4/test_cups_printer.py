@@ -178,7 +178,7 @@ def test_a_job_cupsd_has_unloaded_keeps_its_title_in_recent_jobs():
     # A cupsd of its own: cupsd unloads a completed job a minute after it was last touched, and any
     # Get-Jobs that asks more than its id (a recent_jobs of another test's queue on the shared cupsd)
     # touches every job, so on a shared cupsd the job may never unload.
-    cupsd = PrivateCupsd(queue="unload-test")
+    cupsd = PrivateCupsd(queue="unload-test", log_level="debug")
     cupsd.start()
     try:
         printer = CupsPrinter("unload-test", server=cupsd.socket, terminal_id=TERMINAL_ID)
@@ -192,7 +192,9 @@ def test_a_job_cupsd_has_unloaded_keeps_its_title_in_recent_jobs():
 
         deadline = time.monotonic() + 200
         while not unloaded():
-            assert time.monotonic() < deadline, "cupsd never unloaded the job"
+            if time.monotonic() > deadline:
+                log = (cupsd.dir / "log" / "error_log").read_text(errors="replace").splitlines()
+                pytest.fail("cupsd never unloaded the job; its log:\n" + "\n".join(log[-60:]))
             time.sleep(1)
         [job] = printer.recent_jobs()
         assert (job.job_id, job.title, job.state) == (job_id, "kiosk A4 test page", "completed")
