@@ -13,20 +13,21 @@ per call covering connect, every read, retries and their backoff (DeadlineExceed
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import requests
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from requests.adapters import HTTPAdapter
+from urllib3 import PoolManager, Timeout
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import MaxRetryError, ResponseError
+from urllib3.exceptions import DecodeError, HTTPError, MaxRetryError, ResponseError, SSLError
 from urllib3.util.retry import Retry
 
 from kiosk.api import models as m
@@ -135,12 +136,31 @@ class _TrackedHTTPSPool(HTTPSConnectionPool):
         return _track(super()._get_conn(timeout))
 
 
-class _Adapter(HTTPAdapter):
-    """HTTPAdapter whose pools hand every connection a call takes to the call's deadline."""
+class _Pools(PoolManager):
+    """urllib3 alone, not requests over it: requests and what it imports (charset detection, cookie jars,
+    the email package) cost an idle terminal ~6 MB of Python objects for a Session we use as a pool.
+    Its pools hand every connection a call takes to the call's deadline. No proxy from the environment
+    (urllib3 never reads it): a proxy must not see citizens' data. Certificates: ca_bundle, else the
+    system's trust store (Debian's ca-certificates, kept current by apt)."""
 
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _TrackedPool, "https": _TrackedHTTPSPool}
+    def __init__(self, retry: Retry, ca_bundle: str | None) -> None:
+        tls: dict[str, Any] = {"cert_reqs": "CERT_REQUIRED"}
+        if ca_bundle:
+            tls["ca_certs"] = ca_bundle
+        super().__init__(num_pools=2, maxsize=4, retries=retry, **tls)
+        self.pool_classes_by_scheme = {"http": _TrackedPool, "https": _TrackedHTTPSPool}
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """One answer, read whole: status, headers (case-insensitive) and body."""
+
+    status_code: int
+    headers: Any
+    content: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.content)   # bytes: UTF-8/16/32 told apart as RFC 8259 says
 
 
 class _Retry(Retry):
@@ -209,25 +229,14 @@ class ApiClient:
         self.last_latency_ms: float | None = None
         self.last_error: ApiError | None = None
         self._observers: list[Callable[[ApiError | None], None]] = []
-        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json",
-                   "User-Agent": f"kiosk-terminal/{terminal_id}"}
+        self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/json",
+                         "Accept-Encoding": "gzip, deflate", "User-Agent": f"kiosk-terminal/{terminal_id}"}
         retry = _Retry(total=retries, connect=retries, read=retries, status=retries, other=0,
                       backoff_factor=backoff_factor, status_forcelist=(500, 502, 503, 504),
                       allowed_methods=frozenset({"GET", "POST"}), raise_on_status=False,
                       respect_retry_after_header=True)  # POST: only reads (the case search) use this session
-        self._get = self._session(headers, retry, ca_bundle)
-        self._post = self._session(headers, Retry(total=0, read=False, redirect=0, raise_on_status=False), ca_bundle)
-
-    @staticmethod
-    def _session(headers: dict[str, str], retry: Retry, ca_bundle: str | None) -> requests.Session:
-        s = requests.Session()
-        s.headers.update(headers)
-        s.verify = ca_bundle if ca_bundle else True
-        s.trust_env = False  # a proxy from the environment must not see citizens' data
-        adapter = _Adapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
-        s.mount("https://", adapter)
-        s.mount("http://", adapter)
-        return s
+        self._get = _Pools(retry, ca_bundle)
+        self._post = _Pools(Retry(total=0, read=False, redirect=0, raise_on_status=False), ca_bundle)
 
     def observe(self, callback: Callable[[ApiError | None], None]) -> None:
         """callback(None) after every request answered as the contract says, callback(error) after every
@@ -243,8 +252,8 @@ class ApiClient:
                 log.exception("API observer failed")
 
     def close(self) -> None:
-        self._get.close()
-        self._post.close()
+        self._get.clear()
+        self._post.clear()
 
     def __enter__(self) -> ApiClient:
         return self
@@ -256,20 +265,26 @@ class ApiClient:
 
     def _request(self, method: str, path: str, *, params: dict[str, str] | None = None,
                  json_body: Any = None, headers: dict[str, str] | None = None, safe: bool = False
-                 ) -> requests.Response:
+                 ) -> _Answer:
         """One call; `safe`: a read sent as POST (retried like a GET)."""
-        session = self._get if method == "GET" or safe else self._post
+        pools = self._get if method == "GET" or safe else self._post
+        url = self.base_url + path + ("?" + urllib.parse.urlencode(params) if params else "")
+        sent = {**self._headers, **(headers or {})}
+        body = None
+        if json_body is not None:
+            body = json.dumps(json_body, allow_nan=False).encode()
+            sent["Content-Type"] = "application/json"
         started = time.perf_counter()
         deadline = _CallDeadline(self.total_timeout)
         _calls.deadline = deadline
         try:
             try:
-                resp = session.request(method, self.base_url + path, params=params, json=json_body,
-                                       headers=headers, timeout=self.timeout, allow_redirects=False, stream=True)
+                raw = pools.request(method, url, body=body, headers=sent, redirect=False, preload_content=False,
+                                    timeout=Timeout(connect=self.timeout[0], read=self.timeout[1]))
                 try:
-                    self._read_body(resp, method, path)
+                    resp = self._read_body(raw, method, path)
                 finally:
-                    resp.close()
+                    raw.release_conn()     # back to the pool when read whole, else closed first
                 if deadline.finish():  # e.g. headers cut off by the shutdown look like a complete answer
                     raise _DeadlinePassed()
             except ApiError:
@@ -277,15 +292,17 @@ class ApiClient:
                     raise DeadlineExceeded(f"{method} {path}: no complete answer within "
                                            f"{self.total_timeout:g} s") from None
                 raise
-            except (_DeadlinePassed, requests.exceptions.RequestException) as e:
+            except (_DeadlinePassed, HTTPError, OSError) as e:
+                reason = e.reason if isinstance(e, MaxRetryError) else e
                 if deadline.expired or isinstance(e, _DeadlinePassed):
                     raise DeadlineExceeded(f"{method} {path}: no complete answer within "
                                            f"{self.total_timeout:g} s") from None
-                if isinstance(e, requests.exceptions.SSLError):
-                    raise TlsFailure(f"TLS failure on {method} {path}: {e}") from None
-                if isinstance(e, requests.exceptions.ContentDecodingError):
+                if isinstance(reason, SSLError):
+                    raise TlsFailure(f"TLS failure on {method} {path}: {reason}") from None
+                if isinstance(e, DecodeError):
                     raise BadResponse(f"{method} {path}: body cannot be decoded: {e}") from None
-                raise Unavailable(f"{method} {path}: {type(e).__name__}: {e}") from None
+                # The cause, not urllib3's "Max retries exceeded" wrapper: what the technician needs to read.
+                raise Unavailable(f"{method} {path}: {type(reason).__name__}: {reason}") from None
             finally:
                 deadline.finish()
                 _calls.deadline = None
@@ -300,22 +317,26 @@ class ApiClient:
         self.last_error = None
         return resp
 
-    def _read_body(self, resp: requests.Response, method: str, path: str) -> None:
-        """Read the body into resp.content, at most max_response_bytes (after decompression, so a small
-        gzip bomb is caught too)."""
+    def _read_body(self, raw: Any, method: str, path: str) -> _Answer:
+        """The whole answer, its body at most max_response_bytes (after decompression, so a small gzip
+        bomb is caught too). A body not read to its end closes its connection: it cannot be reused."""
         cap = self.max_response_bytes
-        length = resp.headers.get("Content-Length", "")
-        if length.isdigit() and int(length) > cap:
-            raise ResponseTooLarge(f"{method} {path}: Content-Length {length} > {cap} bytes", resp.status_code)
+        length = raw.headers.get("Content-Length", "")
         body = bytearray()
-        for chunk in resp.iter_content(_CHUNK):
-            body += chunk
-            if len(body) > cap:
-                raise ResponseTooLarge(f"{method} {path}: body larger than {cap} bytes", resp.status_code)
-        resp._content = bytes(body)  # what requests itself sets when it reads the body; .json() reads it
+        try:
+            if length.isdigit() and int(length) > cap:
+                raise ResponseTooLarge(f"{method} {path}: Content-Length {length} > {cap} bytes", raw.status)
+            for chunk in raw.stream(_CHUNK, decode_content=True):
+                body += chunk
+                if len(body) > cap:
+                    raise ResponseTooLarge(f"{method} {path}: body larger than {cap} bytes", raw.status)
+        except BaseException:
+            raw.close()
+            raise
+        return _Answer(raw.status, raw.headers, bytes(body))
 
     @staticmethod
-    def _raise_for_status(method: str, path: str, resp: requests.Response) -> None:
+    def _raise_for_status(method: str, path: str, resp: _Answer) -> None:
         code = resp.status_code
         if code < 300 or code == 304:
             return
@@ -335,7 +356,7 @@ class ApiClient:
             raise Rejected(detail, code)
         raise BadResponse(detail, code)  # 1xx/3xx we did not ask for
 
-    def _json(self, resp: requests.Response, path: str) -> Any:
+    def _json(self, resp: _Answer, path: str) -> Any:
         try:
             return resp.json()
         except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than the parser goes
@@ -345,7 +366,7 @@ class ApiClient:
             self._tell(err)
             raise err from None
 
-    def _parse(self, resp: requests.Response, path: str, model: type[T]) -> T:
+    def _parse(self, resp: _Answer, path: str, model: type[T]) -> T:
         data = self._json(resp, path)
         try:
             value = model.model_validate(data)
@@ -358,7 +379,7 @@ class ApiClient:
         self._tell(None)     # answered with what the contract says: only now is the API "up"
         return value
 
-    def _parse_list(self, resp: requests.Response, path: str, model: type[T]) -> list[T]:
+    def _parse_list(self, resp: _Answer, path: str, model: type[T]) -> list[T]:
         data = self._json(resp, path)
         try:
             value = TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
@@ -533,4 +554,4 @@ class ApiClient:
 
 def _seg(s: str) -> str:
     """One URL path segment: quote everything but unreserved characters."""
-    return requests.utils.quote(s.strip(), safe="")
+    return urllib.parse.quote(s.strip(), safe="")

@@ -4,6 +4,7 @@ bytes, or by answering 503 slowly while urllib3 retries), or fill memory with a 
 
 from __future__ import annotations
 
+import gzip
 import socket
 import threading
 import time
@@ -14,7 +15,7 @@ import pytest
 
 from kiosk.api import ApiClient, Unavailable
 from kiosk.api.client import MAX_RESPONSE_BYTES
-from kiosk.api.errors import DeadlineExceeded, InsecureBaseUrl, ResponseTooLarge
+from kiosk.api.errors import BadResponse, DeadlineExceeded, InsecureBaseUrl, ResponseTooLarge
 from kiosk.demo_api import DEMO_IDENTITIES, DemoServer
 
 from .conftest import TERMINAL, TOKEN
@@ -227,6 +228,32 @@ def test_a_body_over_the_cap_is_refused(raw_server, with_length: bool) -> None:
         error = _run(c.policies)
     assert isinstance(error, ResponseTooLarge), repr(error)
     assert str(MAX_RESPONSE_BYTES) in error.detail
+
+
+def _gzipped(body: bytes) -> Callable[[socket.socket], None]:
+    def script(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    return script
+
+
+def test_a_small_gzip_body_that_unpacks_over_the_cap_is_refused(raw_server) -> None:
+    bomb = gzip.compress(b"[" + b" " * (MAX_RESPONSE_BYTES + 1024) + b"]")
+    assert len(bomb) < 64 * 1024                   # small on the wire: Content-Length cannot tell
+    srv = raw_server(_gzipped(bomb))
+    with ApiClient(srv.url, TOKEN, TERMINAL, retries=0) as c:
+        error = _run(c.policies)
+    assert isinstance(error, ResponseTooLarge), repr(error)
+
+
+def test_a_gzip_body_that_is_not_gzip_is_a_bad_response_and_a_good_one_is_read(raw_server) -> None:
+    srv = raw_server(_gzipped(b"this is not gzip at all"))
+    with ApiClient(srv.url, TOKEN, TERMINAL, retries=0) as c:
+        error = _run(c.policies)
+    assert isinstance(error, BadResponse) and "decoded" in error.detail, repr(error)
+    srv = raw_server(_gzipped(gzip.compress(b"[]")))
+    with ApiClient(srv.url, TOKEN, TERMINAL, retries=0) as c:
+        assert c.policies() == []
 
 
 def test_a_smaller_cap_can_be_set() -> None:

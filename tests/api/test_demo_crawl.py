@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 
-import requests
-
 from kiosk.api import ApiClient
 from kiosk.demo_api import DEMO_IDENTITIES, ENTERPRISES, DemoServer
 from kiosk.demo_api.seed import FRONT_DESK
@@ -18,12 +16,14 @@ WRONG = ("历下", "370102", "Lixia")
 
 def _crawl(server: DemoServer, client: ApiClient) -> tuple[list[str], dict]:
     bodies: list[str] = []
+    request = client._request
 
-    def keep(resp: requests.Response, *_args, **_kwargs) -> None:
-        bodies.append(resp.text)
+    def keep(*args, **kwargs):
+        answer = request(*args, **kwargs)
+        bodies.append(answer.content.decode())
+        return answer
 
-    for session in (client._get, client._post):
-        session.hooks["response"].append(keep)
+    client._request = keep
     services = client.services()
     for svc in services:
         client.service(svc.id)

@@ -279,7 +279,7 @@ ERRORS = {
     "http500": (lambda f: (setattr(f, "error_status", 500), setattr(f, "error_rate", 1.0)),
                 Unavailable, NET_DOWN, "HTTP 500"),
     "http503": (lambda f: setattr(f, "error_rate", 1.0), Unavailable, NET_DOWN, "HTTP 503"),
-    "dropped": (lambda f: setattr(f, "drop", True), Unavailable, NET_DOWN, "ConnectionError"),
+    "dropped": (lambda f: setattr(f, "drop", True), Unavailable, NET_DOWN, "Connection aborted"),
     "read_timeout": (lambda f: setattr(f, "latency", 1.5), Unavailable, NET_DOWN, "Timeout"),
     "garbage": (lambda f: setattr(f, "garbage", True), BadResponse, BAD_ANSWER, "body is not JSON"),
     "wrong_shape": (lambda f: setattr(f, "wrong_shape", True), BadResponse, BAD_ANSWER, "does not match"),
