@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import DEMO_API, SIMULATOR, Config
+from kiosk.memory import limit_arenas
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ def demo_parts(cfg: Config) -> Any:
 
 class Services:
     def __init__(self, cfg: Config):
+        limit_arenas()                 # before the services' threads make arenas of their own
         self.cfg = cfg
         self.demo = demo_parts(cfg)
         self.api = None

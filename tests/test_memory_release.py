@@ -33,3 +33,41 @@ def test_freed_pages_go_back_to_the_system():
     assert released == "True"
     # Nearly all of the ~150 MB freed was still resident before the call, and most of it is gone after.
     assert int(before) - int(after) > 80_000, (before, after)
+
+
+ARENAS = r"""
+import ctypes, sys, threading
+from kiosk.memory import limit_arenas
+
+limited = limit_arenas(2) if sys.argv[1] == "limit" else None
+barrier = threading.Barrier(9)
+def work():
+    kept = [bytearray(1500) for _ in range(2000)]     # glibc malloc: this thread's arena
+    barrier.wait()                                    # all alive at once: no arena is handed on
+    barrier.wait()
+threads = [threading.Thread(target=work) for _ in range(8)]
+for t in threads:
+    t.start()
+barrier.wait()
+ctypes.CDLL("libc.so.6").malloc_stats()               # one "Arena N:" block per arena, on stderr
+barrier.wait()
+for t in threads:
+    t.join()
+print(limited)
+"""
+
+
+def _arenas(mode: str, **env: str) -> tuple[int, str]:
+    import os
+
+    out = subprocess.run([sys.executable, "-c", ARENAS, mode], capture_output=True, text=True, timeout=120,
+                         check=True, env={k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"} | env)
+    return sum(line.startswith("Arena ") for line in out.stderr.splitlines()), out.stdout.strip()
+
+
+def test_threads_share_two_malloc_arenas_unless_the_operator_says_otherwise():
+    free, _ = _arenas("free")
+    assert free > 2, free                   # eight busy threads do make arenas of their own
+    assert _arenas("limit") == (2, "True")
+    many, limited = _arenas("limit", MALLOC_ARENA_MAX="4")
+    assert (many, limited) == (4, "False")  # the environment's setting is left alone
