@@ -35,7 +35,7 @@ from kiosk.privacy import mask_text
 log = logging.getLogger(__name__)
 
 REMOVED = "<removed>"
-_PACKAGES = ("kivy", "pyserial", "python-escpos", "requests", "urllib3", "pydantic", "psutil", "sdnotify",
+_PACKAGES = ("kivy", "pyserial", "python-escpos", "urllib3", "pydantic", "psutil", "sdnotify",
              "qrcode", "pillow")
 _BEARER = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+")
 
