@@ -230,8 +230,8 @@ class CupsPrinter:
             time.sleep(_POLL)
 
     def recent_jobs(self, limit: int = 10) -> list[A4Job]:
-        # Get-Jobs answers a job cupsd has unloaded (completed over a minute ago) with its id and state
-        # only, no name or time: list the ids, then ask each of the newest for its attributes.
+        # Get-Jobs may answer a completed job with its id and state only, no name or time (once cupsd
+        # has let go of its attributes): list the ids, then ask each of the newest for its attributes.
         def fetch(conn: cups.Connection) -> list[tuple[int, Any]]:
             listing = conn.getJobs(which_jobs="all", my_jobs=False, requested_attributes=["job-id", "job-printer-uri"])
             if not isinstance(listing, dict):

@@ -74,9 +74,8 @@ class PrivateCupsd:
     """`start()` → the socket path (pass it as CUPS server); one queue `queue` printing PDFs to `out_dir`."""
 
     def __init__(self, queue: str = "kiosk-pdf", base_dir: str | None = None, out_dir: str | None = None,
-                 first_job_id: int = 1, log_level: str = "info"):
+                 first_job_id: int = 1):
         self.queue = queue
-        self.log_level = log_level
         self._own_dir = base_dir is None
         self.dir = Path(base_dir or tempfile.mkdtemp(prefix="kiosk-cupsd-")).resolve()
         self.out_dir = Path(out_dir) if out_dir else self.dir / "pdf"
@@ -201,7 +200,7 @@ class PrivateCupsd:
         # Only the socket, no network; no authentication: only root can reach the socket's directory's
         # files anyway, and the tests act as technician (lpadmin, cupsdisable) through it.
         (conf / "cupsd.conf").write_text(
-            f"LogLevel {self.log_level}\nListen {self.socket}\nBrowsing No\nWebInterface No\nDefaultAuthType None\n"
+            f"LogLevel info\nListen {self.socket}\nBrowsing No\nWebInterface No\nDefaultAuthType None\n"
             "JobRetryInterval 5\nMaxJobs 200\nPreserveJobHistory Yes\nPreserveJobFiles Yes\n"
             "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
             "<Policy default>\n  JobPrivateAccess all\n  JobPrivateValues none\n"
