@@ -1,6 +1,6 @@
 """Client of the central government-service API, its shared models and named errors.
 
-The client (requests, urllib3, ssl) and the models (pydantic) load on first use, not with the package:
+The client (urllib3, ssl) and the models (pydantic) load on first use, not with the package:
 kiosk.config needs only kiosk.api.urls, and the first frame of the home screen should not wait for
 them (about a third of the kiosk's start-up before this).
 """
