@@ -20,7 +20,7 @@ from kivy.uix.modalview import ModalView
 import screens.widgets  # noqa: F401  (the kv uses its classes)
 from screens.pictures import off_ui, png_pixels, texture, warm
 
-Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+_KV = str(Path(__file__).with_suffix(".kv"))
 
 MESSAGES = {
     "sending": "正在打印，请稍候…",
@@ -45,6 +45,10 @@ class PrintDialog(ModalView):
     preview = StringProperty("")      # demo mode: the simulator's picture of the printed receipt
 
     def __init__(self, app, job_id: int = 0, **kwargs):
+        # Its kv rules are read with the first dialog (built a second after start-up), not when every
+        # screen imports this module on the way to the first frame.
+        if _KV not in Builder.files:
+            Builder.load_file(_KV)
         super().__init__(**kwargs)
         self.app, self.job_id = app, job_id
 
