@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import threading
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -78,16 +79,29 @@ def load_language(folder: Path) -> dict[str, str]:
 
 
 class Translations:
+    """The catalogs, each read when its language is first wanted: the English one (60 KB of .po, ~10 ms)
+    is not on the way to the home screen's first frame; the app reads it a little later (`load`)."""
+
     def __init__(self, directory: Path = I18N_DIR):
-        self.catalogs: dict[str, dict[str, str]] = {DEFAULT_LANGUAGE: {}}
-        for lang in LANGUAGES:
-            self.catalogs[lang] = load_language(directory / lang)
+        self.directory = directory
+        self.catalogs: dict[str, dict[str, str]] = {}
         self._missing: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+
+    def load(self, lang: str) -> dict[str, str]:
+        found = self.catalogs.get(lang)
+        if found is None:
+            with self._lock:             # the app may read one on a worker while the UI asks for it
+                found = self.catalogs.get(lang)
+                if found is None:
+                    found = self.catalogs[lang] = (load_language(self.directory / lang) if lang in LANGUAGES
+                                                   else {})
+        return found
 
     def gettext(self, msgid: str, lang: str) -> str:
         if lang == DEFAULT_LANGUAGE:
-            return self.catalogs[DEFAULT_LANGUAGE].get(msgid, msgid)
-        found = self.catalogs.get(lang, {}).get(msgid)
+            return self.load(DEFAULT_LANGUAGE).get(msgid, msgid)
+        found = self.load(lang).get(msgid)
         if found is None:
             if (lang, msgid) not in self._missing:
                 self._missing.add((lang, msgid))
@@ -108,6 +122,12 @@ def translations() -> Translations:
 
 def gettext(msgid: str, lang: str) -> str:
     return translations().gettext(msgid, lang)
+
+
+def load_all() -> None:
+    """Read every language's catalog now (blocking: a worker's job), not at a citizen's first tap."""
+    for lang in LANGUAGES:
+        translations().load(lang)
 
 
 def N_(msgid: str) -> str:

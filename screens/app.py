@@ -21,6 +21,7 @@ from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, Strin
 from kiosk import theme
 from kiosk.config import Config
 from kiosk.hours import TZ
+from kiosk.i18n import load_all
 from kiosk.memory import release_freed_memory
 from kiosk.session import Session, idle_seconds
 from kiosk.workers import Worker
@@ -137,6 +138,10 @@ class KioskApp(App):
     def _start_services(self, *_args) -> None:
         Window.unbind(on_flip=self._start_services)
         self._settle_later(SETTLE_AFTER_START)
+        # The English catalog is read now, off the UI thread, not before the first frame nor at the
+        # first tap on English; one that cannot be read is the technician's to see, in the log.
+        self.worker.submit(load_all, lambda _r: None,
+                           lambda e: log.error("language catalog unreadable: %s", e))
         if self.services is not None and not self._services_started:
             self._services_started = True
             self.services.start(self, post=kivy_post)

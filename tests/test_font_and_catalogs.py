@@ -77,3 +77,18 @@ def test_every_nation_name_is_in_the_font(cmap):
     assert len(names) >= 56
     missing = sorted({c for n in names for c in n if ord(c) not in cmap})
     assert missing == [], missing
+
+
+def test_a_catalog_is_read_when_its_language_is_first_wanted(tmp_path):
+    from kiosk.i18n import CatalogError, Translations
+
+    (tmp_path / "zh_CN").mkdir()
+    (tmp_path / "zh_CN" / "home.po").write_text("", encoding="utf-8")
+    (tmp_path / "en").mkdir()
+    for name, words in (("home.po", "Case status"), ("cases.po", "Progress")):    # translated two ways
+        (tmp_path / "en" / name).write_text(f'msgid "办件查询"\nmsgstr "{words}"\n', encoding="utf-8")
+    t = Translations(tmp_path)
+    assert t.gettext("办件查询", "zh_CN") == "办件查询"        # the home screen's language: English unread
+    assert "en" not in t.catalogs
+    with pytest.raises(CatalogError):
+        t.load("en")
