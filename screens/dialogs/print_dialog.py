@@ -146,6 +146,10 @@ class PrintDialog(ModalView):
         if parent is None:               # faded out and gone: the receipt picture goes with it
             self.preview = ""
             self.ids.preview.texture = None
+            # Kivy 2.3's ModalView.open() binds center and size to its centring again on every open and
+            # never unbinds them: the one reused dialog gained two bindings per print (found by the soak).
+            self.funbind("center", self._align_center)
+            self.funbind("size", self._align_center)
 
     def close(self) -> None:
         self.app.unwatch_job(self.job_id)

@@ -44,3 +44,19 @@ def test_the_reused_print_dialog_opens_without_the_last_citizens_receipt(demo_ap
     wait_until(lambda: first.status == "printed" and first.ids.preview.texture is not None, 20, "second print")
     first.close()
     wait_until(lambda: first.parent is None, 5, "closed")
+
+
+def test_the_reused_dialog_gains_no_bindings_from_print_to_print(demo_app):
+    from screens.dialogs.print_dialog import PrintDialog
+
+    dialog = PrintDialog.prepare(demo_app)
+
+    def bindings() -> tuple[int, int]:
+        return (len(dialog.get_property_observers("center")), len(dialog.get_property_observers("size")))
+
+    counts = []
+    for _ in range(3):
+        dialog.open(animation=False)
+        dialog.dismiss(animation=False)
+        counts.append(bindings())
+    assert counts[0] == counts[-1], counts
