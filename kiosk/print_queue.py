@@ -127,6 +127,7 @@ class PrintQueue:
         self.native_qr = native_qr
         self._clock = clock
         self._db = sqlite3.connect(self.db_path, check_same_thread=False, isolation_level=None)
+        self._closed = False
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA secure_delete=ON")  # deleted receipts are overwritten, not left in free pages
@@ -198,8 +199,13 @@ class PrintQueue:
             self._printer = None
 
     def close(self) -> None:
+        """Idempotent: the app's stop and the services' stop may both close it on the way out (a second
+        checkpoint on the closed database was logged as a failure)."""
         self.stop()
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             try:
                 self._checkpoint()
             finally:

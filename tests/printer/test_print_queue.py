@@ -407,3 +407,11 @@ def test_a_touch_asks_the_printer_at_once(sim, tmp_path):
         rec.wait_state("out")
     finally:
         q.close()
+
+
+def test_closing_twice_is_quiet(make_queue, caplog):
+    q = make_queue()
+    q.submit(samples()["queue_ticket"], "queue_ticket", "A023")
+    q.close()
+    q.close()                     # the app's stop, then the services' stop, on the way out
+    assert not [r for r in caplog.records if r.levelname == "WARNING"], caplog.text
