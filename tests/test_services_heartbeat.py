@@ -81,18 +81,23 @@ def test_a_failed_lookup_marks_the_api_down_at_once_and_a_success_brings_it_back
     server.faults.reset()
 
 
-def test_the_api_coming_back_is_noticed_within_seconds(services):
-    """Marked down by a failed request in the middle of a 15 s health wait, the API is checked again
-    at the faster pace while down, so the citizen's functions come back soon after the API does."""
+def fail_one_request_then_recover(services) -> None:
+    """A request fails (the API answers 503), which marks the API down; then the API is well again."""
     from kiosk.api.errors import Unavailable
 
-    assert services_module.HEALTH_RETRY < services_module.HEALTH_INTERVAL
     server = services.demo.api_server
     server.faults.error_rate = 1.0
     with pytest.raises(Unavailable):
         services.api.policies()
     assert services.states["api"] == "down"
     server.faults.reset()
+
+
+def test_the_api_coming_back_is_noticed_within_seconds(services):
+    """Marked down by a failed request in the middle of a 15 s health wait, the API is checked again
+    at the faster pace while down, so the citizen's functions come back soon after the API does."""
+    assert services_module.HEALTH_RETRY < services_module.HEALTH_INTERVAL
+    fail_one_request_then_recover(services)
     wait(lambda: services.states["api"] == "ok", services_module.HEALTH_RETRY + 4)
 
 
@@ -127,19 +132,12 @@ def test_unattended_terminal_checks_a_down_api_less_often(services):
 def test_someone_arriving_checks_a_down_api_at_once(services, monkeypatch):
     """Every health pace far beyond the test's patience: the API's return is only seen because
     set_attended(True) asked at once."""
-    from kiosk.api.errors import Unavailable
-
     monkeypatch.setattr(services_module, "HEALTH_INTERVAL", 3600.0)
     monkeypatch.setattr(services_module, "HEALTH_RETRY", 3600.0)
     monkeypatch.setattr(services_module, "HEALTH_RETRY_UNATTENDED", 3600.0)
     services.heartbeat.stop()         # no other traffic that would tell the API is back
     services.outbox.stop()
     services.set_attended(False)
-    server = services.demo.api_server
-    server.faults.error_rate = 1.0
-    with pytest.raises(Unavailable):
-        services.api.policies()
-    assert services.states["api"] == "down"
-    server.faults.reset()
+    fail_one_request_then_recover(services)
     services.set_attended(True)
     wait(lambda: services.states["api"] == "ok")
