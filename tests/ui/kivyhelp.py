@@ -84,6 +84,15 @@ def dialogs_settled() -> bool:
     return not any(isinstance(c, ModalView) and (not c._is_open or c._anim_alpha < 1) for c in Window.children)
 
 
+def print_dialog():
+    """The print dialog on screen, or None."""
+    from kivy.core.window import Window
+
+    from screens.dialogs.print_dialog import PrintDialog
+
+    return next((w for w in Window.children if isinstance(w, PrintDialog)), None)
+
+
 def tap(widget, hold: float = 0.0) -> None:
     from kivy.tests.common import UnitTestTouch
 

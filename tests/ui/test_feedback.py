@@ -5,7 +5,17 @@ outage), the outbox failing is said plainly, and 完成 leads to 好差评."""
 from __future__ import annotations
 
 from kivy.core.window import Window
-from kivyhelp import advance_frames, draw, press, run_for, screenshot, set_window, tap, wait_until
+from kivyhelp import (
+    advance_frames,
+    draw,
+    press,
+    print_dialog,
+    run_for,
+    screenshot,
+    set_window,
+    tap,
+    wait_until,
+)
 
 from kiosk.api.models import is_tracking_no
 from kiosk.demo_api.seed import ENTERPRISES
@@ -24,12 +34,6 @@ def type_on(scr, text: str, touch: bool = True) -> None:
         else:
             scr.keypad.press(ch)
     advance_frames(1)
-
-
-def print_dialog():
-    from screens.dialogs.print_dialog import PrintDialog
-
-    return next((w for w in Window.children if isinstance(w, PrintDialog)), None)
 
 
 def fill_until_review(app, uscc: str | None = None, touch: bool = True, until: str = "review"):

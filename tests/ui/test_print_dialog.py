@@ -2,7 +2,7 @@
 citizen's receipt picture, its status) may show when it opens for the next one."""
 
 import pytest
-from kivyhelp import wait_until
+from kivyhelp import print_dialog, wait_until
 
 from kiosk.receipts import templates
 
@@ -12,21 +12,13 @@ def demo_app(shared_demo_app):
     return shared_demo_app
 
 
-def open_dialog():
-    from kivy.core.window import Window
-
-    from screens.dialogs.print_dialog import PrintDialog
-
-    return next((w for w in Window.children if isinstance(w, PrintDialog)), None)
-
-
 def test_the_reused_print_dialog_opens_without_the_last_citizens_receipt(demo_app):
     from screens.dialogs.print_dialog import PrintDialog
 
     page = templates.test_page(terminal_id="T-1", version="0.1.0")
     demo_app.print_receipt(page, "test", "test page")
-    wait_until(lambda: open_dialog() is not None and open_dialog().status == "printed", 20, "first print")
-    first = open_dialog()
+    wait_until(lambda: print_dialog() is not None and print_dialog().status == "printed", 20, "first print")
+    first = print_dialog()
     wait_until(lambda: first.ids.preview.texture is not None, 10, "the receipt picture")
     assert first.preview.endswith(".png") and first.ids.preview.opacity == 1
 
@@ -38,8 +30,8 @@ def test_the_reused_print_dialog_opens_without_the_last_citizens_receipt(demo_ap
     first.bind(on_pre_open=lambda d: seen.append((d.preview, d.ids.preview.texture, d.status,
                                                   d.ids.message.text)))
     demo_app.print_receipt(page, "test", "test page")  # the next citizen prints
-    wait_until(lambda: open_dialog() is not None, 20, "second dialog")
-    assert open_dialog() is first is PrintDialog.prepare(demo_app)    # the same dialog, reused
+    wait_until(lambda: print_dialog() is not None, 20, "second dialog")
+    assert print_dialog() is first is PrintDialog.prepare(demo_app)    # the same dialog, reused
     assert seen == [("", None, "sending", "正在打印，请稍候…")]
     wait_until(lambda: first.status == "printed" and first.ids.preview.texture is not None, 20, "second print")
     first.close()

@@ -18,7 +18,7 @@ import re
 from datetime import datetime
 
 import pytest
-from kivyhelp import dialogs_settled, screenshot, set_window, tap, wait_until
+from kivyhelp import dialogs_settled, print_dialog, screenshot, set_window, tap, wait_until
 
 from kiosk import hours
 from kiosk.typography import CLOSING, OPENING, _is_word_char
@@ -213,12 +213,8 @@ def visit(app, name: str, **params):
 
 
 def _printed_and_shown() -> bool:
-    from kivy.core.window import Window
-
-    from screens.dialogs.print_dialog import PrintDialog
-
-    return dialogs_settled() and any(isinstance(w, PrintDialog) and w.status == "printed"
-                                      and w.ids.preview.texture is not None for w in Window.children)
+    d = print_dialog()
+    return dialogs_settled() and d is not None and d.status == "printed" and d.ids.preview.texture is not None
 
 
 def walk_states(app, walk: Walk) -> None:

@@ -20,7 +20,16 @@ from pathlib import Path
 import pytest
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivyhelp import advance_frames, run_for, shared_app, start_demo_app, stop_app, tap, wait_until
+from kivyhelp import (
+    advance_frames,
+    print_dialog,
+    run_for,
+    shared_app,
+    start_demo_app,
+    stop_app,
+    tap,
+    wait_until,
+)
 
 import kiosk.services as services_module
 from kiosk.api.errors import BadResponse, TlsFailure, Unavailable
@@ -182,12 +191,6 @@ def submit_feedback(app) -> str:
     assert is_tracking_no(scr.tracking_no) and scr.buttons["tracking_no"].text == scr.tracking_no
     close_print_dialog()          # the receipt with the number prints whatever the network does
     return scr.tracking_no
-
-
-def print_dialog():
-    from screens.dialogs.print_dialog import PrintDialog
-
-    return next((w for w in Window.children if isinstance(w, PrintDialog)), None)
 
 
 def close_print_dialog() -> None:
