@@ -36,6 +36,7 @@ SHOTS = {
     ("policies detail 0", "landscape zh_CN elder"): "policy-detail",
     ("policies list", "portrait zh_CN elder"): "policy-list",
     ("cases start", "portrait zh_CN elder"): "cases-start",
+    ("ticket number", "portrait zh_CN elder"): "ticket-printed",
     ("home", "portrait en elder"): "header",
     ("home", "portrait en"): "header",
 }
