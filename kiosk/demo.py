@@ -17,7 +17,7 @@ def demo_cards() -> list:
     from datetime import date
 
     from drivers.idcard import IdentityCard
-    from kiosk.demo_api import DEMO_IDENTITIES
+    from kiosk.demo_api.seed import DEMO_IDENTITIES
 
     cards = []
     for who in DEMO_IDENTITIES:
@@ -30,8 +30,12 @@ def demo_cards() -> list:
 
 
 class DemoParts:
-    def __init__(self, cfg: Config):
+    """api_in_process: the demo API on a thread of this process (DemoServer: its faults and records within
+    reach of a test) instead of a process of its own (DemoApiProcess, what demo mode runs)."""
+
+    def __init__(self, cfg: Config, api_in_process: bool = False):
         self.cfg = cfg
+        self.api_in_process = api_in_process
         self.printer_sim = None
         self.reader_sim = None
         self.api_server = None
@@ -63,14 +67,24 @@ class DemoParts:
             reader_port = self.reader_sim.start()
             log.info("demo: ID-card reader simulator on %s", reader_port)
         if cfg.api.base_url == DEMO_API:
-            from kiosk.demo_api import DemoServer
-
-            self.api_server = DemoServer(host="127.0.0.1", port=0, token=cfg.api.token or "demo-token",
-                                         data_dir=str(self._dir / "api"))
-            base_url = self.api_server.start()
-            log.info("demo: central API on %s", base_url)
+            base_url = self._start_api(cfg.api.token or "demo-token")
         self.cfg = cfg.with_ports(printer_port, reader_port, base_url)
         return self.cfg
+
+    def _start_api(self, token: str) -> str:
+        assert self._dir is not None
+        if self.api_in_process:
+            from kiosk.demo_api.server import DemoServer
+
+            self.api_server = DemoServer(host="127.0.0.1", port=0, token=token, data_dir=str(self._dir / "api"))
+        else:
+            from kiosk.demo_api.process import DemoApiProcess
+
+            self.api_server = DemoApiProcess(token=token, data_dir=self._dir / "api", log_path=self._dir / "api.log")
+        base_url = self.api_server.start()
+        where = "this process" if self.api_in_process else f"process {self.api_server.pid}, log {self._dir / 'api.log'}"
+        log.info("demo: central API on %s (%s)", base_url, where)
+        return base_url
 
     def _start_a4(self, cfg: Config) -> Config:
         """A private cupsd whose queue kiosk-demo-pdf writes PDFs to DATA_DIR/a4-pdf (the newcomer opens
