@@ -1,12 +1,15 @@
 """The A4 printer the config names: `open_a4(cfg)` gives an `A4Printer`, or None when `[a4] queue` is "".
 
-pycups is imported here, on first use, not when the kiosk starts: a terminal whose libcups or pycups is
-missing still starts, and its A4 printer reports `a4.unavailable` (diagnostics says why) instead.
+pycups is imported on first use (the first question a flow or diagnostics asks the printer), not when the
+kiosk starts: it brings libcups with its TLS, Kerberos and D-Bus libraries, about 4 MB resident that a
+kiosk whose citizens print no licence never needs. A terminal whose libcups or pycups is missing still
+starts, and its A4 printer reports `a4.unavailable` (diagnostics says why) instead.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 
 from drivers.a4 import A4Job, A4Printer, A4Status, A4Unavailable, Marker
 from kiosk.assets import FONT_PATH
@@ -135,10 +138,31 @@ def open_a4(cfg: Config) -> A4Printer | None:
         return None
     if queue == SIMULATOR:
         return UnreachableA4(queue, "the demo's private cupsd was not started")
-    try:
-        from drivers.a4.cups_printer import CupsPrinter
-    except ImportError as exc:
-        log.error("a4: the CUPS driver cannot load (%s); install pycups and libcups2", exc)
-        return UnreachableA4(queue, f"CUPS driver not installed: {exc}")
-    return CupsPrinter(queue, server=cfg.a4.server or None, terminal_id=cfg.terminal.id,
-                       font_path=str(FONT_PATH))
+    return CupsOnFirstUse(queue, server=cfg.a4.server or None, terminal_id=cfg.terminal.id,
+                          font_path=str(FONT_PATH))
+
+
+class CupsOnFirstUse:
+    """The CUPS driver for a queue, loaded when it is first asked something (see the module's words)."""
+
+    def __init__(self, queue: str, **driver_args: object) -> None:
+        self.queue = queue
+        self._args = driver_args
+        self._driver: A4Printer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def driver(self) -> A4Printer:
+        with self._lock:            # two workers asking at once load it once
+            if self._driver is None:
+                try:
+                    from drivers.a4.cups_printer import CupsPrinter
+                except ImportError as exc:
+                    log.error("a4: the CUPS driver cannot load (%s); install pycups and libcups2", exc)
+                    self._driver = UnreachableA4(self.queue, f"CUPS driver not installed: {exc}")
+                else:
+                    self._driver = CupsPrinter(self.queue, **self._args)
+            return self._driver
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.driver, name)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from a4.pdfcheck import decode_qr, is_a4, page_sizes
 
@@ -12,6 +16,7 @@ from kiosk.a4 import UnreachableA4, open_a4
 from kiosk.config import Config, ConfigError, load_config
 from kiosk.demo import DemoParts
 
+ROOT = Path(__file__).resolve().parents[2]
 TERMINAL = ('data_dir = "/tmp/k"\n[terminal]\nid = "T-1"\n[api]\nbase_url = "https://a.example"\ntoken = "t"\n'
             '[printer]\nport = ""\n[reader]\nport = ""\n')
 
@@ -28,12 +33,36 @@ def test_a_terminal_without_a4_section_has_no_a4_printer(tmp_path):
     assert open_a4(cfg) is None
 
 
-def test_a_named_queue_opens_the_cups_driver(tmp_path):
+def test_a_named_queue_opens_the_cups_driver_on_first_use(tmp_path):
     cfg = load(tmp_path, '[a4]\nqueue = "HP_LaserJet_M404"\nserver = "/run/cups/cups.sock"\njob_timeout = 60\n')
     printer = open_a4(cfg)
-    assert isinstance(printer, CupsPrinter)
+    assert isinstance(printer.driver, CupsPrinter)
     assert (printer.queue, printer.server, printer.terminal_id, cfg.a4.job_timeout) == (
         "HP_LaserJet_M404", "/run/cups/cups.sock", "T-1", 60)
+
+
+def test_pycups_stays_unloaded_until_the_printer_is_asked_something(tmp_path):
+    """libcups and its libraries are ~4 MB resident: a kiosk that prints no licence does without them.
+    In a fresh interpreter, as the kiosk starts: this one has imported pycups already."""
+    cfg_path = tmp_path / "k.toml"
+    cfg_path.write_text(TERMINAL + '[a4]\nqueue = "HP_LaserJet_M404"\nserver = "/nonexistent/cups.sock"\n',
+                        encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from kiosk.a4 import open_a4\n"
+        "from kiosk.config import load_config\n"
+        f"printer = open_a4(load_config({str(cfg_path)!r}))\n"
+        "before = 'cups' in sys.modules\n"
+        "from drivers.a4 import A4Unavailable\n"
+        "try:\n"
+        "    printer.status()\n"
+        "except A4Unavailable as exc:\n"
+        "    print('unavailable', exc)\n"
+        "print('before', before, 'after', 'cups' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "before False after True" in out.stdout
+    assert "unavailable" in out.stdout and "/nonexistent/cups.sock" in out.stdout
 
 
 @pytest.mark.parametrize("extra, key, words", [
