@@ -25,8 +25,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 from kiosk import __version__
 from kiosk.config_writer import entry_key, section_of, value_span
 from kiosk.heartbeat import SHANGHAI, now_shanghai
@@ -70,6 +68,8 @@ def system_figures(data_dir: str | os.PathLike) -> dict[str, Any]:
         disk = {"disk_free_mb": _mb(du.free), "disk_total_mb": _mb(du.total)}
     except OSError:
         disk = {"disk_free_mb": None, "disk_total_mb": None}
+    import psutil  # here, not at start-up: only the technician's screen asks (see kiosk.proc_stats)
+
     vm = psutil.virtual_memory()
     proc = psutil.Process()
     now = time.time()

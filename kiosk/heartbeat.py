@@ -23,10 +23,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import psutil
 import sdnotify
 
 from kiosk.privacy import mask_text
+from kiosk.proc_stats import CpuMeter, rss_mb
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ except Exception:  # no tz database on the image: China has had no DST since 199
     SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 MAX_ERROR_CHARS = 500
-_PROCESS = psutil.Process()
+_CPU = CpuMeter()
 
 
 def now_shanghai() -> datetime:
@@ -68,10 +68,10 @@ def build_heartbeat(terminal_id: str, version: str, started_at_monotonic: float,
         "version": version,
         "timestamp": (now or now_shanghai()).astimezone(SHANGHAI).isoformat(timespec="seconds"),
         "uptime_s": round(max(0.0, time.monotonic() - started_at_monotonic), 1),
-        "memory_rss_mb": round(_PROCESS.memory_info().rss / 2**20, 1),
-        # Since the previous call (the first call of a process says 0.0).
-        "cpu_percent": psutil.cpu_percent(interval=None),
-        "process_cpu_percent": _PROCESS.cpu_percent(interval=None),
+        "memory_rss_mb": rss_mb(),
+        # Since the previous call (the first call of a process: since the module was loaded).
+        "cpu_percent": _CPU.machine(),
+        "process_cpu_percent": _CPU.process(),
         "disk_free_mb": disk_free_mb(data_dir),
         "devices": {str(k): str(v) for k, v in devices.items()},
         "outbox_depth": outbox_depth,
