@@ -87,7 +87,7 @@ def draw_mark(page: Image.Image, text: str, dpi: int) -> None:
     """The mark goes in the bottom margin, right-aligned, in a thin box: where a licence has no field,
     so it covers nothing the issuer printed (the QR sits at the left)."""
     d = ImageDraw.Draw(page)
-    font = ImageFont.truetype(str(FONT_PATH), round(8 / 72 * dpi))
+    font = ImageFont.truetype(str(FONT_PATH), round(8 / 72 * dpi), layout_engine=ImageFont.Layout.BASIC)  # no HarfBuzz
     mm = dpi / 25.4
     # 4.5 mm from the edge: inside what office printers print (about 4 mm), below a licence's frame.
     right, bottom = page.width - 14 * mm, page.height - 4.5 * mm
