@@ -27,7 +27,8 @@ NAMES = {"bare": "bare Kivy", "kiosk": "demo mode", "terminal": "terminal cfg",
          "kiosk+receipt": "demo, after a receipt", "terminal+receipt": "terminal, after a receipt"}
 
 
-from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
+from _bytecode import compile_sources  # noqa: E402  (bench/ is on sys.path when run as a script)
+from _summary import summary  # noqa: E402
 
 
 def measure(mode: str, seconds: float, warmup: float = 5.0, probe: Path = PROBE) -> dict:
@@ -91,6 +92,9 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--before", type=Path, default=None, help="a checkout of the code before a change")
     a = p.parse_args()
+    compile_sources()
+    if a.before is not None:
+        compile_sources(a.before)
     r = run(a.seconds, a.repeat, a.before)
     print(f"medians of {a.repeat} runs of {a.seconds:.0f} s each, from 7 s after start-up had finished (services ready, "
           "voice prompts made; +receipt: one receipt printed), on the home screen")

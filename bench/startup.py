@@ -19,7 +19,8 @@ from pathlib import Path
 PROBE = Path(__file__).with_name("_frame_probe.py")
 
 
-from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
+from _bytecode import compile_sources  # noqa: E402  (bench/ is on sys.path when run as a script)
+from _summary import summary  # noqa: E402
 
 CPU: dict[str, list[float]] = {}     # CPU seconds to the first frame, by run key (the probe says them)
 
@@ -65,6 +66,9 @@ def main() -> None:
     p.add_argument("--before", type=Path, default=None,
                    help="a checkout of the code before a change (bench/_frame_probe.py copied into it)")
     a = p.parse_args()
+    compile_sources()
+    if a.before is not None:
+        compile_sources(a.before)
     times = run(a.n, a.before)
     med = {m: statistics.median(t) for m, t in times.items()}
     b = med["bare"]

@@ -8,7 +8,7 @@ on their first visit, then kept.
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
-_NOT_SCREENS = {"base", "shell", "widgets", "handwriting_pad"}   # handwriting_pad: a widget with rules
+_NOT_SCREENS = {"base", "shell", "widgets", "widgets_on_demand", "handwriting_pad"}   # rules of widgets, not screens
 
 
 def class_name(name: str) -> str:

@@ -119,6 +119,7 @@ def register_font() -> None:
 
     LabelBase.register(DEFAULT_FONT, str(FONT_PATH))
     _one_face_per_size()
+    _remember_extents()
 
 
 def _one_face_per_size() -> None:
@@ -137,6 +138,36 @@ def _one_face_per_size() -> None:
 
     CoreLabel._get_font_id = font_id
     CoreLabel._kiosk_font_id = True
+
+
+EXTENTS_KEPT = 2048
+
+
+def _remember_extents() -> None:
+    """Kivy measures the same words again and again (its markup layout measures a line's pieces, spaces
+    and empty strings on every render; our line breaking measures before it): the home screen's first
+    layout asked SDL_ttf 892 times for 304 different sizes, 13 ms of the first frame on this machine.
+    The answers are kept per face and text, at most EXTENTS_KEPT of them (then all are dropped: a
+    citizen's texts change, the interface's stay). UI thread only, as Kivy's text rendering is."""
+    from kivy.core.text import Label as CoreLabel
+
+    if getattr(CoreLabel, "_kiosk_extents", None) is not None:
+        return
+    measure = CoreLabel.get_extents
+    kept: dict[tuple, tuple] = {}
+
+    def get_extents(label, text: str):
+        o = label.options
+        key = (label._get_font_id(), o.get("font_hinting"), o.get("font_kerning"), text)
+        size = kept.get(key)
+        if size is None:
+            if len(kept) >= EXTENTS_KEPT:
+                kept.clear()
+            size = kept[key] = tuple(measure(label, text))
+        return size
+
+    CoreLabel.get_extents = get_extents
+    CoreLabel._kiosk_extents = kept
 
 
 def leave_on_sigterm() -> None:

@@ -41,6 +41,19 @@ from kiosk.typography import break_lines
 from screens.pictures import off_ui, qr_pixels, texture
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
+_ON_DEMAND_KV = str(Path(__file__).with_name("widgets_on_demand.kv"))
+
+
+class RulesOnDemand:
+    """For widgets the home screen does not show (keypads, text fields, dialogs, QR codes): their kv rules
+    are read when the first of them is built. Reading and compiling them before the first frame cost
+    start-up ~5 ms for nothing; a rule must be loaded before its widget's __init__ applies the rules."""
+
+    def __init__(self, **kwargs):
+        if _ON_DEMAND_KV not in Builder.files:
+            Builder.load_file(_ON_DEMAND_KV)
+        super().__init__(**kwargs)
+
 
 #: The pictogram font (Material Icons cut to what the kiosk shows, scripts/build_icons.py) and its
 #: name -> code point map: Kivy does not apply the font's ligatures, so icons go by code point.
@@ -297,7 +310,7 @@ class KButton(BreakLines, Button):
     min_height = NumericProperty(0)
 
 
-class KTextInput(TextInput):
+class KTextInput(RulesOnDemand, TextInput):
     """Free text for helper mode (hardware keyboard, a system IME, or our on-screen pinyin keyboard).
     `max_length` stops typing at the limit instead of failing the form later."""
 
@@ -342,7 +355,7 @@ class Tile(KButton):
     target = StringProperty("")
 
 
-class Keypad(GridLayout):
+class Keypad(RulesOnDemand, GridLayout):
     """Edits `value` from its own keys. `keys` is one of the layouts above; `max_length` bounds input."""
 
     keys = ListProperty(DIGITS_X)
@@ -382,7 +395,7 @@ class Keypad(GridLayout):
         return None
 
 
-class KeypadKey(KButton):
+class KeypadKey(RulesOnDemand, KButton):
     key = StringProperty("")     # what the key types; its label is translated for 删除 / 清空
 
 
@@ -424,7 +437,7 @@ class RowPool:
         return self.rows[:n]
 
 
-class QRCode(Image):
+class QRCode(RulesOnDemand, Image):
     """A QR code drawn from `data` (for a phone to scan): black on white, with its quiet zone."""
 
     data = StringProperty("")
@@ -445,7 +458,7 @@ class Banner(KLabel):
     level = StringProperty("warn")    # warn | error | info
 
 
-class Dialog(ModalView):
+class Dialog(RulesOnDemand, ModalView):
     """A plain message with up to two buttons; callbacks decide what happens, the dialog does not."""
 
     title = StringProperty("")
@@ -467,7 +480,7 @@ class Dialog(ModalView):
             self.cancel_cb()
 
 
-class CountdownDialog(ModalView):
+class CountdownDialog(RulesOnDemand, ModalView):
     """继续办理? The countdown before an idle session is wiped; one touch anywhere keeps the session."""
 
     remaining = NumericProperty(20)

@@ -1,10 +1,17 @@
 """Shared widgets: the keypads edit their value, the QR widget draws a code a phone can read."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import zxingcpp
 from kivyhelp import advance_frames, tap, wait_until
 from PIL import Image as PILImage
 
 from screens.widgets import BACKSPACE, CLEAR, DIGITS_X, USCC_KEYS, Keypad, QRCode
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_keypad_types_deletes_clears_and_bounds(kiosk_app):
@@ -199,3 +206,36 @@ def test_theme_sizes_reach_kivy_in_sp_and_dp(kiosk_app):
         Metrics.density = old
         kiosk_app.set_elder(False)
     assert kiosk_app.sz.body == theme.NORMAL.body * old * Metrics.fontscale
+
+
+def test_text_sizes_are_remembered_per_face_and_text(kiosk_app):
+    """The first layout of a screen measures the same pieces of text many times: SDL_ttf is asked once per
+    face and text, and what is kept is exactly what it answers."""
+    from kivy.core.text import Label as CoreLabel
+    from kivy.core.text._text_sdl2 import _get_extents
+
+    kept = CoreLabel._kiosk_extents
+    text = "道德街街道便民服务中心 0531"
+    small, large, bold = CoreLabel(font_size=30), CoreLabel(font_size=44), CoreLabel(font_size=30, bold=True)
+    for label in (small, large, bold):
+        label.resolve_font_name()
+    first = small.get_extents(text)
+    assert first == tuple(_get_extents(small, text))
+    assert small.get_extents(text) == first
+    assert large.get_extents(text)[0] > first[0]
+    assert bold.get_extents(text) == tuple(_get_extents(bold, text))
+    assert sum(1 for key in kept if key[-1] == text) == 3          # one entry per face
+
+
+def test_rules_of_widgets_the_home_screen_lacks_are_read_with_the_first_of_them(kiosk_app):
+    """The first frame needs the shell's and the home screen's kv rules only; a keypad's, a dialog's, a
+    text field's and a QR code's come with the first such widget. Checked in a fresh interpreter (this
+    one has built them all already), then here: a keypad built now has its rule's three columns."""
+    script = ("import os\nos.environ['KIVY_NO_ARGS'] = '1'\nimport screens.shell, screens.home\n"
+              "from kivy.lang import Builder\nfrom screens.widgets import _ON_DEMAND_KV\n"
+              "print('read before the first keypad:', _ON_DEMAND_KV in Builder.files)\n")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "KIVY_NO_CONSOLELOG": "1"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "read before the first keypad: False" in out.stdout
+    assert Keypad(keys=DIGITS_X).cols == 3
