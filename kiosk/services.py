@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import DEMO_API, SIMULATOR, Config
-from kiosk.memory import limit_arenas
+from kiosk.memory import fixed_mmap_threshold, limit_arenas
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,7 @@ class Services:
         """demo_api_in_process: in demo mode, the demo API on a thread here rather than in its own process
         (for tests that switch its faults or read its records)."""
         limit_arenas()                 # before the services' threads make arenas of their own
+        fixed_mmap_threshold()
         self.cfg = cfg
         self.demo = demo_parts(cfg, api_in_process=demo_api_in_process)
         self.api = None

@@ -71,3 +71,35 @@ def test_threads_share_two_malloc_arenas_unless_the_operator_says_otherwise():
     assert _arenas("limit") == (2, "True")
     many, limited = _arenas("limit", MALLOC_ARENA_MAX="4")
     assert (many, limited) == (4, "False")  # the environment's setting is left alone
+
+
+THRESHOLD = r"""
+import ctypes, sys
+from kiosk.memory import fixed_mmap_threshold
+
+class Info(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                               "fsmblks", "uordblks", "fordblks", "keepcost")]
+libc = ctypes.CDLL("libc.so.6")
+libc.mallinfo2.restype = Info
+libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+fixed = fixed_mmap_threshold() if sys.argv[1] == "fixed" else None
+libc.free(libc.malloc(8 << 20))        # a big picture, made and freed: glibc raises its threshold to 8 MB
+before = libc.mallinfo2().hblks
+blocks = [libc.malloc(300 << 10) for _ in range(20)]        # then a screen's label pixels
+print(fixed, libc.mallinfo2().hblks - before)   # how many of them live in mappings of their own
+"""
+
+
+def test_label_sized_blocks_stay_in_mappings_of_their_own_after_a_big_one_was_freed():
+    import os
+
+    def run(mode: str, **env: str) -> str:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+        return subprocess.run([sys.executable, "-c", THRESHOLD, mode], capture_output=True, text=True,
+                              timeout=60, check=True, env=clean | env).stdout.split()
+
+    assert run("glibc") == ["None", "0"]              # glibc's own rule: all twenty in the heap
+    assert run("fixed") == ["True", "20"]
+    assert run("fixed", MALLOC_MMAP_THRESHOLD_="1048576") == ["False", "0"]   # the operator's setting stands
