@@ -4,6 +4,7 @@ for whatever the config marks "sim" / "demo". Used by the app, `--selftest` and 
 from __future__ import annotations
 
 import logging
+import sys
 import tempfile
 from pathlib import Path
 
@@ -73,7 +74,9 @@ class DemoParts:
 
     def _start_api(self, token: str) -> str:
         assert self._dir is not None
-        if self.api_in_process:
+        # A PyInstaller demo bundle has no interpreter to run `-m kiosk.demo_api` with: the server then
+        # shares the kiosk's process, as tests have it.
+        if self.api_in_process or getattr(sys, "frozen", False):
             from kiosk.demo_api.server import DemoServer
 
             self.api_server = DemoServer(host="127.0.0.1", port=0, token=token, data_dir=str(self._dir / "api"))
@@ -82,8 +85,9 @@ class DemoParts:
 
             self.api_server = DemoApiProcess(token=token, data_dir=self._dir / "api", log_path=self._dir / "api.log")
         base_url = self.api_server.start()
-        where = "this process" if self.api_in_process else f"process {self.api_server.pid}, log {self._dir / 'api.log'}"
-        log.info("demo: central API on %s (%s)", base_url, where)
+        pid = getattr(self.api_server, "pid", None)
+        log.info("demo: central API on %s (%s)", base_url,
+                 f"process {pid}, log {self._dir / 'api.log'}" if pid else "this process")
         return base_url
 
     def _start_a4(self, cfg: Config) -> Config:
