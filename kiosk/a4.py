@@ -165,4 +165,6 @@ class CupsOnFirstUse:
             return self._driver
 
     def __getattr__(self, name: str) -> object:
+        if name.startswith("_"):        # not set yet (a copy made without __init__): never recurse
+            raise AttributeError(name)
         return getattr(self.driver, name)
