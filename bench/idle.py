@@ -7,7 +7,12 @@ Demo mode runs the demo central API in a process of its own, as the real API is:
 ("+receipt": a terminal prints within minutes of starting and then runs for weeks, so that is its
 steady state; in the terminal cfg, which has no printer here, the receipt is built only).
 
-    python bench/idle.py [--seconds 10] [--repeat 3] [--before DIR]
+    python bench/idle.py [--seconds 60] [--repeat 3] [--before DIR]
+
+A window of 60 s holds exactly one change of the header's clock (HH:MM), the one thing that redraws the idle
+kiosk: in software GL that full-frame redraw costs ~0.15 s of CPU (Mesa's llvmpipe threads), which a 10-s
+window caught one time in six, and a median of three such windows sometimes (2.5 % instead of 0.7 %). The
+bare app has no clock. A terminal's GPU draws that frame for next to nothing.
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ def measure(mode: str, seconds: float, warmup: float = 5.0, probe: Path = PROBE)
         proc.wait()
 
 
-def run(seconds: float = 10.0, repeat: int = 3, before: Path | None = None) -> dict[str, dict]:
+def run(seconds: float = 60.0, repeat: int = 3, before: Path | None = None) -> dict[str, dict]:
     plan = [(m, m, PROBE) for m in MODES]
     if before is not None:                   # the code before a change, this bench's probe copied in
         plan += [(f"before {m}", m, before / "bench" / PROBE.name) for m in MODES[1:]]
@@ -88,7 +93,7 @@ def run(seconds: float = 10.0, repeat: int = 3, before: Path | None = None) -> d
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("--seconds", type=float, default=10.0)
+    p.add_argument("--seconds", type=float, default=60.0)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--before", type=Path, default=None, help="a checkout of the code before a change")
     a = p.parse_args()

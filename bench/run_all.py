@@ -24,7 +24,7 @@ BENCHES = [
     ("startup", ["startup.py", "-n", "5"], ["startup.py", "-n", "2"],
      "first frame of the home screen (demo mode, terminal configuration) vs a bare Kivy Label app, "
      "interleaved, medians (target ratio <= 1.3)"),
-    ("idle", ["idle.py", "--seconds", "10", "--repeat", "3"], ["idle.py", "--seconds", "5", "--repeat", "1"],
+    ("idle", ["idle.py", "--seconds", "60", "--repeat", "3"], ["idle.py", "--seconds", "5", "--repeat", "1"],
      "idle CPU and RSS on the home screen after start-up, demo mode and terminal configuration, vs the bare "
      "Kivy app (targets CPU <= 1.3x, RSS <= 1.2x bare)"),
     ("idcard", ["idcard.py"], ["idcard.py", "--rounds", "5"],
