@@ -27,6 +27,7 @@ import platform
 import shutil
 import sys
 import tempfile
+import types
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -127,6 +128,22 @@ _guard = logging.NullHandler()
 _added = not _root.handlers
 if _added:
     _root.addHandler(_guard)  # basicConfig() is a no-op when the root logger has a handler
+class _YamlOnFirstUse(types.ModuleType):
+    """What escpos.capabilities gets for `import yaml`: it uses yaml only to parse its printer database when
+    no current pickle of it exists (the first start), so on every other start yaml (~1 MB) is never read.
+    The real module is imported at the first attribute asked for. (importlib's LazyLoader cannot do this:
+    `import yaml` itself touches the module's __spec__, which loads it.)"""
+
+    def __getattr__(self, name: str):
+        real = self.__dict__.get("_real")
+        if real is None:
+            if sys.modules.get("yaml") is self:
+                del sys.modules["yaml"]
+            real = self.__dict__["_real"] = importlib.import_module("yaml")
+        return getattr(real, name)
+
+
+_yaml_stand_in = None if "yaml" in sys.modules else sys.modules.setdefault("yaml", _YamlOnFirstUse("yaml"))
 try:
     with _pickle_dir():
         from escpos import capabilities as _capabilities
@@ -134,6 +151,8 @@ try:
 finally:
     if _added:
         _root.removeHandler(_guard)
+    if _yaml_stand_in is not None and sys.modules.get("yaml") is _yaml_stand_in:
+        del sys.modules["yaml"]         # whoever imports yaml from now on gets the real one
 
 
 class QuietDummy(_Dummy):

@@ -50,3 +50,14 @@ def test_the_database_pickle_is_cached_for_the_next_start(tmp_path):
     mtime = pickles[0].stat().st_mtime_ns
     run(RECEIPT, tmp_path)
     assert pickles[0].stat().st_mtime_ns == mtime  # the second start read it, did not parse and write again
+
+
+YAML_READ = ("from drivers.printer.escpos_lib import dummy\nimport sys\n"
+             "print('yaml.loader' in sys.modules, bool(dummy()))\n"
+             "import yaml\nprint(yaml.safe_load('a: 1'))\n")          # anyone else gets the real yaml
+
+
+def test_yaml_is_read_only_when_the_database_must_be_parsed(tmp_path):
+    """python-escpos parses its printer database with yaml on the first start and reads a pickle after."""
+    assert run(YAML_READ, tmp_path).split() == ["True", "True", "{'a':", "1}"]     # first start: parsed
+    assert run(YAML_READ, tmp_path).split() == ["False", "True", "{'a':", "1}"]    # then: the pickle, yaml unread
