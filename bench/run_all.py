@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE))
 from _summary import PREFIX  # noqa: E402
 
 BENCHES = [
-    ("startup", ["startup.py", "-n", "5"], ["startup.py", "-n", "2"],
+    ("startup", ["startup.py", "-n", "9"], ["startup.py", "-n", "2"],
      "first frame of the home screen (demo mode, terminal configuration) vs a bare Kivy Label app, "
      "interleaved, medians (target ratio <= 1.3)"),
     ("idle", ["idle.py", "--seconds", "60", "--repeat", "3"], ["idle.py", "--seconds", "5", "--repeat", "1"],
