@@ -182,19 +182,26 @@ def set_window(size: tuple[int, int]) -> None:
 
 def screenshot(name: str) -> Path:
     from kivy.core.window import Window
+    from PIL import Image
 
     ARTIFACTS.mkdir(exist_ok=True)
     advance_frames(1)               # layouts and textures settle in a frame that is not drawn
-    render_frames(True)
-    try:
-        advance_frames(1)           # one drawn frame is what the screenshot reads
-        made = Window.screenshot(name=str(ARTIFACTS / f"{name}.png"))
-    finally:
-        render_frames(False)
-    # Kivy appends a counter; keep a stable name for people looking at the artifacts.
     out = ARTIFACTS / f"{name}.png"
-    Path(made).replace(out)
-    return out
+    # A loaded CI machine sometimes handed back an all-black picture of a window that was fine (seen on
+    # demo-print-dialog in three CI runs, never locally): a picture nobody can look at is drawn again.
+    for _attempt in range(3):
+        render_frames(True)
+        try:
+            advance_frames(2)       # drawn frames: the last is what the screenshot reads
+            made = Window.screenshot(name=str(ARTIFACTS / f"{name}.png"))
+        finally:
+            render_frames(False)
+        # Kivy appends a counter; keep a stable name for people looking at the artifacts.
+        Path(made).replace(out)
+        with Image.open(out) as picture:
+            if any(high > 0 for _low, high in picture.convert("RGB").getextrema()):
+                return out
+    raise AssertionError(f"screenshot {name}: the window read back all black three times")
 
 
 
