@@ -146,7 +146,8 @@ EXTENTS_KEPT = 2048
 def _remember_extents() -> None:
     """Kivy measures the same words again and again (its markup layout measures a line's pieces, spaces
     and empty strings on every render; our line breaking measures before it): the home screen's first
-    layout asked SDL_ttf 892 times for 304 different sizes, 13 ms of the first frame on this machine.
+    layout asked SDL_ttf 892 times for 304 different sizes (a few ms of the first frame here; each
+    later relayout asks again).
     The answers are kept per face and text, at most EXTENTS_KEPT of them (then all are dropped: a
     citizen's texts change, the interface's stay). UI thread only, as Kivy's text rendering is."""
     from kivy.core.text import Label as CoreLabel
