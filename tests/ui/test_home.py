@@ -228,3 +228,23 @@ def test_settled_home_screen_runs_at_the_idle_pace_until_touched(tmp_path):
         assert Clock._max_fps == 30.0                 # another app in this process starts at the full pace
     finally:
         Clock._max_fps = unlimited
+
+
+def test_the_same_center_status_again_leaves_the_information_strip_as_it_is(demo_app):
+    """The home screen hears the center's status every minute, usually unchanged: its strip is rebuilt only
+    when what it says changes (a rebuild is a dozen full redraws, CPU an idle terminal need not spend)."""
+    home = demo_app.screen("home")
+    demo_app.go("home")
+    wait_until(lambda: any("campaign" in str(getattr(w, "icon", "")) for w in home.ids.info.children), 15,
+               "the center's notices")
+    shown = list(home.ids.info.children)
+    home.flow.refresh()                      # the minute's refresh: the same answer
+    run_for(1.0)
+    home._show_info()
+    assert list(home.ids.info.children) == shown and all(a is b for a, b in zip(home.ids.info.children, shown, strict=True))
+    demo_app.toggle_elder()                  # what it says changes (larger text): rebuilt
+    try:
+        wait_until(lambda: list(home.ids.info.children) != shown, 5, "the strip in elder sizes")
+        assert not set(map(id, home.ids.info.children)) & set(map(id, shown))
+    finally:
+        demo_app.toggle_elder()
