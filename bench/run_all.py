@@ -120,6 +120,8 @@ def main() -> int:
              "Each figure's baseline was measured in the same run as the figure.\n"]
     longer = HERE / "soak-long.txt"
     long_text = longer.read_text(encoding="utf-8").strip() if longer.exists() else ""
+    if any(name == "soak" and out.strip() == long_text for name, _what, out, _took in rows):
+        long_text = ""          # the soak section is that run already (--take soak=...): not twice
     lines += summary_table([*rows, ("soak-long", "", long_text, 0.0)])
     for name, what, out, took in rows:
         # SUMMARY lines stay in the sections: a partial run (--only) rebuilds the table from them.
