@@ -12,6 +12,11 @@ from kiosk.config import DEMO_API, SIMULATOR, Config
 
 log = logging.getLogger(__name__)
 
+#: Slips the demo printer keeps in memory: the print dialog shows the last one; every slip's picture and
+#: bytes stay in the demo folder. Keeping them all grew a demo kiosk by each slip (the soak's 1,100
+#: sessions printed ~150).
+DEMO_JOBS_KEPT = 20
+
 
 def demo_cards() -> list:
     """Cards for the demo reader whose holders have cases at the demo central API."""
@@ -58,7 +63,8 @@ class DemoParts:
             from drivers.sim.printer import PrinterSimulator
 
             self.printer_sim = PrinterSimulator(baudrate=cfg.printer.baudrate, link_dir=str(self._dir),
-                                                out_dir=str(self._dir / "printed"))
+                                                out_dir=str(self._dir / "printed"),
+                                                keep_jobs=DEMO_JOBS_KEPT)
             printer_port = self.printer_sim.start()
             log.info("demo: printer simulator on %s", printer_port)
         if cfg.reader.port == SIMULATOR:

@@ -5,7 +5,7 @@ from PIL import Image
 from printer_samples import QUEUE_URL, samples
 
 from drivers.sim.printer import EscPosDecoder
-from kiosk.receipts import render_escpos
+from kiosk.receipts import Receipt, render_escpos
 
 
 def _names(data, split):
@@ -92,3 +92,22 @@ def test_status_is_answered_while_the_last_job_is_still_being_drawn(sim, printer
     assert len(sim.jobs) == 1 and "A023" in sim.jobs[0].transcript   # `jobs` waits for the drawing
     sim.forget_jobs()
     assert sim.jobs == [] and sim.torn_jobs == 0
+
+
+def test_only_the_last_jobs_are_kept_but_all_are_counted(tmp_path):
+    from drivers.printer import ReceiptPrinter
+    from drivers.sim.printer import PrinterSimulator
+
+    sim = PrinterSimulator(baudrate=115200, link_dir=tmp_path, out_dir=tmp_path / "jobs", keep_jobs=2)
+    sim.start()
+    printer = ReceiptPrinter(sim.port, baudrate=115200)
+    try:
+        for number in ("A001", "A002", "A003"):
+            printer.send_raw(render_escpos(Receipt().text(number).cut()))
+        assert sim.wait_for_jobs(3, 10)                # counted from the start, dropped ones too
+        assert [j.index for j in sim.jobs] == [2, 3]
+        assert "A003" in sim.jobs[-1].transcript
+        assert (tmp_path / "jobs" / "job-0001.png").exists()   # its picture stays on disk
+    finally:
+        printer.close()
+        sim.stop()

@@ -5,6 +5,8 @@ answers DLE EOT 1..4 from switchable state as soon as the query is read, as a pr
 each completed job (a job ends with a cut). The picture and transcript of a job are drawn by a thread of
 their own: drawing a slip took the serving thread long enough to miss the driver's status budget on a
 busy host, which a real printer never does. `jobs` waits for the drawing of jobs already cut.
+With `keep_jobs` only the last jobs stay in memory (their files stay on disk): demo mode runs for days,
+and a paper roll the simulator never let go of grew the kiosk with every slip.
 While it cannot print (paper out, cover open, offline) the bytes it receives are dropped and the job
 they belong to is torn: it never becomes a completed job, even after the paper is back.
 
@@ -23,6 +25,7 @@ import tempfile
 import threading
 import time
 import tty
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +47,8 @@ class SimJob:
 
 class PrinterSimulator:
     def __init__(self, baudrate: int = 19200, link_dir: str | os.PathLike | None = None,
-                 out_dir: str | os.PathLike | None = None, width_dots: int = 576) -> None:
+                 out_dir: str | os.PathLike | None = None, width_dots: int = 576,
+                 keep_jobs: int | None = None) -> None:
         self.baudrate = baudrate
         self.width_dots = width_dots
         tmp = None if (link_dir and out_dir) else Path(tempfile.mkdtemp(prefix="printer-sim-"))
@@ -52,7 +56,8 @@ class PrinterSimulator:
         self.out_dir = Path(out_dir) if out_dir else tmp / "jobs"
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.port = str(self.link_dir / LINK_NAME)
-        self._jobs: list[SimJob] = []
+        self._jobs: deque[SimJob] = deque(maxlen=keep_jobs)
+        self._drawn = 0               # jobs drawn so far, including those no longer kept
         self.torn_jobs = 0  # jobs that lost bytes to paper out / cover open / offline
         self._lock = threading.Lock()
         # Its own lock: the drawing thread must not wait on the serving thread's state (and a caller
@@ -150,21 +155,23 @@ class PrinterSimulator:
 
     @property
     def jobs(self) -> list[SimJob]:
-        """The completed jobs, each drawn: waits (up to 10 s) for the drawing of jobs already cut."""
+        """The completed jobs kept (all, or the last `keep_jobs`), each drawn: waits (up to 10 s) for the
+        drawing of jobs already cut."""
         with self._jobs_cv:
-            self._jobs_cv.wait_for(lambda: len(self._jobs) >= self._cut, 10)
+            self._jobs_cv.wait_for(lambda: self._drawn >= self._cut, 10)
             return list(self._jobs)
 
     def wait_for_jobs(self, n: int, timeout: float) -> bool:
+        """Wait until `n` jobs have been drawn since the start (or `forget_jobs`), kept or not."""
         with self._jobs_cv:
-            return self._jobs_cv.wait_for(lambda: len(self._jobs) >= n, timeout)
+            return self._jobs_cv.wait_for(lambda: self._drawn >= n, timeout)
 
     def forget_jobs(self) -> None:
         """Start the job list afresh: the next job is job 1 again (its files replace the old ones)."""
         self.jobs  # noqa: B018 - jobs already cut are drawn first, or they would come back
         with self._jobs_cv:
             self._jobs.clear()
-            self._cut = 0
+            self._cut = self._drawn = 0
         with self._lock:
             self.torn_jobs = 0
 
@@ -299,6 +306,7 @@ class PrinterSimulator:
                 job = SimJob(index, raw, "", None)
             with self._jobs_cv:
                 self._jobs.append(job)
+                self._drawn += 1
                 self._jobs_cv.notify_all()
 
     def _draw(self, index: int, raw: bytes, events: list[tuple[str, dict]]) -> SimJob:
