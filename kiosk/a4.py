@@ -129,6 +129,9 @@ class UnreachableA4:
     def reprint(self, job_id: int) -> int:
         return self._fail()
 
+    def forget(self, job_id: int) -> None:
+        return self._fail()
+
 
 def open_a4(cfg: Config) -> A4Printer | None:
     """The terminal's A4 printer, or None when it has none. In demo mode call this after DemoParts.start(),

@@ -136,3 +136,7 @@ class A4Printer(Protocol):
     def reprint(self, job_id: int) -> int:
         """Print a finished, stopped or held job's document again (CUPS keeps the files); returns the job id.
         Raises A4Unavailable, A4NotReady, A4JobFailed (no such job / its document is gone)."""
+
+    def forget(self, job_id: int) -> None:
+        """Remove a job and its document from the print system (a printed licence leaves no copy of a
+        person's data in the spool). A job already gone is not an error. Raises A4Unavailable."""

@@ -125,6 +125,11 @@ def job_failed(job: A4Job) -> bool:
             or (job.state == "pending" and "printer-stopped" in job.reasons))
 
 
+def _not_found(exc: A4Unavailable) -> bool:
+    """cupsd answered that the job (or queue) does not exist, as against not answering at all."""
+    return isinstance(exc.__cause__, cups.IPPError) and exc.__cause__.args[0] in _NOT_FOUND
+
+
 class CupsPrinter:
     """One CUPS queue. `server`: host, host:port or a Unix socket path; None = libcups's default
     (CUPS_SERVER, client.conf, /run/cups/cups.sock)."""
@@ -265,8 +270,25 @@ class CupsPrinter:
         self._call(f"release {job_id}", lambda c: c.setJobHoldUntil(job_id, "no-hold"))
         log.info("a4: job %d on %s released", job_id, self.queue)
 
+    def forget(self, job_id: int) -> None:
+        # Cancel-Job with purge-job: CUPS drops the job's document and its record, finished or not (it
+        # would otherwise keep the document PreserveJobFiles long: a day on Debian).
+        try:
+            self._call(f"forget {job_id}", lambda c: c.cancelJob(job_id, purge_job=True))
+        except A4Unavailable as exc:
+            if not _not_found(exc):
+                raise
+            return
+        log.info("a4: job %d on %s and its document removed", job_id, self.queue)
+
     def reprint(self, job_id: int) -> int:
-        job = self.job(job_id)
+        try:
+            job = self.job(job_id)
+        except A4Unavailable as exc:
+            if not _not_found(exc):
+                raise
+            # Forgotten after it printed (a licence's document leaves the spool), or purged by CUPS.
+            raise A4JobFailed(f"job {job_id} is no longer in CUPS: nothing to print again") from exc
         if job.state == "held":
             self.release(job_id)
             return job_id

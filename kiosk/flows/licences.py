@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from drivers.a4 import A4NotReady
+from drivers.a4 import A4Error, A4NotReady
 from kiosk import hours
 from kiosk.a4 import reason_keyword, reason_words
 from kiosk.api.errors import NotFound, Unavailable
@@ -122,6 +122,17 @@ class _Job:
     job_id: int = 0
     reprint: bool = False
     when: Any = None         # the time in the mark (the slip says the same)
+
+
+def forget_printed(a4: Any, job_id: int) -> None:
+    """A licence carries a person's name, numbers and address: once CUPS says it printed, its document
+    leaves the spool (CUPS would keep it a day for reprints). A failed job keeps it, for the helper's
+    reprint. Not removing it is the technician's to know, not the citizen's: the licence did print."""
+    try:
+        a4.forget(job_id)
+    except A4Error as exc:
+        log.warning("licence job %d printed, but its document could not be removed from CUPS: %s %s",
+                    job_id, exc.code, getattr(exc, "detail", exc))
 
 
 def status_words(status: Any) -> Msg | None:
@@ -468,7 +479,13 @@ class LicencesFlow(Flow):
             job.job_id = job_id
         log.info("licence job %d sent", job_id)
         timeout = float(getattr(getattr(self.deps.cfg, "a4", None), "job_timeout", JOB_TIMEOUT_S))
-        self._call(lambda: a4.wait(job_id, timeout), self._printed, self._print_failed)
+
+        def printed_then_forgotten() -> Any:
+            done = a4.wait(job_id, timeout)
+            forget_printed(a4, job_id)
+            return done
+
+        self._call(printed_then_forgotten, self._printed, self._print_failed)
 
     def _printed(self, _job: Any) -> None:
         job = self._job

@@ -113,6 +113,21 @@ def test_a_printed_job_is_printed_again_from_the_kept_document(a4_printer, a4_qu
     assert text.split("|")[:3] == [QR_PREFIX, TERMINAL_ID, a4_queue.name]
 
 
+def test_a_forgotten_job_leaves_cups_with_its_document(a4_printer, a4_queue, private_cupsd):
+    job_id = a4_printer.submit(render_test_page(a4_queue.name, TERMINAL_ID, when=0), "licence")
+    a4_printer.wait(job_id, 60)
+    spool = private_cupsd.dir / "spool"
+    assert list(spool.glob(f"d{job_id:05d}-*"))            # CUPS keeps the document (PreserveJobFiles)
+    a4_printer.forget(job_id)
+    assert not list(spool.glob(f"d{job_id:05d}-*"))
+    assert job_id not in [j.job_id for j in a4_printer.recent_jobs()]
+    with pytest.raises(A4Unavailable):
+        a4_printer.job(job_id)
+    a4_printer.forget(job_id)                                # gone already: not an error
+    with pytest.raises(A4JobFailed):                         # and nothing is left to print again
+        a4_printer.reprint(job_id)
+
+
 def test_toner_low_and_the_supplies_the_printer_reports(a4_printer, a4_queue):
     a4_queue.fault("ATTR: marker-names='Black Toner',Drum marker-types=toner,opc marker-levels=9,80 "
                    "marker-low-levels=10,5", "STATE: +toner-low-warning")

@@ -244,12 +244,18 @@ def page_images(pdf_path, tmp_path) -> list:
     return out
 
 
+def licence_pdfs(a4_queue) -> set:
+    """The licence PDFs cups-pdf has written ("<job title>-job_<id>.pdf"; the session's cupsd is shared)."""
+    return set(a4_queue.cupsd.out_dir.glob("licence-*-job_*.pdf"))
+
+
 def test_print_end_to_end_a4_qr_mark_slip_and_record(deps, outbox, server, a4_printer, a4_queue, tmp_path):
     from a4.pdfcheck import decode_qr, is_a4, page_sizes
     from PIL import Image
 
     from .conftest import OPEN
 
+    before = licence_pdfs(a4_queue)
     flow = with_printer(deps, a4_printer)
     preview(flow, deps, "L0001")
     assert flow.can_print()
@@ -259,9 +265,12 @@ def test_print_end_to_end_a4_qr_mark_slip_and_record(deps, outbox, server, a4_pr
     assert flow.stage == Stage.RESULT and flow.result_ok is True, flow.result_words
     assert [m.msgid for m in flow.result_words] == [words.PRINTED]
 
-    job = a4_printer.recent_jobs(1)[0]
-    assert job.state == "completed" and job.title == "licence-L0001"      # no name in CUPS' logs
-    out = a4_queue.pdf_of(job.job_id)
+    # Printed, then gone from CUPS with its document: no copy of the licence stays in the spool.
+    assert a4_printer.recent_jobs() == []
+    (out,) = licence_pdfs(a4_queue) - before
+    assert out.name.startswith("licence-L0001")      # cups-pdf names it by the job's title: no name in CUPS' logs
+    job_id = int(out.stem.rsplit("_", 1)[1])
+    assert not list((a4_queue.cupsd.dir / "spool").glob(f"d{job_id:05d}-*"))
     assert [is_a4(s) for s in page_sizes(out)] == [True]
     assert decode_qr(out) == [lic(flow, "L0001").verify_url]
     terminal = deps.cfg.terminal.id
@@ -282,8 +291,31 @@ def test_print_end_to_end_a4_qr_mark_slip_and_record(deps, outbox, server, a4_pr
     assert outbox.flush(10)
     (record,) = [r for r in server.received("licence_prints") if r["terminal_id"] == terminal]
     assert (record["licence_id"], record["outcome"], record["via"], record["job_id"]) == \
-        ("L0001", "printed", "card", job.job_id)
+        ("L0001", "printed", "card", job_id)
     assert record["holder_id_masked"] == "3701**********751X" and WANG.id_number not in str(record)
+
+
+def test_a_document_cups_will_not_remove_is_the_technicians_to_know_not_the_citizens(
+        deps, a4_printer, a4_queue, caplog):
+    from drivers.a4 import A4Unavailable
+
+    class KeepsDocuments:
+        """The real printer, except that cupsd refuses to remove a job (as one busy restarting would)."""
+
+        def __getattr__(self, name):
+            return getattr(a4_printer, name)
+
+        def forget(self, job_id):
+            raise A4Unavailable(f"forget {job_id}: cupsd not reachable")
+
+    flow = with_printer(deps, KeepsDocuments())
+    preview(flow, deps, "L0001")
+    flow.print_licence()
+    deps.runner.run_all()
+    assert flow.result_ok is True and [m.msgid for m in flow.result_words] == [words.PRINTED]
+    assert deps.print_slip and deps.print_slip[-1][1] == "licence"
+    assert any("could not be removed from CUPS" in r.getMessage() and r.levelname == "WARNING"
+               for r in caplog.records)
 
 
 def test_once_only_prints_once_then_is_refused(deps, a4_printer, a4_queue):
@@ -322,6 +354,7 @@ def test_a_held_job_is_said_recorded_and_a_helper_prints_it_again(deps, outbox, 
     audit: list = []
     deps.audit = lambda what, detail="": audit.append((what, detail))
     flow = with_printer(deps, a4_printer)
+    before = licence_pdfs(a4_queue)
     preview(flow, deps, "L0001")
     # The printer holds every job (as one that waits for a card at the device does).
     a4_queue.lp("lpadmin", "-p", a4_queue.name, "-o", "job-hold-until-default=indefinite")
@@ -342,7 +375,10 @@ def test_a_held_job_is_said_recorded_and_a_helper_prints_it_again(deps, outbox, 
     flow.reprint()
     deps.runner.run_all()
     assert flow.result_ok is True, flow.result_words
-    assert [j.job_id for j in a4_printer.recent_jobs()] == [held.job_id]    # the same job, printed once
+    # The same job printed once (no second job), then gone from CUPS with its document.
+    assert a4_printer.recent_jobs() == []
+    (out,) = licence_pdfs(a4_queue) - before
+    assert out.name.startswith("licence-L0001") and out.name.endswith(f"-job_{held.job_id}.pdf")
     assert audit == [("licence reprint", f"L0001 job {held.job_id}")]
     outbox.start()
     assert outbox.flush(10)

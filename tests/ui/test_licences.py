@@ -105,6 +105,7 @@ def test_card_list_preview_print_result(demo_app, tmp_path):
     assert scr.ids.licence_title.text == "营业执照（副本）" and not scr.ids.print_button.disabled
 
     sim = app.services.demo.printer_sim
+    before = set(app.services.demo.cupsd.out_dir.glob("licence-*-job_*.pdf"))
     print_it(app, scr)
     assert scr.result_ok == "ok" and scr.ids.result_title.text == "打印完成"
 
@@ -118,10 +119,11 @@ def test_card_list_preview_print_result(demo_app, tmp_path):
                              "%Y-%m-%d %H:%M").replace(tzinfo=hours.TZ)
 
     # What came out of CUPS: the PDF a newcomer opens in DATA_DIR/a4-pdf.
+    # Printed, it left CUPS with its document (no copy of the licence stays in the spool).
     cupsd, a4 = app.services.demo.cupsd, app.services.a4
-    job = a4.recent_jobs(1)[0]
-    assert (job.state, job.title) == ("completed", "licence-L0001")
-    (out,) = cupsd.out_dir.glob(f"*job_{job.job_id}.pdf")
+    assert a4.recent_jobs() == []
+    (out,) = set(cupsd.out_dir.glob("licence-*-job_*.pdf")) - before
+    assert out.name.startswith("licence-L0001")      # cups-pdf names it by the job's title: no name there
     assert [is_a4(s) for s in page_sizes(out)] == [True]
     assert decode_qr(out) == [row(scr, "L0001").licence.verify_url]
     (picture,) = page_images(out, tmp_path)
@@ -197,8 +199,9 @@ def test_a_held_job_is_said_and_a_helper_prints_it_again(demo_app):
     tap(scr.ids.reprint_button)
     wait_until(lambda: settled(scr, "result") and scr.result_ok == "ok", 90, "the reprint")
     close_slip_dialog()
-    assert app.services.a4.recent_jobs(1)[0].job_id == held.job_id and \
-        app.services.a4.recent_jobs(1)[0].state == "completed"
+    # The held job itself printed (no second job), then left CUPS with its document.
+    assert app.services.a4.recent_jobs() == []
+    assert list(cupsd.out_dir.glob(f"licence-*-job_{held.job_id}.pdf"))
 
 
 def test_a_finished_case_leads_to_its_licence(demo_app):
