@@ -55,13 +55,13 @@ Builder.load_string("""
             id: hw_button
             font_role: 'body' if app.orientation == 'landscape' else 'title'
             kind: 'primary' if root.mode == 'handwriting' else 'tile'
-            text: ('√ ' if root.mode == 'handwriting' else '') + tr._("手写")
+            text: ('✓ ' if root.mode == 'handwriting' else '') + tr._("手写")
             on_release: root.mode = 'handwriting'
         KButton:
             id: py_button
             font_role: 'body' if app.orientation == 'landscape' else 'title'
             kind: 'primary' if root.mode == 'pinyin' else 'tile'
-            text: ('√ ' if root.mode == 'pinyin' else '') + tr._("拼音")
+            text: ('✓ ' if root.mode == 'pinyin' else '') + tr._("拼音")
             on_release: root.mode = 'pinyin'
 """)
 
