@@ -20,11 +20,12 @@ from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 from kivy.graphics import Color, InstructionGroup, Line
 from kivy.lang import Builder
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
@@ -41,6 +42,8 @@ RECOGNISE_AFTER = 0.4
 
 class CandidateButton(KButton):
     """One candidate character, big; empty slots stay in place so the row does not jump."""
+
+    stretch = NumericProperty(0)             # the tile height the view's arrangement asks for
 
 
 class WritingSquare(Widget):
@@ -110,11 +113,19 @@ class WritingSquare(Widget):
 
 
 class HandwritingPadView(BoxLayout):
-    """The square, the candidates, 重写 and 退格, writing into `target` (a TextInput)."""
+    """The square, the candidates, 重写 and 退格, writing into `target` (a TextInput).
+
+    `room` is the height the pad may take (TextEntry sets it from the screen; 0: not known). In
+    portrait the square grows into it (see the .kv for the arrangements); the pad is never taller
+    than `room` unless even the landscape arrangement is (then the screen scrolls, as before).
+    """
 
     target = ObjectProperty(None, allownone=True)
-    side = NumericProperty(dp(380))          # the square's side, set by the rule from elder mode and width
+    side = NumericProperty(dp(380))          # the square's side, set by arrange()
     writing = BooleanProperty(False)         # strokes are on the pad
+    room = NumericProperty(0)
+    layout = OptionProperty("beside", options=["beside", "column", "stacked"])
+    column_width = NumericProperty(dp(260))  # the candidates' column in the 'column' arrangement
 
     def __init__(self, pad: HandwritingPad | None = None, **kwargs) -> None:
         app = App.get_running_app()
@@ -133,8 +144,81 @@ class HandwritingPadView(BoxLayout):
             self.ids.candidates.add_widget(b)
             self.slots.append(b)
         self.ids.square.view = self
+        # Strong references: ids are weak, and arrange() takes these two out of the tree to move them.
+        self.hint, self.buttons = self.ids.hint.__self__, self.ids.buttons.__self__
+        self._tile_key: tuple = ()
+        self._tile_text = 0.0
+        self._arrange = Clock.create_trigger(self.arrange, -1)     # before the frame: no visible jump
+        # Bound methods, which Kivy holds weakly: the window and the app outlive every pad.
+        self.bind(width=self._rearrange, room=self._rearrange)
+        self.hint.bind(height=self._rearrange)
+        self.buttons.bind(height=self._rearrange)
+        Window.bind(height=self._rearrange)
+        if app is not None:
+            app.bind(elder=self._rearrange, orientation=self._rearrange)
         self._unsubscribe = pad.subscribe(self._show)
         self._show()
+        self.arrange()
+
+    # ------------------------------------------------------------ arrangement
+
+    def _rearrange(self, *_args) -> None:
+        self._arrange()
+
+    def _tile_height(self) -> float:
+        """A candidate tile's height: a character of the tiles' font with the button's margins."""
+        b = self.slots[0]
+        key = (b.font_name, b.font_size, b.line_height)
+        if key != self._tile_key:
+            label = CoreLabel(text="王", font_name=b.font_name, font_size=b.font_size, line_height=b.line_height)
+            label.refresh()
+            self._tile_key, self._tile_text = key, label.texture.size[1]
+        app = App.get_running_app()
+        key_height = app.sz.key if app is not None and hasattr(app, "sz") else dp(72)
+        return max(dp(72), key_height, self._tile_text + dp(24))
+
+    def arrange(self, *_args) -> None:
+        """Pick the arrangement and the square's side for the width, the room and the orientation."""
+        app = App.get_running_app()
+        elder = bool(getattr(app, "elder", False))
+        portrait = getattr(app, "orientation", "landscape") == "portrait"
+        width, tile, gap = self.width, self._tile_height(), dp(8)
+        # Landscape (and the fallback): finger-sized, larger in elder mode, at most half the width (the
+        # candidates need the rest) and a third of the screen's height (the field must stay in view).
+        layout, side, stretch = "beside", min(dp(480) if elder else dp(380), width * 0.5, Window.height * 0.36), 0.0
+        if portrait and self.room > 0:
+            # Above and under the square: the hint and 重写/退格, each with the view's spacing.
+            free = self.room - self.hint.height - self.buttons.height - 2 * self.spacing
+            column = max(2 * tile + gap, width * 0.26)
+            in_column = min(width - column - dp(16), free)
+            if in_column > side and 5 * tile + 4 * gap <= free:
+                layout, side, stretch = "column", in_column, max(tile, (in_column - 4 * gap) / 5)
+                self.column_width = column
+            stacked = min(width, free - dp(10) - (2 * tile + gap))
+            if stacked > side:
+                # Height the square cannot take (it is as wide as the pad) goes to the candidates.
+                spare = max(free - dp(10) - (2 * tile + gap) - stacked, 0)
+                layout, side, stretch = "stacked", stacked, tile + min(spare / 2, tile / 2)
+        stretch = stretch or tile
+        for b in self.slots:
+            b.stretch = stretch
+        self.side = max(side, 1)
+        if layout != self.layout:
+            self._move_parts(layout)
+            self.layout = layout
+
+    def _move_parts(self, layout: str) -> None:
+        # Beside: the hint and the buttons are in the column right of the square; else above and under all.
+        hint, buttons, controls = self.hint, self.buttons, self.ids.controls
+        for w in (hint, buttons):
+            if w.parent is not None:
+                w.parent.remove_widget(w)
+        if layout == "beside":
+            controls.add_widget(hint, index=len(controls.children))
+            controls.add_widget(buttons, index=0)
+        else:
+            self.add_widget(hint, index=len(self.children))
+            self.add_widget(buttons, index=0)
 
     # ------------------------------------------------------------ touches -> pad
 
