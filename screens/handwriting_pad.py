@@ -31,7 +31,8 @@ from kivy.uix.widget import Widget
 
 from kiosk.flows.handwriting import CANDIDATES, HandwritingPad
 from kiosk.theme import COLORS, hex_rgba
-from screens.widgets import KButton, KScrollView
+from screens.tr import tr
+from screens.widgets import KButton, KScrollView, wrap_plain
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,7 @@ class HandwritingPadView(BoxLayout):
     room = NumericProperty(0)
     layout = OptionProperty("beside", options=["beside", "column", "stacked"])
     column_width = NumericProperty(dp(260))  # the candidates' column in the 'column' arrangement
+    column_cols = NumericProperty(2)         # and how many tiles a row it has
 
     def __init__(self, pad: HandwritingPad | None = None, **kwargs) -> None:
         app = App.get_running_app()
@@ -148,6 +150,8 @@ class HandwritingPadView(BoxLayout):
         self.hint, self.buttons = self.ids.hint.__self__, self.ids.buttons.__self__
         self._tile_key: tuple = ()
         self._tile_text = 0.0
+        self._hint_key: tuple = ()
+        self._hint_h = 0.0
         self._arrange = Clock.create_trigger(self.arrange, -1)     # before the frame: no visible jump
         # Bound methods, which Kivy holds weakly: the window and the app outlive every pad.
         self.bind(width=self._rearrange, room=self._rearrange)
@@ -177,6 +181,34 @@ class HandwritingPadView(BoxLayout):
         key_height = app.sz.key if app is not None and hasattr(app, "sz") else dp(72)
         return max(dp(72), key_height, self._tile_text + dp(24))
 
+    def _hint_height(self, width: float) -> float:
+        """The hint's height across the pad, the taller of its two texts: measured, not read from the
+        hint, whose width depends on the arrangement being chosen (and writing must not change it)."""
+        h = self.hint
+        font = (h.font_name, float(h.font_size), bool(h.bold))
+        texts = (tr._("请在下面方框里用手指写一个字"), tr._("点下面的字填入；写错了按“重写”"))
+        key = (texts, font, h.line_height, width)
+        if key != self._hint_key:
+            tallest = 0.0
+            for text in texts:
+                label = CoreLabel(text=wrap_plain(text, width - 2.0, font), font_name=h.font_name,
+                                  font_size=h.font_size, line_height=h.line_height, text_size=(width, None))
+                label.refresh()
+                tallest = max(tallest, label.texture.size[1])
+            self._hint_key, self._hint_h = key, tallest
+        return self._hint_h
+
+    def _buttons_height(self) -> float:
+        """重写/退格 across the pad: one line each (read from the buttons only when they are there)."""
+        if self.layout != "beside":
+            return self.buttons.height
+        b = self.ids.backspace_button
+        label = CoreLabel(text=b.text or "退格", font_name=b.font_name, font_size=b.font_size,
+                          line_height=b.line_height, text_size=(dp(2000), None))
+        label.refresh()
+        app = App.get_running_app()
+        return max(app.sz.button if app is not None and hasattr(app, "sz") else dp(64), label.texture.size[1] + dp(24))
+
     def arrange(self, *_args) -> None:
         """Pick the arrangement and the square's side for the width, the room and the orientation."""
         app = App.get_running_app()
@@ -188,12 +220,18 @@ class HandwritingPadView(BoxLayout):
         layout, side, stretch = "beside", min(dp(480) if elder else dp(380), width * 0.5, Window.height * 0.36), 0.0
         if portrait and self.room > 0:
             # Above and under the square: the hint and 重写/退格, each with the view's spacing.
-            free = self.room - self.hint.height - self.buttons.height - 2 * self.spacing
-            column = max(2 * tile + gap, width * 0.26)
-            in_column = min(width - column - dp(16), free)
-            if in_column > side and 5 * tile + 4 * gap <= free:
-                layout, side, stretch = "column", in_column, max(tile, (in_column - 4 * gap) / 5)
-                self.column_width = column
+            free = self.room - self._hint_height(width) - self._buttons_height() - 2 * self.spacing
+            # Beside the square: the candidates two a row, or three (fewer rows) when five rows of
+            # tiles are taller than the room; tiles a little narrower than high, as characters are.
+            for cols in (2, 3):
+                rows = -(-CANDIDATES // cols)
+                column = max(cols * tile * 0.8 + (cols - 1) * gap, width * 0.26)
+                in_column = min(width - column - dp(16), free)
+                if in_column > side and rows * tile + (rows - 1) * gap <= free:
+                    layout, side = "column", in_column
+                    stretch = max(tile, (in_column - (rows - 1) * gap) / rows)
+                    self.column_width, self.column_cols = column, cols
+                    break
             stacked = min(width, free - dp(10) - (2 * tile + gap))
             if stacked > side:
                 # Height the square cannot take (it is as wide as the pad) goes to the candidates.
