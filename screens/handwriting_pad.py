@@ -128,6 +128,7 @@ class HandwritingPadView(BoxLayout):
     layout = OptionProperty("beside", options=["beside", "column", "stacked"])
     column_width = NumericProperty(dp(260))  # the candidates' column in the 'column' arrangement
     column_cols = NumericProperty(2)         # and how many tiles a row it has
+    beside_cols = NumericProperty(5)         # tiles a row in the 'beside' arrangement
 
     def __init__(self, pad: HandwritingPad | None = None, **kwargs) -> None:
         app = App.get_running_app()
@@ -238,6 +239,13 @@ class HandwritingPadView(BoxLayout):
                 spare = max(free - dp(10) - (2 * tile + gap) - stacked, 0)
                 layout, side, stretch = "stacked", stacked, tile + min(spare / 2, tile / 2)
         stretch = stretch or tile
+        # Beside: when two rows of tiles make the column taller than the square (elder mode: it pushed
+        # 重写/退格 out of the evaluation's view in landscape) and the column is wide enough, one row.
+        if layout == "beside":
+            controls = self.ids.controls
+            two_rows = self.hint.height + 2 * tile + gap + self.buttons.height + 2 * controls.spacing
+            wide = width - side - dp(16) >= CANDIDATES * tile * 0.7 + (CANDIDATES - 1) * gap
+            self.beside_cols = 10 if two_rows > side + 1 and wide else 5
         for b in self.slots:
             b.stretch = stretch
         self.side = max(side, 1)

@@ -109,7 +109,7 @@ def stray_parts(pad, entry, window: bool = True) -> list[str]:
     ex, ey = entry.to_window(entry.x, entry.y)
     boxes = [(ex, ey, ex + entry.width, ey + entry.height)] + [(0, 0, Window.width, Window.height)] * window
     out = []
-    for w in pad.walk():
+    for w in pad.walk(restrict=True):
         x, y = w.to_window(w.x, w.y)
         for x0, y0, x1, y1 in boxes:
             if x < x0 - 1 or y < y0 - 1 or x + w.width > x1 + 1 or y + w.height > y1 + 1:
@@ -224,3 +224,49 @@ def test_without_the_model_handwriting_is_hidden_and_pinyin_stays(kiosk_app, tmp
         Window.remove_widget(entry)
     finally:
         hw.configure(None)
+
+
+def test_the_evaluation_comment_shows_the_whole_pad_and_its_buttons(kiosk_app):
+    """The 好差评 comment in both orientations, both languages, elder mode or not: the pad in view
+    whole without scrolling, 取消/确定 on screen, and in portrait a square well above its old size."""
+    from kivy.core.window import Window
+    from test_evaluation import open_eval
+
+    from kiosk.session import Transaction
+
+    app = kiosk_app
+    scr, tx = open_eval(app, "feedback", "FK20261126JT010007", "", "诉求反馈")
+    try:
+        for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
+            set_window(size)
+            for lang in ("zh_CN", "en"):
+                app.set_language(lang)
+                for elder in (False, True):
+                    app.set_elder(elder)
+                    scr.flow.start(Transaction(kind=tx.kind, reference=tx.reference, service_name=tx.service_name))
+                    scr.flow.choose_level(4)
+                    scr.enter_comment()
+                    run_for(0.05)
+                    where = (orient, lang, elder)
+                    entry, scroll = scr.entry, scr.ids.scroll
+                    wait_until(lambda e=entry: e.handwriting_available, 10, "the handwriting model")
+                    run_for(0.05)
+                    assert scr.ids.body.height <= scroll.height + 1, where       # nothing to scroll to
+                    sx, sy = scroll.to_window(scroll.x, scroll.y)
+                    ex, ey = entry.to_window(entry.x, entry.y)
+                    assert sy - 1 <= ey and ey + entry.height <= sy + scroll.height + 1, where
+                    stray = stray_parts(entry.pad, entry)
+                    assert stray == [], (where, stray)
+                    for b in (scr.ids.skip_button, scr.ids.submit_button):
+                        x, y = b.to_window(b.x, b.y)
+                        assert y >= 0 and y + b.height <= Window.height and b.height >= 60, (where, b.text)
+                    sq = entry.pad.ids.square
+                    if orient == "portrait":
+                        assert entry.pad.layout != "beside", where
+                        old = OLD_PORTRAIT_SIDE if elder else 380
+                        assert sq.width * sq.height >= 1.5 * old * old, (where, sq.size)
+    finally:
+        app.set_language("zh_CN")
+        app.set_elder(False)
+        set_window((1920, 1080))
+        app.go("home")
