@@ -1,5 +1,6 @@
 """The handwriting pad (手写): a big square to write one character in with a finger, the candidates
-as big buttons beside it, 重写 and 退格. The rules (strokes, which answer counts, when 手写 is offered)
+as big buttons beside or under it, 重写 and 退格 (in portrait the square grows into the height the
+screen leaves, see HandwritingPadView.room). The rules (strokes, which answer counts, when 手写 is offered)
 are kiosk.flows.handwriting.HandwritingPad's; this module draws and turns touches into its calls.
 
     pad = HandwritingPadView(target=text_input)     # a tapped candidate goes to target.insert_text

@@ -1,6 +1,9 @@
 """Text entry for citizens: 手写 (the handwriting pad) or 拼音 (the on-screen keyboard) for one field.
 
     entry = TextEntry(target=text_input)     # size_hint_y None, height follows what is shown
+
+In a form's scroll view (a vertical BoxLayout of fixed heights inside a ScrollView) the entry tells
+the pad the height the form leaves it, and in portrait the pad grows into it (measure_room).
     entry.target = other_input               # both follow the field the citizen touches next
 
 Handwriting first: many at a 便民服务中心 cannot type pinyin. 手写 shows only once the pad's model is
