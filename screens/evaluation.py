@@ -22,7 +22,7 @@ Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 log = logging.getLogger(__name__)
 
 THANKS_SECONDS = 3.0              # the thanks stay this long, then home
-SELECTED, UNSELECTED = "√ ", "□ "
+SELECTED, UNSELECTED = "✓ ", "□ "
 
 
 def stars(level: int) -> str:

@@ -25,7 +25,7 @@ from screens.widgets import DIGITS, USCC_KEYS, KButton, Keypad, KLabel, KTextInp
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 log = logging.getLogger(__name__)
 
-SELECTED, UNSELECTED = "√ ", "□ "
+SELECTED, UNSELECTED = "✓ ", "□ "
 
 
 def choice_grid(cols: int) -> GridLayout:

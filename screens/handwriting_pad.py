@@ -1,5 +1,6 @@
 """The handwriting pad (手写): a big square to write one character in with a finger, the candidates
-as big buttons beside it, 重写 and 退格. The rules (strokes, which answer counts, when 手写 is offered)
+as big buttons beside or under it, 重写 and 退格 (in portrait the square grows into the height the
+screen leaves, see HandwritingPadView.room). The rules (strokes, which answer counts, when 手写 is offered)
 are kiosk.flows.handwriting.HandwritingPad's; this module draws and turns touches into its calls.
 
     pad = HandwritingPadView(target=text_input)     # a tapped candidate goes to target.insert_text
@@ -20,17 +21,19 @@ from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 from kivy.graphics import Color, InstructionGroup, Line
 from kivy.lang import Builder
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.flows.handwriting import CANDIDATES, HandwritingPad
 from kiosk.theme import COLORS, hex_rgba
-from screens.widgets import KButton, KScrollView
+from screens.tr import tr
+from screens.widgets import KButton, KScrollView, wrap_plain
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,8 @@ RECOGNISE_AFTER = 0.4
 
 class CandidateButton(KButton):
     """One candidate character, big; empty slots stay in place so the row does not jump."""
+
+    stretch = NumericProperty(0)             # the tile height the view's arrangement asks for
 
 
 class WritingSquare(Widget):
@@ -110,11 +115,21 @@ class WritingSquare(Widget):
 
 
 class HandwritingPadView(BoxLayout):
-    """The square, the candidates, 重写 and 退格, writing into `target` (a TextInput)."""
+    """The square, the candidates, 重写 and 退格, writing into `target` (a TextInput).
+
+    `room` is the height the pad may take (TextEntry sets it from the screen; 0: not known). In
+    portrait the square grows into it (see the .kv for the arrangements); the pad is never taller
+    than `room` unless even the landscape arrangement is (then the screen scrolls, as before).
+    """
 
     target = ObjectProperty(None, allownone=True)
-    side = NumericProperty(dp(380))          # the square's side, set by the rule from elder mode and width
+    side = NumericProperty(dp(380))          # the square's side, set by arrange()
     writing = BooleanProperty(False)         # strokes are on the pad
+    room = NumericProperty(0)
+    layout = OptionProperty("beside", options=["beside", "column", "stacked"])
+    column_width = NumericProperty(dp(260))  # the candidates' column in the 'column' arrangement
+    column_cols = NumericProperty(2)         # and how many tiles a row it has
+    beside_cols = NumericProperty(5)         # tiles a row in the 'beside' arrangement
 
     def __init__(self, pad: HandwritingPad | None = None, **kwargs) -> None:
         app = App.get_running_app()
@@ -133,8 +148,124 @@ class HandwritingPadView(BoxLayout):
             self.ids.candidates.add_widget(b)
             self.slots.append(b)
         self.ids.square.view = self
+        # Strong references: ids are weak, and arrange() takes these two out of the tree to move them.
+        self.hint, self.buttons = self.ids.hint.__self__, self.ids.buttons.__self__
+        self._tile_key: tuple = ()
+        self._tile_text = 0.0
+        self._hint_key: tuple = ()
+        self._hint_h = 0.0
+        self._arrange = Clock.create_trigger(self.arrange, -1)     # before the frame: no visible jump
+        # Bound methods, which Kivy holds weakly: the window and the app outlive every pad.
+        self.bind(width=self._rearrange, room=self._rearrange)
+        self.hint.bind(height=self._rearrange)
+        self.buttons.bind(height=self._rearrange)
+        Window.bind(height=self._rearrange)
+        if app is not None:
+            app.bind(elder=self._rearrange, orientation=self._rearrange)
         self._unsubscribe = pad.subscribe(self._show)
         self._show()
+        self.arrange()
+
+    # ------------------------------------------------------------ arrangement
+
+    def _rearrange(self, *_args) -> None:
+        self._arrange()
+
+    def _tile_height(self) -> float:
+        """A candidate tile's height: a character of the tiles' font with the button's margins."""
+        b = self.slots[0]
+        key = (b.font_name, b.font_size, b.line_height)
+        if key != self._tile_key:
+            label = CoreLabel(text="王", font_name=b.font_name, font_size=b.font_size, line_height=b.line_height)
+            label.refresh()
+            self._tile_key, self._tile_text = key, label.texture.size[1]
+        app = App.get_running_app()
+        key_height = app.sz.key if app is not None and hasattr(app, "sz") else dp(72)
+        return max(dp(72), key_height, self._tile_text + dp(24))
+
+    def _hint_height(self, width: float) -> float:
+        """The hint's height across the pad, the taller of its two texts: measured, not read from the
+        hint, whose width depends on the arrangement being chosen (and writing must not change it)."""
+        h = self.hint
+        font = (h.font_name, float(h.font_size), bool(h.bold))
+        texts = (tr._("请在下面方框里用手指写一个字"), tr._("点下面的字填入；写错了按“重写”"))
+        key = (texts, font, h.line_height, width)
+        if key != self._hint_key:
+            tallest = 0.0
+            for text in texts:
+                label = CoreLabel(text=wrap_plain(text, width - 2.0, font), font_name=h.font_name,
+                                  font_size=h.font_size, line_height=h.line_height, text_size=(width, None))
+                label.refresh()
+                tallest = max(tallest, label.texture.size[1])
+            self._hint_key, self._hint_h = key, tallest
+        return self._hint_h
+
+    def _buttons_height(self) -> float:
+        """重写/退格 across the pad: one line each (read from the buttons only when they are there)."""
+        if self.layout != "beside":
+            return self.buttons.height
+        b = self.ids.backspace_button
+        label = CoreLabel(text=b.text or "退格", font_name=b.font_name, font_size=b.font_size,
+                          line_height=b.line_height, text_size=(dp(2000), None))
+        label.refresh()
+        app = App.get_running_app()
+        return max(app.sz.button if app is not None and hasattr(app, "sz") else dp(64), label.texture.size[1] + dp(24))
+
+    def arrange(self, *_args) -> None:
+        """Pick the arrangement and the square's side for the width, the room and the orientation."""
+        app = App.get_running_app()
+        elder = bool(getattr(app, "elder", False))
+        portrait = getattr(app, "orientation", "landscape") == "portrait"
+        width, tile, gap = self.width, self._tile_height(), dp(8)
+        # Landscape (and the fallback): finger-sized, larger in elder mode, at most half the width (the
+        # candidates need the rest) and a third of the screen's height (the field must stay in view).
+        layout, side, stretch = "beside", min(dp(480) if elder else dp(380), width * 0.5, Window.height * 0.36), 0.0
+        if portrait and self.room > 0:
+            # Above and under the square: the hint and 重写/退格, each with the view's spacing.
+            free = self.room - self._hint_height(width) - self._buttons_height() - 2 * self.spacing
+            # Beside the square: the candidates two a row, or three (fewer rows) when five rows of
+            # tiles are taller than the room; tiles a little narrower than high, as characters are.
+            for cols in (2, 3):
+                rows = -(-CANDIDATES // cols)
+                column = max(cols * tile * 0.8 + (cols - 1) * gap, width * 0.26)
+                in_column = min(width - column - dp(16), free)
+                if in_column > side and rows * tile + (rows - 1) * gap <= free:
+                    layout, side = "column", in_column
+                    stretch = max(tile, (in_column - (rows - 1) * gap) / rows)
+                    self.column_width, self.column_cols = column, cols
+                    break
+            stacked = min(width, free - dp(10) - (2 * tile + gap))
+            if stacked > side:
+                # Height the square cannot take (it is as wide as the pad) goes to the candidates.
+                spare = max(free - dp(10) - (2 * tile + gap) - stacked, 0)
+                layout, side, stretch = "stacked", stacked, tile + min(spare / 2, tile / 2)
+        stretch = stretch or tile
+        # Beside: when two rows of tiles make the column taller than the square (elder mode: it pushed
+        # 重写/退格 out of the evaluation's view in landscape) and the column is wide enough, one row.
+        if layout == "beside":
+            controls = self.ids.controls
+            two_rows = self.hint.height + 2 * tile + gap + self.buttons.height + 2 * controls.spacing
+            wide = width - side - dp(16) >= CANDIDATES * tile * 0.7 + (CANDIDATES - 1) * gap
+            self.beside_cols = 10 if two_rows > side + 1 and wide else 5
+        for b in self.slots:
+            b.stretch = stretch
+        self.side = max(side, 1)
+        if layout != self.layout:
+            self._move_parts(layout)
+            self.layout = layout
+
+    def _move_parts(self, layout: str) -> None:
+        # Beside: the hint and the buttons are in the column right of the square; else above and under all.
+        hint, buttons, controls = self.hint, self.buttons, self.ids.controls
+        for w in (hint, buttons):
+            if w.parent is not None:
+                w.parent.remove_widget(w)
+        if layout == "beside":
+            controls.add_widget(hint, index=len(controls.children))
+            controls.add_widget(buttons, index=0)
+        else:
+            self.add_widget(hint, index=len(self.children))
+            self.add_widget(buttons, index=0)
 
     # ------------------------------------------------------------ touches -> pad
 

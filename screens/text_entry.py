@@ -1,6 +1,9 @@
 """Text entry for citizens: 手写 (the handwriting pad) or 拼音 (the on-screen keyboard) for one field.
 
     entry = TextEntry(target=text_input)     # size_hint_y None, height follows what is shown
+
+In a form's scroll view (a vertical BoxLayout of fixed heights inside a ScrollView) the entry tells
+the pad the height the form leaves it, and in portrait the pad grows into it (measure_room).
     entry.target = other_input               # both follow the field the citizen touches next
 
 Handwriting first: many at a 便民服务中心 cannot type pinyin. 手写 shows only once the pad's model is
@@ -14,9 +17,12 @@ from __future__ import annotations
 
 import logging
 
+from kivy.app import App
+from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import ObjectProperty, OptionProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.scrollview import ScrollView
 
 from screens.handwriting_pad import HandwritingPadView
 from screens.widgets import KButton
@@ -55,13 +61,13 @@ Builder.load_string("""
             id: hw_button
             font_role: 'body' if app.orientation == 'landscape' else 'title'
             kind: 'primary' if root.mode == 'handwriting' else 'tile'
-            text: ('√ ' if root.mode == 'handwriting' else '') + tr._("手写")
+            text: ('✓ ' if root.mode == 'handwriting' else '') + tr._("手写")
             on_release: root.mode = 'handwriting'
         KButton:
             id: py_button
             font_role: 'body' if app.orientation == 'landscape' else 'title'
             kind: 'primary' if root.mode == 'pinyin' else 'tile'
-            text: ('√ ' if root.mode == 'pinyin' else '') + tr._("拼音")
+            text: ('✓ ' if root.mode == 'pinyin' else '') + tr._("拼音")
             on_release: root.mode = 'pinyin'
 """)
 
@@ -80,6 +86,10 @@ class TextEntry(BoxLayout):
         # A strong reference: ids are weak, and the switch is taken out of the tree when 手写 is missing.
         self.switch = self.ids.switch.__self__
         self.bind(target=self._retarget, mode=self._place)
+        self._room_from: tuple = ()              # the scroll view and body the room is measured in
+        self._body = None                        # the entry's parent, watched for its own parent
+        self._measure = Clock.create_trigger(self.measure_room, -1)
+        self.bind(parent=self._watch_room, height=self._measure_soon)
         self.pad.pad.subscribe(self._availability)
         self.pad.pad.probe()
         self._availability()
@@ -100,6 +110,40 @@ class TextEntry(BoxLayout):
         elif not ok and switch.parent is not None:
             self.remove_widget(switch)
         self._place()
+
+    # ------------------------------------------------------------ the pad's room
+
+    def _measure_soon(self, *_args) -> None:
+        self._measure()
+
+    def _watch_room(self, *_args) -> None:
+        """Follow the scroll view the entry is in (a screen's form): its height and what else is in it."""
+        for w in self._room_from:
+            w.funbind("height", self._measure_soon)
+        if self._body is not None:
+            self._body.funbind("parent", self._watch_room)
+        body = self._body = self.parent
+        scroll = body.parent if body is not None else None
+        if body is not None:
+            body.fbind("parent", self._watch_room)     # a form may be put in its scroll view after
+        self._room_from = (scroll, body) if isinstance(scroll, ScrollView) else ()
+        for w in self._room_from:
+            w.fbind("height", self._measure_soon)
+        self._measure()
+
+    def measure_room(self, *_args) -> None:
+        """The pad's room: what the form's scroll view shows less all else in the form and the switch,
+        so the form fits without scrolling; 0 (the pad's compact arrangement) outside a scroll view."""
+        room = 0.0
+        if self._room_from:
+            scroll, body = self._room_from
+            others = [c for c in body.children if c is not self]
+            taken = sum(c.height for c in others) + body.spacing * len(others) + body.padding[1] + body.padding[3]
+            room = scroll.height - taken - self.padding[1] - self.padding[3]
+            app = App.get_running_app()
+            if getattr(app, "orientation", "landscape") == "portrait" and self.switch.parent is self:
+                room -= self.switch.height + self.spacing
+        self.pad.room = max(room, 0.0)
 
     def _retarget(self, *_args) -> None:
         self.pad.target = self.target

@@ -46,7 +46,7 @@ def fill_until_review(app, uscc: str | None = None, touch: bool = True, until: s
     assert not scr.ids.next_button.opacity == 0 and scr.ids.next_button.disabled   # nothing ticked yet
     press(scr.buttons["缺少抵押担保"])
     press(scr.buttons["情况比较紧急"])
-    assert scr.buttons["缺少抵押担保"].text.startswith("√")
+    assert scr.buttons["缺少抵押担保"].text.startswith("✓")
     press(scr.ids.next_button)
     assert scr.step == "phone"
     type_on(scr, PHONE[:-1], touch)
