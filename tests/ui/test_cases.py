@@ -123,9 +123,9 @@ def test_card_list_detail_print_finish(demo_app):
     from kivy.core.window import Window
 
     from screens.dialogs.print_dialog import PrintDialog
-    wait_until(lambda: any(isinstance(w, PrintDialog) for w in Window.children), 10, "print dialog")
+    wait_until(lambda: any(isinstance(w, PrintDialog) for w in Window.children), 30, "print dialog")
     dialog = next(w for w in Window.children if isinstance(w, PrintDialog))
-    wait_until(lambda: dialog.status == "printed", 10, "printed")
+    wait_until(lambda: dialog.status == "printed", 30, "printed")
     tap(dialog.ids.close_button)
 
     tap(scr.ids.done_button)
@@ -162,7 +162,7 @@ def test_case_detail_opens_with_the_next_step(demo_app):
 
     from screens.dialogs.print_dialog import PrintDialog
     wait_until(lambda: any(isinstance(w, PrintDialog) and w.status == "printed" for w in Window.children),
-               10, "printed")
+               30, "printed")
     tap(next(w for w in Window.children if isinstance(w, PrintDialog)).ids.close_button)
 
     tap(scr.ids.back_to_list)

@@ -74,9 +74,9 @@ def test_lookup_show_and_print(demo_app):
     from kivy.core.window import Window
 
     from screens.dialogs.print_dialog import PrintDialog
-    wait_until(lambda: any(isinstance(w, PrintDialog) for w in Window.children), 10, "print dialog")
+    wait_until(lambda: any(isinstance(w, PrintDialog) for w in Window.children), 30, "print dialog")
     dialog = next(w for w in Window.children if isinstance(w, PrintDialog))
-    wait_until(lambda: dialog.status == "printed", 10, "print dialog")
+    wait_until(lambda: dialog.status == "printed", 30, "print dialog")
     tap(dialog.ids.close_button)
     tap(scr.ids.again_button)
     assert scr.stage == "input" and scr.code == "" and scr.enterprise is None

@@ -74,7 +74,7 @@ def submit(scr):
 
 def close_print_dialog(sim, jobs_before: int):
     wait_until(lambda: len(sim.jobs) > jobs_before, 20, "the receipt to print")
-    wait_until(lambda: print_dialog() is not None and print_dialog().status == "printed", 10, "dialog printed")
+    wait_until(lambda: print_dialog() is not None and print_dialog().status == "printed", 30, "dialog printed")
     tap(print_dialog().ids.close_button)
 
 

@@ -70,9 +70,9 @@ def close_print_dialog():
     from kivy.core.window import Window
 
     from screens.dialogs.print_dialog import PrintDialog
-    wait_until(lambda: any(isinstance(w, PrintDialog) for w in Window.children), 10, "print dialog")
+    wait_until(lambda: any(isinstance(w, PrintDialog) for w in Window.children), 30, "print dialog")
     dialog = next(w for w in Window.children if isinstance(w, PrintDialog))
-    wait_until(lambda: dialog.status == "printed", 10, "print dialog")
+    wait_until(lambda: dialog.status == "printed", 30, "print dialog")
     kivyhelp.tap(dialog.ids.close_button)
 
 
