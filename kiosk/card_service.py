@@ -27,6 +27,7 @@ from drivers.idcard import (
     IdentityCard,
     ReaderError,
     ReaderNotConnected,
+    ReaderTimeout,
 )
 from kiosk.privacy import mask_id_number
 
@@ -141,9 +142,10 @@ class CardService:
             try:
                 reader = self._get_reader()
                 if self._present:
-                    if reader.card_present():
+                    present = self._probe(reader)
+                    if present:
                         self._misses = 0
-                    else:
+                    elif present is False:
                         self._misses += 1
                         if self._misses >= REMOVED_AFTER:
                             events += self._lose_card()
@@ -174,6 +176,20 @@ class CardService:
                 event()
             except Exception:  # a UI callback must not kill the reader thread
                 log.exception("card service callback failed")
+
+    def _probe(self, reader: IdCardReader) -> bool | None:
+        """Is the card still there? None: the reader did not answer this once. A reader (or a host) busy
+        for a moment is not a card taken away: one unanswered probe counts as a miss, as a failed one
+        does; a reader silent REMOVED_AFTER times running is lost (ReaderTimeout, below), and the card
+        with it. Ending a citizen's session on a single late answer lost their case list mid-task."""
+        try:
+            return reader.card_present()
+        except ReaderTimeout as e:
+            if self._misses + 1 >= REMOVED_AFTER:
+                raise
+            self._misses += 1
+            log.warning("ID-card reader did not answer a presence probe (%s): counted as a miss", e)
+            return None
 
     def _lose_card(self) -> list[Callable[[], None]]:
         if not self._present:

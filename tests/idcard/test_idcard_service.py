@@ -155,3 +155,33 @@ def test_a_touch_wakes_the_slow_poll_at_once(sim):
         assert next_event(events, "inserted")[1] == SYNTHETIC_CARDS[4]
     finally:
         svc.stop()
+
+
+def test_one_unanswered_presence_probe_keeps_the_card_two_lose_it(sim):
+    """A reader (or a loaded host) late once must not end a citizen's session; silent twice, it does.
+    Polled by hand (no service thread), against the simulator over its pty."""
+    from kiosk.card_service import ERROR, READY, REMOVED_AFTER
+
+    assert REMOVED_AFTER == 2
+    svc = CardService(lambda: IdCardReader(sim.port, timeout=0.5))
+    removed, states = [], []
+    svc.on_removed(lambda: removed.append(True))
+    svc.on_state(lambda state, _detail: states.append(state))
+    try:
+        sim.put_card(SYNTHETIC_CARDS[0])
+        svc.poll_once()
+        assert svc._present
+        sim.set_fault("dead")
+        svc.poll_once()                       # one probe unanswered: still there
+        assert svc._present and not removed and states[-1] == READY
+        sim.set_fault(None)
+        svc.poll_once()                       # answered again: the miss is forgotten
+        assert svc._present and svc._misses == 0
+        sim.set_fault("dead")
+        svc.poll_once()
+        svc.poll_once()                       # silent twice running: the reader and the card are lost
+        assert removed == [True] and not svc._present and states[-1] == ERROR
+    finally:
+        sim.set_fault(None)
+        if svc._reader is not None:
+            svc._reader.close()
