@@ -377,19 +377,25 @@ def stop_app(app) -> None:
 
 
 
-def shoot_all(app, name: str) -> None:
-    """Every orientation × language × elder mode: nothing overflows, and a screenshot of each."""
-    from screens.widgets import find_overflows
-
+def every_look(app):
+    """Each orientation × language × elder mode in turn, set on the app: yields (orientation, lang, elder)."""
     for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
         set_window(size)
         for lang in ("zh_CN", "en"):
             app.set_language(lang)
             for elder in (False, True):
                 app.set_elder(elder)
-                run_for(0.05)
-                assert find_overflows(app.root) == [], (name, orient, lang, elder)
-                screenshot(f"{name}-{orient}-{lang}{'-elder' if elder else ''}")
+                yield orient, lang, elder
+
+
+def shoot_all(app, name: str) -> None:
+    """Every orientation × language × elder mode: nothing overflows, and a screenshot of each."""
+    from screens.widgets import find_overflows
+
+    for orient, lang, elder in every_look(app):
+        run_for(0.05)
+        assert find_overflows(app.root) == [], (name, orient, lang, elder)
+        screenshot(f"{name}-{orient}-{lang}{'-elder' if elder else ''}")
     app.set_language("zh_CN")
     app.set_elder(False)
     set_window((1920, 1080))

@@ -4,7 +4,7 @@ thanks screen goes home by itself."""
 
 from __future__ import annotations
 
-from kivyhelp import advance_frames, draw, press, screenshot, set_window, tap, wait_until
+from kivyhelp import advance_frames, draw, every_look, press, screenshot, set_window, tap, wait_until
 
 from kiosk.session import Transaction
 from screens.widgets import find_overflows
@@ -143,18 +143,13 @@ def test_screenshots(kiosk_app):
             f.stage = Stage.THANKS
             scr._show()
 
-    for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
-        set_window(size)
-        for lang in ("zh_CN", "en"):
-            app.set_language(lang)
-            for elder in (False, True):
-                app.set_elder(elder)
-                suffix = f"{orient}-{lang}{'-elder' if elder else ''}"
-                for state in ("choose", "bad", "phone", "comment", "thanks"):
-                    show(state)
-                    advance_frames(3)
-                    assert scr.step == ("choose" if state == "bad" else state)
-                    assert find_overflows(app.root) == [], (state, suffix)
-                    if state in ("choose", "bad", "comment") or (lang == "zh_CN" and not elder):
-                        screenshot(f"evaluation-{state}-{suffix}")
+    for orient, lang, elder in every_look(app):
+        suffix = f"{orient}-{lang}{'-elder' if elder else ''}"
+        for state in ("choose", "bad", "phone", "comment", "thanks"):
+            show(state)
+            advance_frames(3)
+            assert scr.step == ("choose" if state == "bad" else state)
+            assert find_overflows(app.root) == [], (state, suffix)
+            if state in ("choose", "bad", "comment") or (lang == "zh_CN" and not elder):
+                screenshot(f"evaluation-{state}-{suffix}")
     set_window((1920, 1080))

@@ -8,6 +8,7 @@ from kivy.core.window import Window
 from kivyhelp import (
     advance_frames,
     draw,
+    every_look,
     press,
     print_dialog,
     run_for,
@@ -314,19 +315,14 @@ def test_screenshots(kiosk_app):
     f = scr.flow
     f.category, f.problem, f.phrases = "水电气暖", "停水停电", ["经常停水停电", "影响正常经营"]
     f.phone, f.uscc, f.tracking_no = PHONE, ENTERPRISES[0].uscc, "FK20261126JT010007"
-    for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
-        set_window(size)
-        for lang in ("zh_CN", "en"):
-            app.set_language(lang)
-            for elder in (False, True):
-                app.set_elder(elder)
-                for state in STATES:
-                    f.step = Step(state)
-                    scr._show()
-                    advance_frames(3)
-                    assert find_overflows(app.root) == [], (state, orient, lang, elder)
-                    if state in ("uscc", "done") or (lang == "zh_CN" and not elder):
-                        screenshot(f"feedback-{state}-{orient}-{lang}{'-elder' if elder else ''}")
+    for orient, lang, elder in every_look(app):
+        for state in STATES:
+            f.step = Step(state)
+            scr._show()
+            advance_frames(3)
+            assert find_overflows(app.root) == [], (state, orient, lang, elder)
+            if state in ("uscc", "done") or (lang == "zh_CN" and not elder):
+                screenshot(f"feedback-{state}-{orient}-{lang}{'-elder' if elder else ''}")
     set_window((1920, 1080))
 
 
@@ -406,22 +402,17 @@ def test_feedback_status_screenshots(kiosk_app):
                            submitted_at=datetime(2026, 11, 26, 9, 30), department="道德街街道经济发展办公室",
                            reply="您反映的“融资信贷”问题已转交相关部门核实处理，网格员将与您联系。感谢您的反馈。",
                            replied_at=datetime(2026, 11, 27, 10, 0))
-    for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
-        set_window(size)
-        for lang in ("zh_CN", "en"):
-            app.set_language(lang)
-            for elder in (False, True):
-                app.set_elder(elder)
-                suffix = f"{orient}-{lang}{'-elder' if elder else ''}"
-                f.stage, f.result, f.problem = Stage.ENTER, None, Problem.NOT_FOUND
-                f.number = f._queried = "FK20261126JT010007"
-                scr._show()
-                advance_frames(3)
-                assert find_overflows(app.root) == [], ("enter", suffix)
-                screenshot(f"feedback_status-enter-{suffix}")
-                f.stage, f.result, f.problem = Stage.RESULT, reply, Problem.NONE
-                scr._show()
-                advance_frames(3)
-                assert find_overflows(app.root) == [], ("result", suffix)
-                screenshot(f"feedback_status-result-{suffix}")
+    for orient, lang, elder in every_look(app):
+        suffix = f"{orient}-{lang}{'-elder' if elder else ''}"
+        f.stage, f.result, f.problem = Stage.ENTER, None, Problem.NOT_FOUND
+        f.number = f._queried = "FK20261126JT010007"
+        scr._show()
+        advance_frames(3)
+        assert find_overflows(app.root) == [], ("enter", suffix)
+        screenshot(f"feedback_status-enter-{suffix}")
+        f.stage, f.result, f.problem = Stage.RESULT, reply, Problem.NONE
+        scr._show()
+        advance_frames(3)
+        assert find_overflows(app.root) == [], ("result", suffix)
+        screenshot(f"feedback_status-result-{suffix}")
     set_window((1920, 1080))

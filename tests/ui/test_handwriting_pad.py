@@ -6,7 +6,7 @@ and elder mode (screenshots)."""
 from __future__ import annotations
 
 import pytest
-from kivyhelp import advance_frames, draw, run_for, screenshot, set_window, tap, wait_until
+from kivyhelp import advance_frames, draw, every_look, run_for, screenshot, set_window, tap, wait_until
 
 from screens.widgets import find_overflows
 
@@ -237,34 +237,29 @@ def test_the_evaluation_comment_shows_the_whole_pad_and_its_buttons(kiosk_app):
     app = kiosk_app
     scr, tx = open_eval(app, "feedback", "FK20261126JT010007", "", "诉求反馈")
     try:
-        for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
-            set_window(size)
-            for lang in ("zh_CN", "en"):
-                app.set_language(lang)
-                for elder in (False, True):
-                    app.set_elder(elder)
-                    scr.flow.start(Transaction(kind=tx.kind, reference=tx.reference, service_name=tx.service_name))
-                    scr.flow.choose_level(4)
-                    scr.enter_comment()
-                    run_for(0.05)
-                    where = (orient, lang, elder)
-                    entry, scroll = scr.entry, scr.ids.scroll
-                    wait_until(lambda e=entry: e.handwriting_available, 10, "the handwriting model")
-                    run_for(0.05)
-                    assert scr.ids.body.height <= scroll.height + 1, where       # nothing to scroll to
-                    sx, sy = scroll.to_window(scroll.x, scroll.y)
-                    ex, ey = entry.to_window(entry.x, entry.y)
-                    assert sy - 1 <= ey and ey + entry.height <= sy + scroll.height + 1, where
-                    stray = stray_parts(entry.pad, entry)
-                    assert stray == [], (where, stray)
-                    for b in (scr.ids.skip_button, scr.ids.submit_button):
-                        x, y = b.to_window(b.x, b.y)
-                        assert y >= 0 and y + b.height <= Window.height and b.height >= 60, (where, b.text)
-                    sq = entry.pad.ids.square
-                    if orient == "portrait":
-                        assert entry.pad.layout != "beside", where
-                        old = OLD_PORTRAIT_SIDE if elder else 380
-                        assert sq.width * sq.height >= 1.5 * old * old, (where, sq.size)
+        for orient, lang, elder in every_look(app):
+            scr.flow.start(Transaction(kind=tx.kind, reference=tx.reference, service_name=tx.service_name))
+            scr.flow.choose_level(4)
+            scr.enter_comment()
+            run_for(0.05)
+            where = (orient, lang, elder)
+            entry, scroll = scr.entry, scr.ids.scroll
+            wait_until(lambda e=entry: e.handwriting_available, 10, "the handwriting model")
+            run_for(0.05)
+            assert scr.ids.body.height <= scroll.height + 1, where       # nothing to scroll to
+            sx, sy = scroll.to_window(scroll.x, scroll.y)
+            ex, ey = entry.to_window(entry.x, entry.y)
+            assert sy - 1 <= ey and ey + entry.height <= sy + scroll.height + 1, where
+            stray = stray_parts(entry.pad, entry)
+            assert stray == [], (where, stray)
+            for b in (scr.ids.skip_button, scr.ids.submit_button):
+                x, y = b.to_window(b.x, b.y)
+                assert y >= 0 and y + b.height <= Window.height and b.height >= 60, (where, b.text)
+            sq = entry.pad.ids.square
+            if orient == "portrait":
+                assert entry.pad.layout != "beside", where
+                old = OLD_PORTRAIT_SIDE if elder else 380
+                assert sq.width * sq.height >= 1.5 * old * old, (where, sq.size)
     finally:
         app.set_language("zh_CN")
         app.set_elder(False)

@@ -3,7 +3,7 @@ screen says so, a second press does not call twice, and "不需要了" returns t
 
 from __future__ import annotations
 
-from kivyhelp import advance_frames, run_for, screenshot, set_window, tap, wait_until
+from kivyhelp import advance_frames, every_look, run_for, screenshot, set_window, tap, wait_until
 
 from screens.widgets import find_overflows
 
@@ -64,15 +64,10 @@ def test_screenshots(kiosk_app):
     app = kiosk_app
     tap(app.root.ids.help_button)
     scr = app.screen("help")
-    for size, orient in (((1920, 1080), "landscape"), ((1080, 1920), "portrait")):
-        set_window(size)
-        for lang in ("zh_CN", "en"):
-            app.set_language(lang)
-            for elder in (False, True):
-                app.set_elder(elder)
-                for status in ("delivered", "queued"):
-                    scr.status = status
-                    advance_frames(3)
-                    assert find_overflows(app.root) == [], (status, orient, lang, elder)
-                screenshot(f"help-{orient}-{lang}{'-elder' if elder else ''}")
+    for orient, lang, elder in every_look(app):
+        for status in ("delivered", "queued"):
+            scr.status = status
+            advance_frames(3)
+            assert find_overflows(app.root) == [], (status, orient, lang, elder)
+        screenshot(f"help-{orient}-{lang}{'-elder' if elder else ''}")
     set_window((1920, 1080))
