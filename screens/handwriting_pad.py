@@ -17,6 +17,7 @@ screen although it has a .kv (screens/__init__.py lists it as such).
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from pathlib import Path
 
 from kivy.app import App
@@ -40,6 +41,16 @@ log = logging.getLogger(__name__)
 #: Seconds after the finger lifts before the strokes are recognised: long enough that the next stroke
 #: of the same character usually starts first (a stroke starting drops the request anyway).
 RECOGNISE_AFTER = 0.4
+
+
+@lru_cache(maxsize=64)
+def _text_height(text: str, font_name: str, font_size: float, line_height: float, width: float | None = None) -> float:
+    """The rendered height of `text` in that font, wrapped at `width` (None: one line). Kept: the pad
+    arranges itself again on every change of size, room, orientation and elder mode, with the same texts."""
+    label = CoreLabel(text=text, font_name=font_name, font_size=font_size, line_height=line_height,
+                      text_size=(width, None))
+    label.refresh()
+    return label.texture.size[1]
 
 
 class CandidateButton(KButton):
@@ -150,10 +161,6 @@ class HandwritingPadView(BoxLayout):
         self.ids.square.view = self
         # Strong references: ids are weak, and arrange() takes these two out of the tree to move them.
         self.hint, self.buttons = self.ids.hint.__self__, self.ids.buttons.__self__
-        self._tile_key: tuple = ()
-        self._tile_text = 0.0
-        self._hint_key: tuple = ()
-        self._hint_h = 0.0
         self._arrange = Clock.create_trigger(self.arrange, -1)     # before the frame: no visible jump
         # Bound methods, which Kivy holds weakly: the window and the app outlive every pad.
         self.bind(width=self._rearrange, room=self._rearrange)
@@ -174,14 +181,9 @@ class HandwritingPadView(BoxLayout):
     def _tile_height(self) -> float:
         """A candidate tile's height: a character of the tiles' font with the button's margins."""
         b = self.slots[0]
-        key = (b.font_name, b.font_size, b.line_height)
-        if key != self._tile_key:
-            label = CoreLabel(text="王", font_name=b.font_name, font_size=b.font_size, line_height=b.line_height)
-            label.refresh()
-            self._tile_key, self._tile_text = key, label.texture.size[1]
         app = App.get_running_app()
         key_height = app.sz.key if app is not None and hasattr(app, "sz") else dp(72)
-        return max(dp(72), key_height, self._tile_text + dp(24))
+        return max(dp(72), key_height, _text_height("王", b.font_name, b.font_size, b.line_height) + dp(24))
 
     def _hint_height(self, width: float) -> float:
         """The hint's height across the pad, the taller of its two texts: measured, not read from the
@@ -189,27 +191,17 @@ class HandwritingPadView(BoxLayout):
         h = self.hint
         font = (h.font_name, float(h.font_size), bool(h.bold))
         texts = (tr._("请在下面方框里用手指写一个字"), tr._("点下面的字填入；写错了按“重写”"))
-        key = (texts, font, h.line_height, width)
-        if key != self._hint_key:
-            tallest = 0.0
-            for text in texts:
-                label = CoreLabel(text=wrap_plain(text, width - 2.0, font), font_name=h.font_name,
-                                  font_size=h.font_size, line_height=h.line_height, text_size=(width, None))
-                label.refresh()
-                tallest = max(tallest, label.texture.size[1])
-            self._hint_key, self._hint_h = key, tallest
-        return self._hint_h
+        return max(_text_height(wrap_plain(text, width - 2.0, font), h.font_name, h.font_size, h.line_height, width)
+                   for text in texts)
 
     def _buttons_height(self) -> float:
         """重写/退格 across the pad: one line each (read from the buttons only when they are there)."""
         if self.layout != "beside":
             return self.buttons.height
         b = self.ids.backspace_button
-        label = CoreLabel(text=b.text or "退格", font_name=b.font_name, font_size=b.font_size,
-                          line_height=b.line_height, text_size=(dp(2000), None))
-        label.refresh()
+        text_h = _text_height(b.text or "退格", b.font_name, b.font_size, b.line_height, dp(2000))
         app = App.get_running_app()
-        return max(app.sz.button if app is not None and hasattr(app, "sz") else dp(64), label.texture.size[1] + dp(24))
+        return max(app.sz.button if app is not None and hasattr(app, "sz") else dp(64), text_h + dp(24))
 
     def arrange(self, *_args) -> None:
         """Pick the arrangement and the square's side for the width, the room and the orientation."""
