@@ -281,14 +281,3 @@ def test_sim_answers_bad_host_frames(sim, frame, sw3):
 def test_sim_rejects_unknown_fault(sim):
     with pytest.raises(ValueError):
         sim.set_fault("melted")
-
-
-def test_an_idle_simulator_sleeps_and_still_answers_at_once(sim, reader):
-    """A demo kiosk's reader waits in select() between polls: it woke 20 times a second for nothing."""
-    assert reader.read_card() is None            # a poll: it answers
-    before = sim.wakeups
-    time.sleep(1.5)
-    assert sim.wakeups - before <= 4, sim.wakeups - before
-    start = time.monotonic()
-    assert reader.read_card() is None            # asleep, it still answers the next poll at once
-    assert time.monotonic() - start < 0.9

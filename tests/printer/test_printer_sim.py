@@ -4,7 +4,6 @@ import zxingcpp
 from PIL import Image
 from printer_samples import QUEUE_URL, samples
 
-from drivers.printer import ReceiptPrinter
 from drivers.sim.printer import EscPosDecoder
 from kiosk.receipts import Receipt, render_escpos
 
@@ -96,6 +95,7 @@ def test_status_is_answered_while_the_last_job_is_still_being_drawn(sim, printer
 
 
 def test_only_the_last_jobs_are_kept_but_all_are_counted(tmp_path):
+    from drivers.printer import ReceiptPrinter
     from drivers.sim.printer import PrinterSimulator
 
     sim = PrinterSimulator(baudrate=115200, link_dir=tmp_path, out_dir=tmp_path / "jobs", keep_jobs=2)
@@ -111,24 +111,3 @@ def test_only_the_last_jobs_are_kept_but_all_are_counted(tmp_path):
     finally:
         printer.close()
         sim.stop()
-
-
-def test_an_idle_simulator_sleeps_and_still_answers_at_once(sim, printer):
-    """A demo kiosk's printer waits in select() between status polls: it woke 20 times a second."""
-    import time
-
-    assert printer.status(1.0).ready
-    before = sim.wakeups
-    time.sleep(1.5)
-    assert sim.wakeups - before <= 4, sim.wakeups - before
-    start = time.monotonic()
-    assert printer.status(1.0).ready             # asleep, it still answers the next query at once
-    assert time.monotonic() - start < 0.9
-    sim.unplug()                                 # and unplugging wakes it: the next line is read
-    sim.replug()
-    printer.close()
-    again = ReceiptPrinter(sim.port, baudrate=115200)
-    try:
-        assert again.status(1.0).ready
-    finally:
-        again.close()

@@ -36,11 +36,6 @@ log = logging.getLogger(__name__)
 
 LINK_NAME = "kiosk-printer"
 
-#: How long the serving thread sleeps in select() with nothing to read. Whatever changes what it waits
-#: on (stop, unplug, replug, stall) wakes it at once through a pipe, so an idle demo kiosk's simulator
-#: wakes once a second instead of twenty times.
-IDLE_WAIT = 1.0
-
 
 @dataclass
 class SimJob:
@@ -83,13 +78,10 @@ class PrinterSimulator:
         self._slave: int | None = None
         self._thread: threading.Thread | None = None
         self._running = False
-        self._wake_r, self._wake_w = -1, -1
-        self.wakeups = 0              # turns of the serving loop (an idle one must not spin)
         self._reset_job()
 
     # -- control ------------------------------------------------------------------------------------
     def start(self) -> str:
-        self._wake_r, self._wake_w = os.pipe()
         self._plug()
         self._running = True
         self._drawer = threading.Thread(target=self._draw_jobs, name="printer-sim-draw", daemon=True)
@@ -100,14 +92,9 @@ class PrinterSimulator:
 
     def stop(self) -> None:
         self._running = False
-        self._wake()
         if self._thread is not None:
             self._thread.join(timeout=2)
             self._thread = None
-        for fd in (self._wake_r, self._wake_w):
-            if fd >= 0:
-                os.close(fd)
-        self._wake_r = self._wake_w = -1
         if self._drawer is not None:
             self._to_draw.put(None)
             self._drawer.join(timeout=10)
@@ -152,7 +139,6 @@ class PrinterSimulator:
         """Test hook: stop reading, like a printer holding flow control (busy) forever."""
         with self._lock:
             self._stalled = bool(stalled)
-        self._wake()
 
     def unplug(self) -> None:
         with self._lock:
@@ -161,13 +147,11 @@ class PrinterSimulator:
                 os.unlink(self.port)
             except FileNotFoundError:
                 pass
-        self._wake()
 
     def replug(self) -> None:
         with self._lock:
             if self._master is None:
                 self._plug()
-        self._wake()
 
     @property
     def jobs(self) -> list[SimJob]:
@@ -218,13 +202,6 @@ class PrinterSimulator:
                     pass
         self._master = self._slave = None
 
-    def _wake(self) -> None:
-        if self._wake_w >= 0:
-            try:
-                os.write(self._wake_w, b"x")
-            except OSError:
-                pass
-
     def _printing(self) -> bool:
         return self._paper != "out" and not self._cover_open and not self._offline
 
@@ -247,18 +224,17 @@ class PrinterSimulator:
         chunk = max(1, self.baudrate // 10 // 50)  # about 20 ms of line time per read
         next_t = time.monotonic()
         while self._running:
-            self.wakeups += 1
             with self._lock:
                 master = None if self._stalled else self._master
-            fds = [self._wake_r] + ([master] if master is not None else [])
+            if master is None:
+                time.sleep(0.02)
+                continue
             try:
-                r, _, _ = select.select(fds, [], [], IDLE_WAIT)
-                if self._wake_r in r:
-                    os.read(self._wake_r, 512)
-                if master is None or master not in r:
+                r, _, _ = select.select([master], [], [], 0.05)
+                if not r:
                     continue
                 data = os.read(master, chunk)
-            except (OSError, ValueError):      # the line was unplugged under us: look again
+            except OSError:
                 time.sleep(0.02)
                 continue
             if not data:
