@@ -50,7 +50,7 @@ def start_demo_app(width: int = 1920, height: int = 1080, maxfps: int = 0, name:
         from dataclasses import replace
 
         cfg = replace(cfg, api=replace(cfg.api, base_url=api_url, token="demo-token"))
-    services = Services(cfg, demo_api_in_process=True)    # frames switches the server's latency
+    services = Services(cfg, demo_in_process=True)    # frames switches the server's latency
     app = make_app(services.cfg, services)
     Window.size = (width, height)                 # make_app sets 1920x1080
     wait_until(lambda: services.ready.is_set() and app.printer_ok and app.api_ok, 30, "services")

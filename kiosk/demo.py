@@ -36,14 +36,18 @@ def demo_cards() -> list:
 
 
 class DemoParts:
-    """api_in_process: the demo API on a thread of this process (DemoServer: its faults and records within
-    reach of a test) instead of a process of its own (DemoApiProcess, what demo mode runs)."""
+    """in_process: the demo API on a thread of this process (DemoServer) and the device simulators on
+    threads of it too, their faults, records and cards within reach of a test, instead of processes of
+    their own (DemoApiProcess, DemoDevicesProcess: what demo mode runs, as a terminal has its central API
+    and its devices outside the kiosk's process). A PyInstaller demo bundle has no interpreter to start
+    them with, so it keeps them in process as well."""
 
-    def __init__(self, cfg: Config, api_in_process: bool = False):
+    def __init__(self, cfg: Config, in_process: bool = False):
         self.cfg = cfg
-        self.api_in_process = api_in_process
-        self.printer_sim = None
-        self.reader_sim = None
+        self.in_process = in_process or getattr(sys, "frozen", False)
+        self.printer_sim = None         # PrinterSimulator, in process only
+        self.reader_sim = None          # IdCardSimulator, or RemoteCardSlot: what toggle_card works on
+        self.devices = None             # DemoDevicesProcess
         self.api_server = None
         self.cupsd = None
         self._dir: Path | None = None
@@ -58,31 +62,56 @@ class DemoParts:
         if not need_any:
             return cfg
         self._dir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
-        printer_port = reader_port = base_url = None
-        if cfg.printer.port == SIMULATOR:
-            from drivers.sim.printer import PrinterSimulator
-
-            self.printer_sim = PrinterSimulator(baudrate=cfg.printer.baudrate, link_dir=str(self._dir),
-                                                out_dir=str(self._dir / "printed"),
-                                                keep_jobs=DEMO_JOBS_KEPT)
-            printer_port = self.printer_sim.start()
-            log.info("demo: printer simulator on %s", printer_port)
-        if cfg.reader.port == SIMULATOR:
-            from drivers.sim.idcard import IdCardSimulator
-
-            self.reader_sim = IdCardSimulator(baudrate=cfg.reader.baudrate, link_dir=str(self._dir))
-            reader_port = self.reader_sim.start()
-            log.info("demo: ID-card reader simulator on %s", reader_port)
+        printer_baud = cfg.printer.baudrate if cfg.printer.port == SIMULATOR else None
+        reader_baud = cfg.reader.baudrate if cfg.reader.port == SIMULATOR else None
+        if self.in_process:
+            printer_port, reader_port = self._start_sims_here(printer_baud, reader_baud)
+        else:
+            printer_port, reader_port = self._start_devices(printer_baud, reader_baud)
+        base_url = None
         if cfg.api.base_url == DEMO_API:
             base_url = self._start_api(cfg.api.token or "demo-token")
         self.cfg = cfg.with_ports(printer_port, reader_port, base_url)
         return self.cfg
 
+    def _start_sims_here(self, printer_baud: int | None, reader_baud: int | None) -> tuple[str | None, str | None]:
+        assert self._dir is not None
+        printer_port = reader_port = None
+        if printer_baud is not None:
+            from drivers.sim.printer import PrinterSimulator
+
+            self.printer_sim = PrinterSimulator(baudrate=printer_baud, link_dir=str(self._dir),
+                                                out_dir=str(self._dir / "printed"), keep_jobs=DEMO_JOBS_KEPT)
+            printer_port = self.printer_sim.start()
+            log.info("demo: printer simulator on %s", printer_port)
+        if reader_baud is not None:
+            from drivers.sim.idcard import IdCardSimulator
+
+            self.reader_sim = IdCardSimulator(baudrate=reader_baud, link_dir=str(self._dir))
+            reader_port = self.reader_sim.start()
+            log.info("demo: ID-card reader simulator on %s", reader_port)
+        return printer_port, reader_port
+
+    def _start_devices(self, printer_baud: int | None, reader_baud: int | None) -> tuple[str | None, str | None]:
+        assert self._dir is not None
+        if printer_baud is None and reader_baud is None:
+            return None, None
+        from kiosk.demo_devices import DemoDevicesProcess, RemoteCardSlot
+
+        self.devices = DemoDevicesProcess(self._dir, printer_baud, reader_baud, keep_jobs=DEMO_JOBS_KEPT)
+        printer_port, reader_port = self.devices.start()
+        if reader_port is not None:
+            self.reader_sim = RemoteCardSlot(self.devices)
+        log.info("demo: devices simulated in process %s, log %s", self.devices.pid, self._dir / "devices.log")
+        if printer_port is not None:
+            log.info("demo: printer simulator on %s", printer_port)
+        if reader_port is not None:
+            log.info("demo: ID-card reader simulator on %s", reader_port)
+        return printer_port, reader_port
+
     def _start_api(self, token: str) -> str:
         assert self._dir is not None
-        # A PyInstaller demo bundle has no interpreter to run `-m kiosk.demo_api` with: the server then
-        # shares the kiosk's process, as tests have it.
-        if self.api_in_process or getattr(sys, "frozen", False):
+        if self.in_process:
             from kiosk.demo_api.server import DemoServer
 
             self.api_server = DemoServer(host="127.0.0.1", port=0, token=token, data_dir=str(self._dir / "api"))
@@ -129,10 +158,10 @@ class DemoParts:
         return "put"
 
     def stop(self) -> None:
-        for part in (self.api_server, self.reader_sim, self.printer_sim, self.cupsd):
+        for part in (self.api_server, self.reader_sim, self.printer_sim, self.devices, self.cupsd):
             if part is not None:
                 try:
                     part.stop()
                 except Exception:
                     log.exception("demo: stopping %s failed", type(part).__name__)
-        self.api_server = self.reader_sim = self.printer_sim = self.cupsd = None
+        self.api_server = self.reader_sim = self.printer_sim = self.devices = self.cupsd = None

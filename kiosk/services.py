@@ -55,23 +55,24 @@ class NoDemoParts:
         pass
 
 
-def demo_parts(cfg: Config, api_in_process: bool = False) -> Any:
+def demo_parts(cfg: Config, in_process: bool = False) -> Any:
     """kiosk.demo.DemoParts when the config asks for a simulator or the demo API, else NoDemoParts."""
     if SIMULATOR in (cfg.printer.port, cfg.reader.port) or cfg.api.base_url == DEMO_API:
         from kiosk.demo import DemoParts
 
-        return DemoParts(cfg, api_in_process=api_in_process)
+        return DemoParts(cfg, in_process=in_process)
     return NoDemoParts(cfg)
 
 
 class Services:
-    def __init__(self, cfg: Config, demo_api_in_process: bool = False):
-        """demo_api_in_process: in demo mode, the demo API on a thread here rather than in its own process
-        (for tests that switch its faults or read its records)."""
+    def __init__(self, cfg: Config, demo_in_process: bool = False):
+        """demo_in_process: in demo mode, the demo API and the device simulators on threads here rather
+        than in processes of their own (for tests that switch their faults, read the API's records or put
+        cards on the reader themselves)."""
         limit_arenas()                 # before the services' threads make arenas of their own
         fixed_mmap_threshold()
         self.cfg = cfg
-        self.demo = demo_parts(cfg, api_in_process=demo_api_in_process)
+        self.demo = demo_parts(cfg, in_process=demo_in_process)
         self.api = None
         self.outbox = None
         self.reference = None

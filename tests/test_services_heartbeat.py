@@ -20,7 +20,7 @@ def wait(pred, timeout=15.0):
 @pytest.fixture
 def services(tmp_path, monkeypatch):
     monkeypatch.setattr(services_module, "HEARTBEAT_INTERVAL", 0.3)
-    svc = Services(Config.demo(str(tmp_path)), demo_api_in_process=True)
+    svc = Services(Config.demo(str(tmp_path)), demo_in_process=True)
     svc.start(post=lambda fn: fn())
     wait(svc.ready.is_set, 20)
     try:

@@ -79,6 +79,11 @@ LINK_NAME = "kiosk-idcard"
 _BAUD_OF_PARA = {v: k for k, v in BAUD_PARA.items()}
 _PARTIAL_FRAME_IDLE = 0.2  # a host frame stuck this long is answered 0x11 (length wrong)
 _CHUNK = 16  # bytes written at once when pacing
+#: select()'s wait with nothing to read and no frame half-received (calls and stop() wake the thread
+#: through its pipe). The demo's devices process sleeps longer (DEMO_IDLE_WAIT): an idle demo kiosk's
+#: reader then wakes once a second, not twenty times.
+IDLE_WAIT = 0.05
+DEMO_IDLE_WAIT = 1.0
 
 
 def _id(first17: str) -> str:
@@ -154,8 +159,10 @@ class IdCardSimulator:
         slow_delay: float = 1.0,
         process_delay: float = 0.0,
         seed: int | None = 0,
+        idle_wait: float = IDLE_WAIT,
     ) -> None:
         self.baudrate = baudrate
+        self.idle_wait = idle_wait
         self.boot_delay = boot_delay
         self.slow_delay = slow_delay
         self.process_delay = process_delay
@@ -185,6 +192,7 @@ class IdCardSimulator:
         self._calls: queue.Queue[tuple[Callable[[], None], threading.Event]] = queue.Queue()
         self._wake_r, self._wake_w = -1, -1
         self.commands_seen = 0
+        self.wakeups = 0              # turns of the serving loop (an idle one must not spin)
 
     # ------------------------------------------------------------ control API
 
@@ -342,9 +350,11 @@ class IdCardSimulator:
                     fn()
                 finally:
                     done.set()
+            self.wakeups += 1
             fds = [self._wake_r] + ([self._master] if self._master is not None else [])
             try:
-                ready, _, _ = select.select(fds, [], [], 0.05)
+                # Asleep while idle (a call or stop wakes it); 50 ms while a host frame is incomplete.
+                ready, _, _ = select.select(fds, [], [], 0.05 if self._rx else self.idle_wait)
             except (OSError, ValueError):
                 continue
             if self._wake_r in ready:

@@ -281,3 +281,29 @@ def test_sim_answers_bad_host_frames(sim, frame, sw3):
 def test_sim_rejects_unknown_fault(sim):
     with pytest.raises(ValueError):
         sim.set_fault("melted")
+
+
+def test_the_demo_simulator_sleeps_while_idle_and_still_answers_at_once(tmp_path):
+    """The demo's devices process runs it with DEMO_IDLE_WAIT: it woke 20 times a second for nothing."""
+    from drivers.sim.idcard import DEMO_IDLE_WAIT
+
+    sim = IdCardSimulator(baudrate=115200, link_dir=str(tmp_path), idle_wait=DEMO_IDLE_WAIT)
+    sim.start()
+    reader = IdCardReader(sim.port, timeout=1.0)
+    try:
+        assert reader.read_card() is None            # a poll: it answers
+        before = sim.wakeups
+        time.sleep(1.5)
+        assert sim.wakeups - before <= 4, sim.wakeups - before
+        start = time.monotonic()
+        assert reader.read_card() is None            # asleep, it still answers the next poll at once
+        assert time.monotonic() - start < 0.9
+        sim.put_card()
+        assert reader.read_card() is not None
+        sim.unplug()                                 # calls into its thread wake it
+        sim.replug()
+    finally:
+        reader.close()
+        t = time.monotonic()
+        sim.stop()
+        assert time.monotonic() - t < 0.9

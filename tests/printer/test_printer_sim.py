@@ -111,3 +111,35 @@ def test_only_the_last_jobs_are_kept_but_all_are_counted(tmp_path):
     finally:
         printer.close()
         sim.stop()
+
+
+def test_the_demo_simulator_sleeps_while_idle_and_still_answers_at_once(tmp_path):
+    """The demo's devices process runs it with DEMO_IDLE_WAIT: it woke 20 times a second for nothing."""
+    import time
+
+    from drivers.printer import ReceiptPrinter
+    from drivers.sim.printer import DEMO_IDLE_WAIT, PrinterSimulator
+
+    sim = PrinterSimulator(baudrate=115200, link_dir=tmp_path, out_dir=tmp_path / "jobs", idle_wait=DEMO_IDLE_WAIT)
+    sim.start()
+    printer = ReceiptPrinter(sim.port, baudrate=115200)
+    try:
+        assert printer.status(1.0).ready
+        before = sim.wakeups
+        time.sleep(1.5)
+        assert sim.wakeups - before <= 4, sim.wakeups - before
+        start = time.monotonic()
+        assert printer.status(1.0).ready             # asleep, it still answers the next query at once
+        assert time.monotonic() - start < 0.9
+        printer.send_raw(render_escpos(Receipt().text("A001").cut()))
+        assert sim.wait_for_jobs(1, 10)
+        sim.unplug()                                 # unplugging and replugging wake it: the new line is read
+        sim.replug()
+        printer.close()
+        printer = ReceiptPrinter(sim.port, baudrate=115200)
+        assert printer.status(1.0).ready
+    finally:
+        printer.close()
+        t = time.monotonic()
+        sim.stop()                                   # and stop() does not wait out its sleep
+        assert time.monotonic() - t < 0.9

@@ -231,7 +231,7 @@ def start_demo_app(cfg, services=None, wait_api: bool = True):
     unless told not to) are ready."""
     from kiosk.services import Services
 
-    services = services or Services(cfg, demo_api_in_process=True)   # tests reach into the server
+    services = services or Services(cfg, demo_in_process=True)   # tests reach into the server
     app = make_app(services.cfg, services)
     try:
         wait_until(lambda: services.ready.is_set(), 20, "services to start")

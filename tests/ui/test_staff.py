@@ -35,7 +35,7 @@ def staff_app(tmp_path):
         f'[reader]\nport = "sim"\n[security]\nhelper_pin_hash = "{hash_pin(HELPER_PIN)}"\n'
         f'technician_pin_hash = "{hash_pin(TECH_PIN)}"\n', encoding="utf-8")
     cfg_path.chmod(0o640)
-    services = Services(load_config(cfg_path), demo_api_in_process=True)
+    services = Services(load_config(cfg_path), demo_in_process=True)
     app = make_app(services.cfg, services)
     try:
         wait_until(lambda: services.ready.is_set() and app.printer_ok and app.reader_ok, 20, "services")

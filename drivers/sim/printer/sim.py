@@ -36,6 +36,12 @@ log = logging.getLogger(__name__)
 
 LINK_NAME = "kiosk-printer"
 
+#: How long the serving thread sleeps in select() with nothing to read. Whatever changes what it waits
+#: on (stop, unplug, replug, stall) wakes it at once through a pipe. The demo's devices process sleeps
+#: longer (DEMO_IDLE_WAIT): an idle demo kiosk's printer then wakes once a second, not twenty times.
+IDLE_WAIT = 0.05
+DEMO_IDLE_WAIT = 1.0
+
 
 @dataclass
 class SimJob:
@@ -48,8 +54,9 @@ class SimJob:
 class PrinterSimulator:
     def __init__(self, baudrate: int = 19200, link_dir: str | os.PathLike | None = None,
                  out_dir: str | os.PathLike | None = None, width_dots: int = 576,
-                 keep_jobs: int | None = None) -> None:
+                 keep_jobs: int | None = None, idle_wait: float = IDLE_WAIT) -> None:
         self.baudrate = baudrate
+        self.idle_wait = idle_wait
         self.width_dots = width_dots
         tmp = None if (link_dir and out_dir) else Path(tempfile.mkdtemp(prefix="printer-sim-"))
         self.link_dir = Path(link_dir) if link_dir else tmp
@@ -78,10 +85,13 @@ class PrinterSimulator:
         self._slave: int | None = None
         self._thread: threading.Thread | None = None
         self._running = False
+        self._wake_r, self._wake_w = -1, -1
+        self.wakeups = 0              # turns of the serving loop (an idle one must not spin)
         self._reset_job()
 
     # -- control ------------------------------------------------------------------------------------
     def start(self) -> str:
+        self._wake_r, self._wake_w = os.pipe()
         self._plug()
         self._running = True
         self._drawer = threading.Thread(target=self._draw_jobs, name="printer-sim-draw", daemon=True)
@@ -92,9 +102,14 @@ class PrinterSimulator:
 
     def stop(self) -> None:
         self._running = False
+        self._wake()
         if self._thread is not None:
             self._thread.join(timeout=2)
             self._thread = None
+        for fd in (self._wake_r, self._wake_w):
+            if fd >= 0:
+                os.close(fd)
+        self._wake_r = self._wake_w = -1
         if self._drawer is not None:
             self._to_draw.put(None)
             self._drawer.join(timeout=10)
@@ -139,6 +154,7 @@ class PrinterSimulator:
         """Test hook: stop reading, like a printer holding flow control (busy) forever."""
         with self._lock:
             self._stalled = bool(stalled)
+        self._wake()
 
     def unplug(self) -> None:
         with self._lock:
@@ -147,11 +163,13 @@ class PrinterSimulator:
                 os.unlink(self.port)
             except FileNotFoundError:
                 pass
+        self._wake()
 
     def replug(self) -> None:
         with self._lock:
             if self._master is None:
                 self._plug()
+        self._wake()
 
     @property
     def jobs(self) -> list[SimJob]:
@@ -202,6 +220,13 @@ class PrinterSimulator:
                     pass
         self._master = self._slave = None
 
+    def _wake(self) -> None:
+        if self._wake_w >= 0:
+            try:
+                os.write(self._wake_w, b"x")
+            except OSError:
+                pass
+
     def _printing(self) -> bool:
         return self._paper != "out" and not self._cover_open and not self._offline
 
@@ -224,17 +249,18 @@ class PrinterSimulator:
         chunk = max(1, self.baudrate // 10 // 50)  # about 20 ms of line time per read
         next_t = time.monotonic()
         while self._running:
+            self.wakeups += 1
             with self._lock:
                 master = None if self._stalled else self._master
-            if master is None:
-                time.sleep(0.02)
-                continue
+            fds = [self._wake_r] + ([master] if master is not None else [])
             try:
-                r, _, _ = select.select([master], [], [], 0.05)
-                if not r:
+                r, _, _ = select.select(fds, [], [], self.idle_wait)
+                if self._wake_r in r:
+                    os.read(self._wake_r, 512)
+                if master is None or master not in r:
                     continue
                 data = os.read(master, chunk)
-            except OSError:
+            except (OSError, ValueError):      # the line was unplugged under us: look again
                 time.sleep(0.02)
                 continue
             if not data:
