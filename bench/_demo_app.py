@@ -50,7 +50,9 @@ def start_demo_app(width: int = 1920, height: int = 1080, maxfps: int = 0, name:
         from dataclasses import replace
 
         cfg = replace(cfg, api=replace(cfg.api, base_url=api_url, token="demo-token"))
-    services = Services(cfg, demo_in_process=True)    # frames switches the server's latency
+    # frames switches the server's latency (its own demo API, here); with the API in a process of its own
+    # (the soak), the devices are in theirs too, as demo mode has them: the figure is then the kiosk's.
+    services = Services(cfg, demo_in_process=api_url is None)
     app = make_app(services.cfg, services)
     Window.size = (width, height)                 # make_app sets 1920x1080
     wait_until(lambda: services.ready.is_set() and app.printer_ok and app.api_ok, 30, "services")
