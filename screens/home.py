@@ -79,7 +79,10 @@ class HomeScreen(BaseScreen):
         self.app.bind(lang=self.refresh, elder=self.refresh, api_ok=self.refresh, printer_ok=self.refresh,
                       orientation=self.refresh)
         self.app.bind(lang=self._show_info, reader_ok=self._show_info, elder=self._show_info)
-        self.ids.tiles_view.bind(size=self.refresh)
+        # Once per frame, not at each pass: the first layout sizes the area several times (100x100, one
+        # side, both, ...) and each fit measured the nine tiles' words up to eight times over.
+        self._refresh_soon = Clock.create_trigger(self.refresh, -1)
+        self.ids.tiles_view.bind(size=self._refresh_soon)
         self.app.bind(api_ok=self._api_back)
         if self.app.services is not None:
             # The API client starts after the first frame: the strip asks as soon as it is there.
@@ -205,8 +208,8 @@ class HomeScreen(BaseScreen):
         """Height of a tile's words at width tile_w, as the tile will lay them out (KButton's rule)."""
         label = MarkupLabel(text=markup, font_size=self.app.sz.title, text_size=(max(1.0, tile_w - dp(24)), None),
                             halign="center", line_height=1.15)
-        label.refresh()
-        return label.texture.size[1] if label.texture is not None else 0.0
+        label.resolve_font_name()
+        return float(label.render()[1])      # the layout pass only: no texture is made to be thrown away
 
     def _cell_size(self) -> tuple[float, float]:
         view, grid = self.ids.tiles_view, self.ids.tiles
