@@ -15,8 +15,9 @@ from kivy.uix.gridlayout import GridLayout
 from kiosk.flows.evaluation import COMMENT_LIMIT, LEVELS, EvaluationFlow, Stage, label
 from screens import handwriting_pad  # noqa: F401 - registers PadScrollView for evaluation.kv
 from screens.base import BaseScreen
+from screens.text_input import KTextInput
 from screens.tr import tr
-from screens.widgets import DIGITS, KButton, Keypad, KLabel, KTextInput
+from screens.widgets import DIGITS, KButton, Keypad, KLabel
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 log = logging.getLogger(__name__)

@@ -19,8 +19,9 @@ from kiosk.flows.feedback import FeedbackFlow, Step
 from kiosk.i18n import Msg
 from screens import handwriting_pad  # noqa: F401 - registers PadScrollView for feedback.kv
 from screens.base import BaseScreen
+from screens.text_input import KTextInput
 from screens.tr import tr
-from screens.widgets import DIGITS, USCC_KEYS, KButton, Keypad, KLabel, KTextInput
+from screens.widgets import DIGITS, USCC_KEYS, KButton, Keypad, KLabel
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 log = logging.getLogger(__name__)

@@ -17,6 +17,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.text import Label as CoreLabel
 from kivy.core.text.markup import MarkupLabel as CoreMarkupLabel
+from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.metrics import dpi2px
 from kivy.properties import (
@@ -32,7 +33,6 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.scrollview import ScrollView
-from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup, get_hex_from_color
 
@@ -53,6 +53,11 @@ class RulesOnDemand:
         if _ON_DEMAND_KV not in Builder.files:
             Builder.load_file(_ON_DEMAND_KV)
         super().__init__(**kwargs)
+
+
+# KTextInput lives in screens/text_input.py: Kivy's TextInput (and the Bubble it imports) is not on
+# the home screen, and importing it cost the first frame ~1.6 ms. kv rules that name it import it then.
+Factory.register("KTextInput", module="screens.text_input")
 
 
 #: The pictogram font (Material Icons cut to what the kiosk shows, scripts/build_icons.py) and its
@@ -308,22 +313,6 @@ class KButton(BreakLines, Button):
     font_role = StringProperty("body")
     wrap = BooleanProperty(True)
     min_height = NumericProperty(0)
-
-
-class KTextInput(RulesOnDemand, TextInput):
-    """Free text for helper mode (hardware keyboard, a system IME, or our on-screen pinyin keyboard).
-    `max_length` stops typing at the limit instead of failing the form later."""
-
-    max_length = NumericProperty(500)
-    lines = NumericProperty(1)
-
-    def insert_text(self, substring: str, from_undo: bool = False):
-        room = int(self.max_length) - len(self.text)
-        if room <= 0:
-            return None
-        if not self.multiline:
-            substring = substring.replace("\n", " ")
-        return super().insert_text(substring[:room], from_undo=from_undo)
 
 
 class KScrollView(ScrollView):

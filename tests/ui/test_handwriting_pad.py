@@ -20,7 +20,7 @@ def board(kiosk_app):
 
     from screens.handwriting_pad import PadScrollView
     from screens.text_entry import TextEntry
-    from screens.widgets import KTextInput
+    from screens.text_input import KTextInput
 
     page = BoxLayout(orientation="vertical", size_hint=(1, 1), pos=(0, 0), padding=20)
     with page.canvas.before:
@@ -204,7 +204,7 @@ def test_without_the_model_handwriting_is_hidden_and_pinyin_stays(kiosk_app, tmp
 
     import kiosk.handwriting as hw
     from screens.text_entry import TextEntry
-    from screens.widgets import KTextInput
+    from screens.text_input import KTextInput
 
     hw.configure(str(tmp_path / "no-such.model"))
     try:
