@@ -71,6 +71,7 @@ from drivers.idcard.frame import (
 )
 from drivers.idcard.personal import id_check_char
 from drivers.idcard.record import IdentityCard, encode_text
+from drivers.sim.wake import WakePipe
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +191,7 @@ class IdCardSimulator:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._calls: queue.Queue[tuple[Callable[[], None], threading.Event]] = queue.Queue()
-        self._wake_r, self._wake_w = -1, -1
+        self._waker = WakePipe()
         self.commands_seen = 0
         self.wakeups = 0              # turns of the serving loop (an idle one must not spin)
 
@@ -211,7 +212,7 @@ class IdCardSimulator:
         else:
             os.makedirs(self._link_dir_arg, exist_ok=True)
             self._link_dir = self._link_dir_arg
-        self._wake_r, self._wake_w = os.pipe()
+        self._waker.open()
         self._plug()
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="idcard-sim", daemon=True)
@@ -222,16 +223,11 @@ class IdCardSimulator:
         if self._thread is None:
             return
         self._stop.set()
-        self._wake()
+        self._waker.wake()
         self._thread.join(timeout=5)
         self._thread = None
         self._unplug()
-        for fd in (self._wake_r, self._wake_w):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self._wake_r = self._wake_w = -1
+        self._waker.close()
         if self._made_dir and self._link_dir:
             shutil.rmtree(self._link_dir, ignore_errors=True)
             self._made_dir = False
@@ -294,16 +290,9 @@ class IdCardSimulator:
             return
         done = threading.Event()
         self._calls.put((fn, done))
-        self._wake()
+        self._waker.wake()
         if not done.wait(5):
             raise RuntimeError("simulator thread did not respond")
-
-    def _wake(self) -> None:
-        if self._wake_w >= 0:
-            try:
-                os.write(self._wake_w, b"x")
-            except OSError:
-                pass
 
     def _plug(self) -> None:
         if self._master is not None:
@@ -351,17 +340,14 @@ class IdCardSimulator:
                 finally:
                     done.set()
             self.wakeups += 1
-            fds = [self._wake_r] + ([self._master] if self._master is not None else [])
+            fds = [self._waker.fd] + ([self._master] if self._master is not None else [])
             try:
                 # Asleep while idle (a call or stop wakes it); 50 ms while a host frame is incomplete.
                 ready, _, _ = select.select(fds, [], [], 0.05 if self._rx else self.idle_wait)
             except (OSError, ValueError):
                 continue
-            if self._wake_r in ready:
-                try:
-                    os.read(self._wake_r, 512)
-                except OSError:
-                    pass
+            if self._waker.fd in ready:
+                self._waker.drain()
             if self._master is not None and self._master in ready:
                 try:
                     data = os.read(self._master, 4096)

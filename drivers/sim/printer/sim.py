@@ -31,6 +31,7 @@ from pathlib import Path
 
 from drivers.sim.printer.decoder import EscPosDecoder
 from drivers.sim.printer.render import JobRenderer
+from drivers.sim.wake import WakePipe
 
 log = logging.getLogger(__name__)
 
@@ -85,13 +86,13 @@ class PrinterSimulator:
         self._slave: int | None = None
         self._thread: threading.Thread | None = None
         self._running = False
-        self._wake_r, self._wake_w = -1, -1
+        self._waker = WakePipe()
         self.wakeups = 0              # turns of the serving loop (an idle one must not spin)
         self._reset_job()
 
     # -- control ------------------------------------------------------------------------------------
     def start(self) -> str:
-        self._wake_r, self._wake_w = os.pipe()
+        self._waker.open()
         self._plug()
         self._running = True
         self._drawer = threading.Thread(target=self._draw_jobs, name="printer-sim-draw", daemon=True)
@@ -102,14 +103,11 @@ class PrinterSimulator:
 
     def stop(self) -> None:
         self._running = False
-        self._wake()
+        self._waker.wake()
         if self._thread is not None:
             self._thread.join(timeout=2)
             self._thread = None
-        for fd in (self._wake_r, self._wake_w):
-            if fd >= 0:
-                os.close(fd)
-        self._wake_r = self._wake_w = -1
+        self._waker.close()
         if self._drawer is not None:
             self._to_draw.put(None)
             self._drawer.join(timeout=10)
@@ -154,7 +152,7 @@ class PrinterSimulator:
         """Test hook: stop reading, like a printer holding flow control (busy) forever."""
         with self._lock:
             self._stalled = bool(stalled)
-        self._wake()
+        self._waker.wake()
 
     def unplug(self) -> None:
         with self._lock:
@@ -163,13 +161,13 @@ class PrinterSimulator:
                 os.unlink(self.port)
             except FileNotFoundError:
                 pass
-        self._wake()
+        self._waker.wake()
 
     def replug(self) -> None:
         with self._lock:
             if self._master is None:
                 self._plug()
-        self._wake()
+        self._waker.wake()
 
     @property
     def jobs(self) -> list[SimJob]:
@@ -220,13 +218,6 @@ class PrinterSimulator:
                     pass
         self._master = self._slave = None
 
-    def _wake(self) -> None:
-        if self._wake_w >= 0:
-            try:
-                os.write(self._wake_w, b"x")
-            except OSError:
-                pass
-
     def _printing(self) -> bool:
         return self._paper != "out" and not self._cover_open and not self._offline
 
@@ -252,11 +243,11 @@ class PrinterSimulator:
             self.wakeups += 1
             with self._lock:
                 master = None if self._stalled else self._master
-            fds = [self._wake_r] + ([master] if master is not None else [])
+            fds = [self._waker.fd] + ([master] if master is not None else [])
             try:
                 r, _, _ = select.select(fds, [], [], self.idle_wait)
-                if self._wake_r in r:
-                    os.read(self._wake_r, 512)
+                if self._waker.fd in r:
+                    self._waker.drain()
                 if master is None or master not in r:
                     continue
                 data = os.read(master, chunk)
