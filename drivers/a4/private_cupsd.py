@@ -86,6 +86,7 @@ class PrivateCupsd:
         self.first_job_id = first_job_id
         self._proc: subprocess.Popen | None = None
         self._pgid: int | None = None
+        self._watchdog: subprocess.Popen | None = None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -114,6 +115,7 @@ class PrivateCupsd:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=5)
+        self._end_watch()
         self._reap_children()
         self.pdf_conf.unlink(missing_ok=True)
         if self._own_dir:
@@ -136,6 +138,7 @@ class PrivateCupsd:
         if proc is not None and proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=15)
+        self._end_watch()
         self._reap_children()
 
     def restart(self, timeout: float = 30.0) -> None:
@@ -258,9 +261,29 @@ class PrivateCupsd:
             self._proc = subprocess.Popen(
                 [CUPSD, "-f", "-c", str(self.dir / "conf" / "cupsd.conf"),
                  "-s", str(self.dir / "conf" / "cups-files.conf")],
-                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, process_group=0)
         self._pgid = self._proc.pid
+        self._watch_us(self._pgid)
         self._wait_up(timeout)
+
+    def _watch_us(self, pgid: int) -> None:
+        """A shell in cupsd's process group that waits for the end of its stdin and then stops the group:
+        its stdin is a pipe only this process writes to, so it ends when this process stops cupsd, and as
+        well when this process dies without stopping anything (SIGKILL, a crash): cupsd does not outlive
+        us. (`kill 0`, the shell's own group: dash's kill takes no negative process group id.)"""
+        self._watchdog = subprocess.Popen(["sh", "-c", "cat >/dev/null; kill -TERM 0"],
+                                          stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, process_group=pgid)
+
+    def _end_watch(self) -> None:
+        dog, self._watchdog = self._watchdog, None
+        if dog is not None:
+            dog.stdin.close()
+            try:
+                dog.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                dog.kill()
+                dog.wait()
 
     def _wait_up(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
