@@ -2,9 +2,9 @@
 terminal configuration (ports absent, central API unreachable, demo API off), each beside the bare
 one-Label Kivy app measured in the same run. The three are measured in turn, --repeat times, and the
 medians reported. Targets: CPU <= 1.3x bare, RSS <= 1.2x bare. Prints; asserts nothing.
-Demo mode runs the demo central API in a process of its own, as the real API is: its RSS is printed apart
-(its CPU counts, with every child's). Each kiosk mode is measured twice: idle after start-up, and idle after one receipt has been printed
-("+receipt": a terminal prints within minutes of starting and then runs for weeks, so that is its
+Demo mode runs the demo central API and the simulated devices in processes of their own, as the real API
+and devices are: their RSS is printed apart, their CPU counts (every child's does) and is printed apart too.
+Each kiosk mode is measured twice: idle after start-up, and idle after one receipt has been printed ("+receipt": a terminal prints within minutes of starting and then runs for weeks, so that is its
 steady state; in the terminal cfg, which has no printer here, the receipt is built only).
 
     python bench/idle.py [--seconds 60] [--repeat 3] [--before DIR]
@@ -59,13 +59,13 @@ def measure(mode: str, seconds: float, warmup: float = 5.0, probe: Path = PROBE)
                 except psutil.NoSuchProcess:
                     pass
             main = next((t.user_time + t.system_time for t in ps.threads() if t.id == ps.pid), 0.0)
-            return sum(last.values()), main
+            return sum(last.values()), main, sum(v for pid, v in last.items() if pid != ps.pid)
 
         last: dict[int, float] = {}
 
-        (c0, m0), t0 = cpu(), time.perf_counter()
+        (c0, m0, k0), t0 = cpu(), time.perf_counter()
         time.sleep(seconds)
-        (c1, m1), wall = cpu(), time.perf_counter() - t0
+        (c1, m1, k1), wall = cpu(), time.perf_counter() - t0
         children = 0
         for child in ps.children(recursive=True):       # demo mode: the demo API, the A4 demo's cupsd
             try:
@@ -73,6 +73,7 @@ def measure(mode: str, seconds: float, warmup: float = 5.0, probe: Path = PROBE)
             except psutil.NoSuchProcess:
                 pass
         return {"cpu_pct": 100 * (c1 - c0) / wall, "main_pct": 100 * (m1 - m0) / wall,
+                "child_cpu_pct": 100 * (k1 - k0) / wall,
                 "rss_mb": ps.memory_info().rss / 2**20, "threads": ps.num_threads(),
                 "child_rss_mb": children / 2**20}
     finally:
@@ -107,7 +108,8 @@ def main() -> None:
     for mode in r:
         m = r[mode]
         name = NAMES.get(mode) or f"{NAMES[mode.split()[-1]]} (before)"
-        print(f"{name:27s} idle CPU {m['cpu_pct']:.2f} % of one core (UI thread {m['main_pct']:.2f} %), "
+        print(f"{name:27s} idle CPU {m['cpu_pct']:.2f} % of one core (UI thread {m['main_pct']:.2f} %"
+              + (f", its child processes {m['child_cpu_pct']:.2f} %" if m["child_cpu_pct"] else "") + "), "
               f"RSS {m['rss_mb']:.0f} MB, {m['threads']:.0f} threads; vs bare CPU {m['cpu_pct'] / b['cpu_pct']:.2f}x,"
               f" RSS {m['rss_mb'] / b['rss_mb']:.2f}x"
               + (f"; its child processes (not counted) RSS {m['child_rss_mb']:.0f} MB" if m["child_rss_mb"] else ""))
