@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 
 from kiosk import __version__
-from kiosk.config import DEMO_API, SIMULATOR, Config, ConfigError, resolve_config
+from kiosk.config import Config, ConfigError, resolve_config
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,7 @@ def demo_parts_missing(cfg: Config) -> bool:
     none: said plainly instead of a ModuleNotFoundError from deep in the start-up."""
     import importlib.util
 
-    wants = SIMULATOR in (cfg.printer.port, cfg.reader.port, cfg.a4.queue) or cfg.api.base_url == DEMO_API
-    return wants and importlib.util.find_spec("kiosk.demo") is None
+    return cfg.wants_demo_parts and importlib.util.find_spec("kiosk.demo") is None
 
 
 def main(argv: list[str] | None = None, run_ui: RunUi | None = None) -> int:

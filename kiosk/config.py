@@ -163,6 +163,12 @@ class Config:
         return self.mode == DEMO
 
     @property
+    def wants_demo_parts(self) -> bool:
+        """Something here is the demo's to start: a device simulator, the demo API or the demo's A4
+        printer (kiosk.demo.DemoParts). One test for the start-up, the services and the command line."""
+        return SIMULATOR in (self.printer.port, self.reader.port, self.a4.queue) or self.api.base_url == DEMO_API
+
+    @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
 

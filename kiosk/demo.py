@@ -56,10 +56,9 @@ class DemoParts:
     def start(self) -> Config:
         """Start what the config asks for; returns the config with real ports and the API's URL."""
         cfg = self.cfg
-        need_any = SIMULATOR in (cfg.printer.port, cfg.reader.port) or cfg.api.base_url == DEMO_API
         if cfg.a4.queue == SIMULATOR:
-            cfg = self.cfg = self._start_a4(cfg)
-        if not need_any:
+            cfg = self.cfg = self._start_a4(cfg)       # the queue is no longer "sim" after this
+        if not cfg.wants_demo_parts:
             return cfg
         self._dir = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
         printer_baud = cfg.printer.baudrate if cfg.printer.port == SIMULATOR else None

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import DEMO_API, SIMULATOR, Config
+from kiosk.config import Config
 from kiosk.memory import fixed_mmap_threshold, limit_arenas
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ class NoDemoParts:
 
 def demo_parts(cfg: Config, in_process: bool = False) -> Any:
     """kiosk.demo.DemoParts when the config asks for a simulator or the demo API, else NoDemoParts."""
-    if SIMULATOR in (cfg.printer.port, cfg.reader.port) or cfg.api.base_url == DEMO_API:
+    if cfg.wants_demo_parts:
         from kiosk.demo import DemoParts
 
         return DemoParts(cfg, in_process=in_process)

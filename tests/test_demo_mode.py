@@ -202,3 +202,26 @@ def test_a_terminal_starts_nothing_fake_and_its_heartbeat_says_not_demo(tmp_path
         server.stop()
         reader.stop()
         printer.stop()
+
+
+def test_a_demo_whose_only_demo_part_is_the_a4_printer_still_starts_it(tmp_path):
+    """One test for "the demo's to start" (Config.wants_demo_parts): the services used to ask only about
+    the simulators and the demo API, so a demo with real devices left its A4 printer unreachable."""
+    from dataclasses import replace
+
+    from kiosk.demo import DemoParts
+    from kiosk.services import NoDemoParts, demo_parts
+
+    cfg = Config.demo(str(tmp_path))
+    cfg = replace(cfg, printer=replace(cfg.printer, port=""), reader=replace(cfg.reader, port=""),
+                  api=replace(cfg.api, base_url="http://127.0.0.1:9/kiosk", token="t0ken"))
+    assert cfg.wants_demo_parts
+    parts = demo_parts(cfg)
+    assert isinstance(parts, DemoParts)
+    try:
+        started = parts.start()
+        assert started.a4.queue == "kiosk-demo-pdf" and parts.cupsd is not None and parts.devices is None
+    finally:
+        parts.stop()
+    terminal = load_config(write(tmp_path, TERMINAL))
+    assert not terminal.wants_demo_parts and isinstance(demo_parts(terminal), NoDemoParts)
