@@ -20,7 +20,6 @@ import os
 import re
 import shlex
 import string
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
 from pathlib import Path
@@ -486,6 +485,8 @@ def load_config(path: str | os.PathLike, force_demo: bool = False) -> Config:
         raise ConfigError(p, "(file)", "not found") from None
     except OSError as e:
         raise ConfigError(p, "(file)", f"cannot be read: {e.strerror}") from None
+    import tomllib  # here, not at the top: a demo without a config file never parses TOML
+
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

@@ -19,23 +19,19 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sdnotify
 
+from kiosk.hours import TZ
 from kiosk.privacy import mask_text
 from kiosk.proc_stats import CpuMeter, rss_mb
 
 log = logging.getLogger(__name__)
 
-try:
-    from zoneinfo import ZoneInfo
-
-    SHANGHAI: Any = ZoneInfo("Asia/Shanghai")
-except Exception:  # no tz database on the image: China has had no DST since 1991
-    SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+SHANGHAI = TZ
 
 MAX_ERROR_CHARS = 500
 _CPU = CpuMeter()

@@ -7,12 +7,14 @@ screens read the clock, so tests replace it instead of depending on the day they
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, timezone
 
 from kiosk.config import HoursSection
 
-TZ = ZoneInfo("Asia/Shanghai")
+#: Asia/Shanghai as the fixed UTC+8 it has been since China ended daylight saving in 1991: the same
+#: wall clock as the tz database's zone for every time a kiosk handles, without needing the database
+#: on the terminal's image, and without importing zoneinfo (with sysconfig) before the first frame.
+TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 _WEEKDAY_ZH = "一二三四五六日"
 _WEEKDAY_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

@@ -51,13 +51,13 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from kiosk.hours import TZ
 from kiosk.privacy import mask_text
 
 log = logging.getLogger(__name__)
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+SHANGHAI = TZ
 COALESCED = frozenset({"heartbeat"})
 DROPPABLE = ("heartbeat",)  # dropped in this order when the outbox is full
 DEAD_MAX_AGE_S = 30 * 24 * 3600  # a technician visits at least monthly; the heartbeat alerts sooner

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from kivy.clock import Clock
 from kivy.factory import Factory
@@ -21,13 +20,13 @@ from kivy.uix.gridlayout import GridLayout
 
 from kiosk.api.models import ServiceItem
 from kiosk.flows.guide import GuideFlow, Stage, detail_sections
+from kiosk.hours import TZ
 from screens.base import BaseScreen
 from screens.tr import tr
 from screens.widgets import Banner, KButton, KLabel, QRCode, plain
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 log = logging.getLogger(__name__)
-TZ = ZoneInfo("Asia/Shanghai")
 
 
 def fetched_text(fetched_at: float) -> str:
