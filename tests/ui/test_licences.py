@@ -233,3 +233,20 @@ def test_the_card_taken_away_clears_the_screen(demo_app):
     wait_until(lambda: scr.stage == "start", 15, "the screen to clear")
     assert scr.ids.note.text == "身份证已取走，证照信息已清除。"
     assert list(scr.ids.licence_list.children) == [] and scr.flow.preview == [] and scr.greeting == ""
+
+
+def test_the_demo_card_button_is_whole_above_the_footer_in_every_look(demo_app):
+    """In elder mode, landscape, the start card's pictogram pushed the demo's 放置身份证 button under the
+    footer (only its top edge showed)."""
+    app = demo_app
+    scr = open_screen(app)
+    try:
+        for look in kivyhelp.every_look(app):
+            run_for(0.05)
+            btn = scr.ids.demo_button
+            _x, bottom = btn.to_window(btn.x, btn.y)
+            _x, floor = scr.to_window(scr.x, scr.y)
+            assert bottom >= floor - 1, (look, bottom, floor)
+    finally:
+        app.set_language("zh_CN")
+        app.set_elder(False)
