@@ -32,6 +32,7 @@ class CardOutline(Widget):
     """An ID card drawn as an outline that pulses, to show where the card goes."""
 
     pulse = NumericProperty(1.0)
+    grow = NumericProperty(1.0)         # its size over the landscape one (elder mode, upright)
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -324,3 +324,23 @@ def test_reused_tiles_and_lines_keep_nothing_of_the_last_citizen(demo_app):
         assert secret not in text, secret
     assert all(w.parent is None and w.case is None for w in pools["list"].rows)
     assert scr._qr.texture is None
+
+
+def test_upright_after_landscape_the_start_cards_keep_no_room_of_landscapes(demo_app):
+    """The fillers that stretch the start cards' contents to the top in landscape take no room upright,
+    however often the kiosk turned: a constant `height: 0` was applied once, and the 没有带身份证？ card
+    kept the ~260 px landscape had given its filler."""
+    from kivy.factory import Factory
+
+    scr = open_screen(demo_app)
+    start = scr.ids.stages.get_screen("start")
+    try:
+        for orient, *_ in kivyhelp.every_look(demo_app):
+            run_for(0.05)
+            fillers = [w for w in start.walk() if isinstance(w, Factory.LandscapeFiller)]
+            assert fillers
+            if orient == "portrait":
+                assert all(w.height == 0 for w in fillers), [w.height for w in fillers]
+    finally:
+        demo_app.set_language("zh_CN")
+        demo_app.set_elder(False)
