@@ -380,16 +380,22 @@ def main() -> int:
             d = [x for x in sorted(d, key=lambda x: -x[1]) if x[1] > 0][:8]
             print("    grew since last: " + ", ".join(f"{t} {n:+d}" for t, n in d), file=sys.__stderr__, flush=True)
         prev["t"] = now_types
+        first = first_types is None
+        # The introspection made only at the first and the last checkpoint comes before the RSS sample:
+        # made after it, its allocations (Python's arenas reach a higher mark walking every widget's
+        # observers) showed up as growth in the first sessions after warm-up, not in the baseline.
+        if first or done == args.sessions:
+            from observers import observer_counts
+
+            extra["first" if first else "last"] = {
+                "observers": observer_counts(), "files": data_files(app.cfg.data_dir), "rows": rows_of(app),
+                "caches": cache_sizes(), "logs": in_memory_logs()}
+        if first:
+            first_types, first_cache = type_counts(), kivy_cache_counts()
         samples.append((done, proc.memory_info().rss / 2**20, proc.num_fds(), proc.num_threads(),
                         time.perf_counter() - started))
         heap.append((*malloc_mb(), *pymalloc_mb(), sqlite_mb()))
         kivy_samples.append((done, kivy_now))
-        if first_types is None or done == args.sessions:
-            from observers import observer_counts
-
-            tag = "first" if first_types is None else "last"
-            extra[tag] = {"observers": observer_counts(), "files": data_files(app.cfg.data_dir),
-                          "rows": rows_of(app), "caches": cache_sizes(), "logs": in_memory_logs()}
         print("    Kivy objects: " + ", ".join(f"{k} {v}" for k, v in kivy_samples[-1][1].items()),
               file=sys.__stderr__, flush=True)
         s = samples[-1]
@@ -397,12 +403,11 @@ def main() -> int:
               f"pymalloc {heap[-1][2]:.1f} MB in {heap[-1][3]:.0f} MB of arenas, SQLite {heap[-1][4]:.1f} MB, "
               f"fds {s[2]}, threads {s[3]}, "
               f"{s[4]:.0f} s", file=sys.__stderr__, flush=True)
-        if first_types is None:
+        if first:
             # The I/O pool (kiosk/workers.py) starts its threads on demand, up to its size: threads it
             # may still start are not a leak.
             pool["slack"] = app.worker._pool._max_workers - sum(
                 t.name.startswith("kiosk-io") for t in threading.enumerate())
-            first_types, first_cache = type_counts(), kivy_cache_counts()
             if args.trace:
                 import tracemalloc
 
