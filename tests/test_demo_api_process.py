@@ -8,31 +8,17 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from processes import gone
 
 from kiosk.demo_api.process import DemoApiError, DemoApiProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _gone(pid: int, within: float) -> bool:
-    end = time.monotonic() + within
-    while time.monotonic() < end:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        try:                                # our own child: reap it, or it stays a zombie
-            if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                return True
-        except ChildProcessError:
-            pass
-        time.sleep(0.05)
-    return False
 
 
 def test_it_answers_and_stops_when_asked(tmp_path):
@@ -46,7 +32,7 @@ def test_it_answers_and_stops_when_asked(tmp_path):
             assert resp.status == 200 and "status" in json.loads(resp.read())
     finally:
         api.stop()
-    assert api.pid is None and _gone(pid, 10)
+    assert api.pid is None and gone(pid, 10)
     assert (tmp_path / "api.log").exists()
     api.stop()                              # twice is harmless
 
@@ -64,7 +50,7 @@ def test_it_ends_with_a_kiosk_killed_without_a_word(tmp_path):
         os.kill(api_pid, 0)                 # running
         kiosk.send_signal(signal.SIGKILL)
         kiosk.wait(10)
-        assert _gone(api_pid, 15), "the demo API outlived the kiosk"
+        assert gone(api_pid, 15), "the demo API outlived the kiosk"
     finally:
         kiosk.kill()
         kiosk.wait()

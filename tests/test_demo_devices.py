@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from processes import gone
 
 from kiosk.config import Config
 from kiosk.demo import demo_cards
@@ -25,20 +26,6 @@ from kiosk.services import Services
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _gone(pid: int, within: float) -> bool:
-    end = time.monotonic() + within
-    while time.monotonic() < end:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        try:                                # our own child: reap it, or it stays a zombie
-            if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                return True
-        except ChildProcessError:
-            pass
-        time.sleep(0.05)
-    return False
 
 
 @pytest.fixture
@@ -135,10 +122,10 @@ def test_the_devices_process_stops_when_the_kiosk_is_killed(tmp_path):
         cwd=str(ROOT), stdout=subprocess.PIPE, text=True)
     try:
         child = int(kiosk.stdout.readline())
-        assert not _gone(child, 0.3)
+        assert not gone(child, 0.3)
         kiosk.send_signal(signal.SIGKILL)
         kiosk.wait()
-        assert _gone(child, 10), "the devices' process outlived the kiosk"
+        assert gone(child, 10), "the devices' process outlived the kiosk"
         assert not (tmp_path / "kiosk-idcard").exists() and not (tmp_path / "kiosk-printer").exists()
     finally:
         kiosk.kill()

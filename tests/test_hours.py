@@ -78,13 +78,13 @@ def test_describe_moment_for_the_next_opening():
 def test_the_fixed_offset_is_shanghais_wall_clock_at_every_time_a_kiosk_handles():
     """hours.TZ is UTC+8 fixed (no tz database needed, nothing imported before the first frame); the
     tz database's Asia/Shanghai has had that offset since 1991: every hour of 1992-2040 agrees."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
     from kiosk import hours
 
     real = ZoneInfo("Asia/Shanghai")
-    t = datetime(1992, 1, 1, tzinfo=timezone.utc)
+    t = datetime(1992, 1, 1, tzinfo=UTC)
     while t.year < 2041:
         assert t.astimezone(hours.TZ).replace(tzinfo=None) == t.astimezone(real).replace(tzinfo=None), t
         t += timedelta(hours=7)          # every hour of the day over the years, not a sample of noons

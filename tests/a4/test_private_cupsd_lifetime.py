@@ -3,29 +3,19 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from processes import ended, gone
 
 from drivers.a4.private_cupsd import missing_parts
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:                                          # a zombie is gone for our purpose
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except OSError:
-        return False
 
 
 def test_cupsd_goes_when_the_process_that_started_it_is_killed():
@@ -45,13 +35,10 @@ def test_cupsd_goes_when_the_process_that_started_it_is_killed():
         line = owner.stdout.readline()
         assert line.strip().isdigit(), f"the private cupsd did not start: {line!r}"
         cupsd = int(line)
-        assert _alive(cupsd)
+        assert not ended(cupsd)
         owner.send_signal(signal.SIGKILL)
         owner.wait()
-        deadline = time.monotonic() + 15
-        while _alive(cupsd) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not _alive(cupsd), "cupsd outlived the process that started it"
+        assert gone(cupsd, 15), "cupsd outlived the process that started it"
     finally:
         owner.kill()
         owner.wait()
