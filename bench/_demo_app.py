@@ -69,8 +69,11 @@ def start_api_process(port: int = 0):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "kiosk.demo_api", "--port", str(port)], cwd=str(ROOT),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # --for-parent: it stops when its stdin (a pipe only this process holds) ends, so a benchmark that is
+    # killed leaves no server behind either.
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk.demo_api", "--port", str(port), "--for-parent"],
+                            cwd=str(ROOT), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     import atexit
 
     atexit.register(proc.kill)      # a benchmark that fails half-way leaves no server behind
