@@ -27,7 +27,8 @@ from typing import Any
 
 from kiosk import __version__
 from kiosk.config_writer import entry_key, section_of, value_span
-from kiosk.heartbeat import SHANGHAI, now_shanghai
+from kiosk.heartbeat import now_shanghai
+from kiosk.hours import TZ
 from kiosk.privacy import mask_text
 
 log = logging.getLogger(__name__)
@@ -260,7 +261,7 @@ def export_bundle(dest_dir: str | os.PathLike, *, config_path: str | os.PathLike
         except OSError as e:
             config_text = f"# config {config_path} could not be read: {e.strerror}\n"
     redacted, secrets = redact_config(config_text) if config_text else ("# demo mode: no config file\n", [])
-    stamp = (now or now_shanghai()).astimezone(SHANGHAI).strftime("%Y%m%d-%H%M%S")
+    stamp = (now or now_shanghai()).astimezone(TZ).strftime("%Y%m%d-%H%M%S")
     final = dest / f"kiosk-diag-{_terminal_id(config_text, status)}-{stamp}.zip"
     tmp = dest / f".{final.name}.tmp"
 

@@ -31,14 +31,12 @@ from kiosk.proc_stats import CpuMeter, rss_mb
 
 log = logging.getLogger(__name__)
 
-SHANGHAI = TZ
-
 MAX_ERROR_CHARS = 500
 _CPU = CpuMeter()
 
 
 def now_shanghai() -> datetime:
-    return datetime.now(SHANGHAI)
+    return datetime.now(TZ)
 
 
 def disk_free_mb(path: str | os.PathLike) -> float | None:
@@ -62,7 +60,7 @@ def build_heartbeat(terminal_id: str, version: str, started_at_monotonic: float,
     return {
         "terminal_id": terminal_id,
         "version": version,
-        "timestamp": (now or now_shanghai()).astimezone(SHANGHAI).isoformat(timespec="seconds"),
+        "timestamp": (now or now_shanghai()).astimezone(TZ).isoformat(timespec="seconds"),
         "uptime_s": round(max(0.0, time.monotonic() - started_at_monotonic), 1),
         "memory_rss_mb": rss_mb(),
         # Since the previous call (the first call of a process: since the module was loaded).

@@ -57,7 +57,6 @@ from kiosk.privacy import mask_text
 
 log = logging.getLogger(__name__)
 
-SHANGHAI = TZ
 COALESCED = frozenset({"heartbeat"})
 DROPPABLE = ("heartbeat",)  # dropped in this order when the outbox is full
 DEAD_MAX_AGE_S = 30 * 24 * 3600  # a technician visits at least monthly; the heartbeat alerts sooner
@@ -181,7 +180,7 @@ class Outbox:
 
     def new_tracking_no(self, terminal_id: str, now: datetime | None = None) -> str:
         """Next feedback tracking number of this terminal (format in the module docstring)."""
-        day = (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI).strftime("%Y%m%d")
+        day = (now or datetime.now(TZ)).astimezone(TZ).strftime("%Y%m%d")
         suffix = "".join(c for c in terminal_id.upper() if c.isascii() and c.isalnum())[-4:].rjust(4, "0")
         with self._lock:
             try:

@@ -20,7 +20,8 @@ from fixed_clock import FixedClock
 from kiosk.api import ApiClient
 from kiosk.api import models as m
 from kiosk.demo_api import DemoServer
-from kiosk.outbox import SHANGHAI, Outbox, OutboxFull, OutboxUnavailable
+from kiosk.hours import TZ as SHANGHAI
+from kiosk.outbox import Outbox, OutboxFull, OutboxUnavailable
 
 from .conftest import TERMINAL, TOKEN
 

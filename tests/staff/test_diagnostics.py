@@ -25,7 +25,7 @@ from kiosk.diagnostics import (
     system_figures,
     tail_log,
 )
-from kiosk.heartbeat import SHANGHAI
+from kiosk.hours import TZ as SHANGHAI
 from kiosk.security import hash_pin
 from kiosk.validators import id_check_char, is_valid_id_number
 
