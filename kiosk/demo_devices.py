@@ -3,7 +3,7 @@ their own, as real devices are outside the kiosk: the kiosk's process in demo mo
 runs on a terminal, serial drivers talking to ports, and the simulators' threads neither wake it nor
 share its interpreter (a UI thread busy drawing does not delay the reader's answers).
 
-    python -m kiosk.demo_devices --dir DIR [--printer BAUD] [--reader BAUD] [--keep-jobs N] --for-parent
+    python -m kiosk.demo_devices --dir DIR [--printer BAUD] [--reader BAUD] [--keep-jobs N]
 
 The child prints {"printer": port, "reader": port} once both listen, then answers one line per command
 on stdin: `put <card as JSON>` (a card on the reader), `remove`; it stops when stdin closes, so it
@@ -54,8 +54,7 @@ class DemoDevicesProcess:
     """The parent's side: start() returns (printer port, reader port), each None if not asked for."""
 
     def __init__(self, folder: Path, printer_baud: int | None, reader_baud: int | None, keep_jobs: int) -> None:
-        cmd = [sys.executable, "-m", "kiosk.demo_devices", "--dir", str(folder), "--keep-jobs", str(keep_jobs),
-               "--for-parent"]
+        cmd = [sys.executable, "-m", "kiosk.demo_devices", "--dir", str(folder), "--keep-jobs", str(keep_jobs)]
         if printer_baud is not None:
             cmd += ["--printer", str(printer_baud)]
         if reader_baud is not None:
@@ -110,7 +109,6 @@ def serve(argv: list[str] | None = None) -> int:
     p.add_argument("--printer", type=int, default=None, help="baud rate of the receipt printer simulator")
     p.add_argument("--reader", type=int, default=None, help="baud rate of the ID-card reader simulator")
     p.add_argument("--keep-jobs", type=int, default=20, help="slips the printer keeps in memory")
-    p.add_argument("--for-parent", action="store_true", help="print the ports; take commands on stdin")
     a = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     folder = Path(a.dir)

@@ -38,7 +38,7 @@ class DemoApiProcess:
         url = self._child.start(timeout)
         if not url.startswith(("http://", "https://")):
             self.stop()
-            raise DemoApiError(f"the demo API process did not start within {timeout:.0f} s (log: {self.log_path})")
+            raise DemoApiError(f"the demo API process said {url[:80]!r}, not its URL (log: {self.log_path})")
         self.base_url = url
         return url
 
