@@ -156,6 +156,22 @@ class DemoParts:
         sim.put_card(card)
         return "put"
 
+    def last_slip_picture(self) -> str | None:
+        """The picture of the last slip the demo printer printed (the print dialog shows it), wherever the
+        simulator runs; it waits for a drawing under way. Blocks: off the UI thread."""
+        if self.printer_sim is not None:
+            jobs = self.printer_sim.jobs
+            png = jobs[-1].png_path if jobs else None
+            return str(png) if png is not None else None
+        if self.devices is not None:
+            from kiosk.demo_child import ChildError
+
+            try:
+                return self.devices.last_slip()
+            except ChildError as exc:          # the slip printed; only its picture is missing
+                log.warning("demo: no picture of the last slip: %s", exc)
+        return None
+
     def stop(self) -> None:
         for part in (self.api_server, self.reader_sim, self.printer_sim, self.devices, self.cupsd):
             if part is not None:

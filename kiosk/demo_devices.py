@@ -6,8 +6,8 @@ share its interpreter (a UI thread busy drawing does not delay the reader's answ
     python -m kiosk.demo_devices --dir DIR [--printer BAUD] [--reader BAUD] [--keep-jobs N]
 
 The child prints {"printer": port, "reader": port} once both listen, then answers one line per command
-on stdin: `put <card as JSON>` (a card on the reader), `remove`; it stops when stdin closes, so it
-never outlives the kiosk. Tests that reach into a simulator (paper out, a faulty card) keep them in
+on stdin: `put <card as JSON>` (a card on the reader), `remove`, `slip` (the picture of the last slip
+printed, for the demo's print dialog); it stops when stdin closes, so it never outlives the kiosk. Tests that reach into a simulator (paper out, a faulty card) keep them in
 their own process instead (`Services(cfg, demo_in_process=True)`)."""
 
 from __future__ import annotations
@@ -74,10 +74,17 @@ class DemoDevicesProcess:
             self.stop()
             raise DemoDevicesError(f"the demo devices' process said {line[:80]!r}, not its ports") from exc
 
-    def command(self, line: str) -> None:
-        answer = self._child.ask(line)
-        if answer != "ok":
+    def command(self, line: str, timeout: float = 5.0) -> str:
+        """Send one command; what follows its "ok" (DemoDevicesError for anything else)."""
+        answer = self._child.ask(line, timeout)
+        word, _, rest = answer.partition(" ")
+        if word != "ok":
             raise DemoDevicesError(f"the demo devices' process answered {answer[:120]!r}")
+        return rest
+
+    def last_slip(self) -> str | None:
+        """The picture of the last slip the printer simulator drew (it waits for a drawing under way)."""
+        return json.loads(self.command("slip", timeout=12.0))
 
     def stop(self) -> None:
         self._child.stop()
@@ -131,14 +138,18 @@ def serve(argv: list[str] | None = None) -> int:
         # One command a line until the parent closes stdin or dies (both end the loop).
         for line in sys.stdin:
             word, _, rest = line.strip().partition(" ")
+            answer = "ok"
             try:
                 if word == "put" and reader is not None:
                     reader.put_card(card_from_json(rest))
                 elif word == "remove" and reader is not None:
                     reader.remove_card()
+                elif word == "slip" and printer is not None:
+                    jobs = printer.jobs
+                    png = jobs[-1].png_path if jobs else None
+                    answer = "ok " + json.dumps(str(png) if png is not None else None)
                 else:
                     raise ValueError(f"unknown command {word!r}")
-                answer = "ok"
             except (ValueError, TypeError) as exc:
                 log.error("demo devices: %s", exc)
                 answer = f"error {exc}"

@@ -51,6 +51,9 @@ class NoDemoParts:
     def toggle_card(self) -> str:
         raise RuntimeError("no card simulator in a terminal configuration")
 
+    def last_slip_picture(self) -> None:
+        return None             # a real printer's slips are on paper only
+
     def stop(self) -> None:
         pass
 

@@ -131,3 +131,20 @@ def test_the_devices_process_stops_when_the_kiosk_is_killed(tmp_path):
         kiosk.kill()
         kiosk.wait()
         kiosk.stdout.close()
+
+
+def test_the_print_dialog_finds_the_slips_picture_across_the_process(services):
+    """Demo mode's print dialog shows the simulator's picture of the slip: with the devices in a process of
+    their own, DemoParts asks that process for it (the dialog asked an in-process simulator, and showed
+    nothing once the simulators moved out)."""
+    from PIL import Image
+
+    assert services.demo.last_slip_picture() is None           # nothing printed yet
+    for text in ("第一张", "第二张"):
+        job_id = services.printq.submit(Receipt([Title(text), Cut()]), "test", text)
+        _next(services.events, "print_job", 20, payload_is=(job_id, "printed"))
+    png = services.demo.last_slip_picture()
+    assert png is not None and Path(png).parent == Path(services.cfg.printer.port).parent / "printed"
+    assert Path(png).name == "job-0002.png"                    # the last one, drawn whole
+    with Image.open(png) as picture:
+        assert picture.size[0] > 100

@@ -119,19 +119,18 @@ class PrintDialog(ModalView):
             self._show_demo_print()
 
     def _show_demo_print(self) -> None:
-        sim = getattr(getattr(self.app.services, "demo", None), "printer_sim", None)
-        if sim is None:
+        demo = getattr(self.app.services, "demo", None)
+        if demo is None:
             return
         job_id = self.job_id
 
         def picture():
-            # Off the UI thread: the simulator's job list waits for its drawing of the slip, and the
-            # decoding takes 30-60 ms with Kivy's loader.
-            jobs = sim.jobs
-            png = jobs[-1].png_path if jobs else None
+            # Off the UI thread: the demo printer (here or in its own process) waits for its drawing of
+            # the slip, and the decoding takes 30-60 ms with Kivy's loader.
+            png = demo.last_slip_picture()
             if png is None or not Path(png).exists():
                 return None
-            return str(png), png_pixels(str(png))
+            return png, png_pixels(png)
 
         off_ui(picture, lambda found: self._show_picture(job_id, found))
 
