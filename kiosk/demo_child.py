@@ -8,8 +8,10 @@ parent dies, however it dies. Its stderr goes to a log file in the demo folder."
 from __future__ import annotations
 
 import logging
+import queue
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,10 @@ class ParentedChild:
         self.what, self.cmd, self.log_path, self.error = what, cmd, log_path, error
         self._proc: subprocess.Popen | None = None
         self._lock = threading.Lock()           # one question at a time: the answers come in order
+        # readline() on a pipe cannot time out, so one thread reads the child's lines for its lifetime and
+        # the callers wait on this queue as long as they may (None: the child closed its stdout).
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._owed = 0      # answers to questions that timed out: still to come, and not the next question's
 
     @property
     def pid(self) -> int | None:
@@ -43,14 +49,20 @@ class ParentedChild:
         finally:
             if err is not subprocess.DEVNULL:
                 err.close()
-        line = self._read_line(timeout)
+        self._lines, self._owed = queue.Queue(), 0
+        threading.Thread(target=self._read_lines, args=(self._proc.stdout, self._lines),
+                         name=f"{self.what}-child-out", daemon=True).start()
+        line = self._read_line(time.monotonic() + timeout)
         if not line:
             self.stop()
             raise self.error(f"the {self.what} process did not start within {timeout:.0f} s (log: {self.log_path})")
         return line
 
     def ask(self, line: str, timeout: float = 5.0) -> str:
-        """Write one line, return the child's one-line answer."""
+        """Write one line, return the child's one-line answer.
+
+        An answer that comes after its question timed out is the answer to that question: the next
+        question skips it (were it taken, every answer from then on would be one question behind)."""
         with self._lock:
             proc = self._proc
             if proc is None:
@@ -60,19 +72,39 @@ class ParentedChild:
                 proc.stdin.flush()
             except (OSError, ValueError) as exc:
                 raise self.error(f"the {self.what} process is gone (log: {self.log_path})") from exc
-            answer = self._read_line(timeout)
+            deadline = time.monotonic() + timeout
+            while self._owed:
+                late = self._read_line(deadline)
+                if not late:
+                    break
+                self._owed -= 1
+                log.info("%s process: a late answer skipped: %.60s", self.what, late)
+            answer = self._read_line(deadline) if not self._owed else ""
+            if not answer:
+                self._owed += 1
         if not answer:
             raise self.error(f"the {self.what} process did not answer {line.split()[0]!r} (log: {self.log_path})")
         return answer
 
-    def _read_line(self, timeout: float) -> str:
-        # readline() on a pipe cannot time out: a thread reads, the caller waits as long as it may.
-        got: list[bytes] = []
-        proc = self._proc
-        reader = threading.Thread(target=lambda: got.append(proc.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(timeout)
-        return got[0].decode("utf-8", "replace").strip() if got else ""
+    @staticmethod
+    def _read_lines(stdout, lines: queue.Queue) -> None:
+        try:
+            for raw in stdout:
+                lines.put(raw.decode("utf-8", "replace").strip())
+        except (OSError, ValueError):
+            pass            # closed by stop()
+        lines.put(None)
+
+    def _read_line(self, deadline: float) -> str:
+        """The child's next line, or "" when none came by `deadline` or the child closed its stdout."""
+        try:
+            line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            return ""
+        if line is None:
+            self._lines.put(None)       # the end stays the end for whoever asks next
+            return ""
+        return line
 
     def stop(self) -> None:
         with self._lock:
