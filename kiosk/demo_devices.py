@@ -12,7 +12,6 @@ their own process instead (`Services(cfg, demo_in_process=True)`)."""
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import logging
@@ -111,6 +110,8 @@ class RemoteCardSlot:
 
 
 def serve(argv: list[str] | None = None) -> int:
+    import argparse  # here: the kiosk imports this module for DemoDevicesProcess, not to run it
+
     p = argparse.ArgumentParser(prog="python -m kiosk.demo_devices", description="Run the demo's devices.")
     p.add_argument("--dir", required=True, help="folder for the ports' links and the printed slips")
     p.add_argument("--printer", type=int, default=None, help="baud rate of the receipt printer simulator")

@@ -10,7 +10,8 @@ escpos.capabilities re-parses its YAML printer database on every start because i
 new mkdtemp() folder each time (~0.4 s, a folder left in /tmp per start, +3 MB of parser leftovers
 the allocator keeps). So Dummy is loaded from its own file, and the pickle lives in a per-user cache
 (see _pickle_dir). The database itself is 0.34 MB of objects: trimming it to one profile frees
-nothing measurable, so it is left whole.
+nothing measurable, so it is left whole. python-barcode, which escpos imports for barcodes drawn as
+pictures (ours are drawn by the printer), is read at the first such barcode (~1.5 MB with xml.dom).
 
 The import stays at start-up, on the services thread that opens the printer (kiosk.services): loading
 it at the first receipt would only move the same cost into a citizen's print, possibly on the UI thread.
@@ -143,7 +144,49 @@ class _YamlOnFirstUse(types.ModuleType):
         return getattr(real, name)
 
 
-_yaml_stand_in = None if "yaml" in sys.modules else sys.modules.setdefault("yaml", _YamlOnFirstUse("yaml"))
+#: python-barcode's names of the barcodes it draws (barcode.PROVIDED_BARCODES of the version in
+#: requirements.txt; a test compares them with the installed package's).
+SOFTWARE_BARCODES = ("codabar", "code128", "code39", "ean", "ean13", "ean13-guard", "ean14", "ean8", "ean8-guard",
+                     "gs1", "gs1_128", "gtin", "isbn", "isbn10", "isbn13", "issn", "itf", "jan", "nw-7", "pzn",
+                     "upc", "upca")
+
+
+class _BarcodeOnFirstUse(types.ModuleType):
+    """What escpos.escpos gets for `import barcode`: python-barcode draws barcodes as pictures (its
+    "software" barcodes), which the kiosk never asks for, its receipts' barcodes being drawn by the
+    printer itself (function B); and importing it imports its SVG writer and with it xml.dom.minidom:
+    ~1.5 MB of objects an idle terminal kept for nothing. escpos reads only the list of its names at
+    import; the real module is imported at the first other attribute asked for."""
+
+    PROVIDED_BARCODES = list(SOFTWARE_BARCODES)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):      # the import system's questions (__path__: a package?) are not a use
+            raise AttributeError(name)
+        real = self.__dict__.get("_real")
+        if real is None:
+            for stand_in in ("barcode", "barcode.writer"):
+                if isinstance(sys.modules.get(stand_in), _BarcodeOnFirstUse):
+                    del sys.modules[stand_in]
+            real = self.__dict__["_real"] = importlib.import_module(self.__name__)
+        return getattr(real, name)
+
+
+def _image_writer(*args, **kwargs):
+    """escpos.escpos's `ImageWriter` (from barcode.writer), made only when a software barcode is drawn."""
+    from barcode.writer import ImageWriter
+
+    return ImageWriter(*args, **kwargs)
+
+
+_stand_ins: dict[str, types.ModuleType] = {}
+if "yaml" not in sys.modules:
+    _stand_ins["yaml"] = _YamlOnFirstUse("yaml")
+if "barcode" not in sys.modules:
+    _stand_ins["barcode"] = _BarcodeOnFirstUse("barcode")
+    _stand_ins["barcode.writer"] = _BarcodeOnFirstUse("barcode.writer")
+    _stand_ins["barcode.writer"].__dict__["ImageWriter"] = _image_writer
+sys.modules.update(_stand_ins)
 try:
     with _pickle_dir():
         from escpos import capabilities as _capabilities
@@ -151,8 +194,9 @@ try:
 finally:
     if _added:
         _root.removeHandler(_guard)
-    if _yaml_stand_in is not None and sys.modules.get("yaml") is _yaml_stand_in:
-        del sys.modules["yaml"]         # whoever imports yaml from now on gets the real one
+    for _name, _stand_in in _stand_ins.items():
+        if sys.modules.get(_name) is _stand_in:
+            del sys.modules[_name]      # whoever imports it from now on gets the real one
 
 
 class QuietDummy(_Dummy):

@@ -61,3 +61,25 @@ def test_yaml_is_read_only_when_the_database_must_be_parsed(tmp_path):
     """python-escpos parses its printer database with yaml on the first start and reads a pickle after."""
     assert run(YAML_READ, tmp_path).split() == ["True", "True", "{'a':", "1}"]     # first start: parsed
     assert run(YAML_READ, tmp_path).split() == ["False", "True", "{'a':", "1}"]    # then: the pickle, yaml unread
+
+
+BARCODES = (
+    "import sys\n"
+    "from drivers.printer.escpos_lib import SOFTWARE_BARCODES, dummy\n"
+    "from kiosk.receipts import Receipt, render_escpos\n"
+    "data = render_escpos(Receipt().barcode('T01').cut())\n"
+    "assert b'\\x1dkI' in data, data\n"                       # GS k, function B: the printer draws it
+    "print('barcode' in sys.modules, 'barcode.writer' in sys.modules, 'xml.dom.minidom' in sys.modules)\n"
+    "d = dummy()\n"
+    "d.quiet(d.barcode, '4006381333931', 'EAN13', force_software=True)\n"   # a picture: python-barcode now
+    "print(len(d.output) > 1000, 'barcode.writer' in sys.modules)\n"
+    "import barcode\n"
+    "print(barcode.PROVIDED_BARCODES == list(SOFTWARE_BARCODES), barcode.get_barcode_class('ean13').__name__)\n"
+)
+
+
+def test_python_barcode_is_read_only_for_a_barcode_drawn_as_a_picture(tmp_path):
+    """The printer draws the receipts' barcodes: python-barcode (and the xml.dom its SVG writer imports)
+    stays unread until a barcode is drawn as a picture, which then works; its list of names, which escpos
+    reads at import, is the installed package's."""
+    assert run(BARCODES, tmp_path).split() == ["False", "False", "False", "True", "True", "True", "EuropeanArticleNumber13"]
