@@ -152,10 +152,11 @@ SOFTWARE_BARCODES = ("codabar", "code128", "code39", "ean", "ean13", "ean13-guar
 
 
 class _BarcodeOnFirstUse(types.ModuleType):
-    """What escpos.escpos gets for `import barcode`: python-barcode draws barcodes as pictures (its
-    "software" barcodes), which the kiosk never asks for, its receipts' barcodes being drawn by the
-    printer itself (function B); and importing it imports its SVG writer and with it xml.dom.minidom:
-    ~1.5 MB of objects an idle terminal kept for nothing. escpos reads only the list of its names at
+    """What escpos.escpos gets for `import barcode`: escpos has python-barcode draw barcodes as pictures
+    (its "software" barcodes), which the kiosk never asks it for, its receipts' barcodes being drawn by
+    the printer itself (function B); and importing it imports its SVG writer and with it xml.dom.minidom:
+    ~1.5 MB of objects an idle terminal kept for nothing (a receipt's picture on screen, drivers/printer/
+    canvas.py, still reads it when one is drawn). escpos reads only the list of its names at
     import; the real module is imported at the first other attribute asked for."""
 
     PROVIDED_BARCODES = list(SOFTWARE_BARCODES)
