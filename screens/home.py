@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.core.text.markup import MarkupLabel
+from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.metrics import dp
 from kivy.properties import StringProperty
@@ -73,6 +74,8 @@ class HomeScreen(BaseScreen):
         self.flow = HomeFlow(self.app.flow_deps())
         self.flow.subscribe(self._show_info)
         self._timer = None
+        self._words_set = False     # the tiles have had words (see refresh)
+        self._fill_bound = False
 
     def on_kv_post(self, base_widget):
         # Sizes are read again whenever the tiles' area changes (rotation, elder mode, banners).
@@ -150,6 +153,16 @@ class HomeScreen(BaseScreen):
                 self._tiles[spec.target] = tile
                 grid.add_widget(tile)
         row_h, tile_w = self._cell_size()
+        if not self._words_set and not self._laid_out(row_h, tile_w):
+            # The first layout sizes the area several times (100x100, one side, then both) before its
+            # real size, and each size comes here: the tiles' words set at a passing size were rendered
+            # for nothing (18 of the first frame's 27 tile renders). Still not laid out when that frame
+            # is drawn (a window too small for the tiles): the smallest words then, as after any change.
+            if not self._fill_bound:
+                self._fill_bound = True
+                Window.bind(on_flip=self._fill_anyway)
+            return
+        self._words_set = True
         texts = {}
         for spec in TILES:
             tile = self._tiles.get(spec.target)
@@ -166,6 +179,18 @@ class HomeScreen(BaseScreen):
             tile.min_height = height          # one height for all: rows stay even
             tile.text = text
 
+    def _fill_anyway(self, *_args) -> None:
+        Window.unbind(on_flip=self._fill_anyway)
+        if not self._words_set and self.app is not None:
+            self._words_set = True
+            self.refresh()
+
+    def _laid_out(self, row_h: float, tile_w: float) -> bool:
+        """False while the tiles' area has not had its real size: words measured in a sliver cost
+        seconds of one-character lines, and in an area of no height every try fails."""
+        sz = self.app.sz
+        return not (tile_w < sz.title * 2 or row_h < sz.tile / 2)
+
     def _fit(self, texts: dict[str, tuple[str, str, str, bool]], row_h: float, tile_w: float
              ) -> tuple[dict[str, str], float]:
         """The tiles' markup and height. Tiles share the height there is; with room to spare
@@ -180,11 +205,9 @@ class HomeScreen(BaseScreen):
                  (1.0, floor_icon, True), (1.0, sz.title, True), (1.0, floor_icon, False),
                  # Nine tiles in elder mode and English: the words a little smaller rather than scrolled to.
                  (0.85, floor_icon, False), (0.75, floor_icon, False)]
-        if tile_w < sz.title * 2 or row_h < sz.tile / 2:
-            # Not laid out yet: the first frame's layout passes size the tiles' area several times
-            # (100x100, then one side, then both) before its real size follows in the same frame. Words
-            # measured in a sliver cost seconds of one-character lines, and in an area of no height all
-            # eight tries fail: five such passes were a fifth of the work before the first home frame.
+        if not self._laid_out(row_h, tile_w):
+            # Passing sizes after the first frame (a rotation's layout passes) or an area too small:
+            # the smallest words, and the tiles scroll.
             return self._markup(texts, *tries[-1]), sz.tile
         for g, icon_px, with_sub in tries:
             markup = self._markup(texts, g, icon_px, with_sub)

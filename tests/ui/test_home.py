@@ -248,3 +248,62 @@ def test_the_same_center_status_again_leaves_the_information_strip_as_it_is(demo
         assert not set(map(id, home.ids.info.children)) & set(map(id, shown))
     finally:
         demo_app.toggle_elder()
+
+
+def count_tile_renders(monkeypatch) -> list[str]:
+    """The words of every tile render from now on (Tile.texture_update, wrapped before any tile exists)."""
+    import functools
+
+    from screens.widgets import Tile
+
+    renders: list[str] = []
+    original = Tile.texture_update
+
+    @functools.wraps(original)
+    def texture_update(self, *args):
+        if self.text:
+            renders.append(self.text)
+        return original(self, *args)
+
+    monkeypatch.setattr(Tile, "texture_update", texture_update)
+    return renders
+
+
+def test_the_first_frame_renders_each_tile_once(tmp_path, monkeypatch):
+    """The first layout sizes the tiles' area several times before its real size; the tiles' words are set
+    at that size only, not at the passing ones (9 tiles had 27 renders of words, 18 of them thrown away)."""
+    from kiosk.config import Config
+
+    renders = count_tile_renders(monkeypatch)
+    app = make_app(Config.demo(str(tmp_path)))
+    try:
+        tiles = tiles_of(app)
+        assert len(renders) == len(tiles) == len(TILES)
+        assert sorted(renders) == sorted(t.text for t in tiles)
+        assert all(t.text for t in tiles)
+    finally:
+        stop_app(app)
+
+
+def test_tiles_in_a_window_too_small_for_them_still_get_words(tmp_path, monkeypatch):
+    """An area never laid out at a usable size (a window smaller than the header and footer) gets the
+    smallest words after the first frame, and the tiles scroll, rather than staying blank."""
+    from kivy.base import EventLoop
+    from kivy.core.window import Window
+    from kivyhelp import advance_frames
+
+    from kiosk.config import Config
+    from screens.app import KioskApp
+
+    EventLoop.ensure_window()
+    Window.size = (400, 260)
+    app = KioskApp(cfg=Config.demo(str(tmp_path)))
+    try:
+        app._run_prepare()
+        advance_frames(3)
+        home = app.screen("home")
+        assert not home._laid_out(*home._cell_size())
+        assert all(t.text for t in tiles_of(app)) and len(tiles_of(app)) == len(TILES)
+    finally:
+        stop_app(app)
+        set_window((1920, 1080))
