@@ -50,6 +50,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class TerminalSection:
+    """[terminal]: this terminal and the center it stands in, as the home screen names them."""
+
     id: str = "DEMO-01"
     name: str = "自助终端 1号"
     center_name: str = "道德街街道便民服务中心"
@@ -63,6 +65,8 @@ class TerminalSection:
 
 @dataclass(frozen=True)
 class ApiSection:
+    """[api]: the central government-service API ("demo": the built-in demo API)."""
+
     base_url: str = DEMO_API
     token: str = "demo-token"
     connect_timeout: float = 3.0
@@ -72,6 +76,8 @@ class ApiSection:
 
 @dataclass(frozen=True)
 class PrinterSection:
+    """[printer]: the ESC/POS receipt printer's serial line ("sim": the simulator)."""
+
     port: str = SIMULATOR
     baudrate: int = 19200
     profile: str = ""
@@ -91,12 +97,16 @@ class A4Section:
 
 @dataclass(frozen=True)
 class ReaderSection:
+    """[reader]: the ID-card reader's serial line ("sim": the simulator)."""
+
     port: str = SIMULATOR
     baudrate: int = 115200
 
 
 @dataclass(frozen=True)
 class SessionSection:
+    """[session]: how long an untouched screen waits before the session ends (seconds)."""
+
     idle_menu_seconds: float = 60.0
     idle_form_seconds: float = 120.0
     countdown_seconds: float = 20.0
@@ -105,6 +115,8 @@ class SessionSection:
 
 @dataclass(frozen=True)
 class UiSection:
+    """[ui]: language, elder mode and the window at start."""
+
     language: str = "zh_CN"
     elder_mode: bool = False
     orientation: str = "landscape"
@@ -123,12 +135,16 @@ class HoursSection:
 
 @dataclass(frozen=True)
 class SecuritySection:
+    """[security]: the helper's and the technician's PINs, as salted hashes."""
+
     helper_pin_hash: str = ""
     technician_pin_hash: str = ""
 
 
 @dataclass(frozen=True)
 class VoiceSection:
+    """[voice]: the spoken prompts and the offline speech engine that makes them."""
+
     enabled: bool = True                 # the terminal speaks at all (each citizen may still switch it off)
     volume: int = 80                     # 0-100, applied to the synthesised sound
     elder_default: bool = True           # voice starts on in 长辈模式; off otherwise until switched on
@@ -140,6 +156,8 @@ class VoiceSection:
 
 @dataclass(frozen=True)
 class Config:
+    """A terminal's whole configuration, read once at start (load_config) and never changed."""
+
     path: str = ""                       # the file it came from; "" in demo mode without a file
     mode: str = TERMINAL                 # DEMO or TERMINAL; see the module docstring
     terminal: TerminalSection = field(default_factory=TerminalSection)
