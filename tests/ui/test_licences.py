@@ -250,3 +250,32 @@ def test_the_demo_card_button_is_whole_above_the_footer_in_every_look(demo_app):
     finally:
         app.set_language("zh_CN")
         app.set_elder(False)
+
+
+def test_cards_side_by_side_start_at_the_same_height(demo_app):
+    """Landscape shows the licences two by two: a card of fewer lines beside a longer one starts level with
+    it (it was set at the row's bottom); upright, one a row, each is as tall as its words."""
+    app = demo_app
+    scr = open_screen(app)
+    insert_card(scr)
+    try:
+        for size in ((1920, 1080), (1080, 1920)):
+            for elder in (False, True):
+                kivyhelp.set_window(size)
+                app.set_elder(elder)
+                run_for(0.1)
+                grid = scr.ids.licence_list
+                cards = list(reversed(grid.children))          # in the order shown
+                assert len(cards) >= 2
+                heights = {round(c.ids.button.height) for c in cards}
+                assert len(heights) > 1, "the demo's two licences should differ in length"
+                for i in range(0, len(cards), grid.cols):
+                    pair = cards[i:i + grid.cols]
+                    assert len({round(c.ids.button.top) for c in pair}) == 1, (size, elder)
+                for c in cards:
+                    assert c.ids.button.top <= c.top + 1 and c.ids.button.y >= c.y - 1, (size, elder)
+                    if grid.cols == 1:
+                        assert c.height == pytest.approx(c.size_hint_min_y, abs=1), (size, elder)
+    finally:
+        app.set_elder(False)
+        kivyhelp.set_window((1920, 1080))
