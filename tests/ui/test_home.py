@@ -305,5 +305,5 @@ def test_tiles_in_a_window_too_small_for_them_still_get_words(tmp_path, monkeypa
         assert not home._laid_out(*home._cell_size())
         assert all(t.text for t in tiles_of(app)) and len(tiles_of(app)) == len(TILES)
     finally:
+        set_window((1920, 1080))        # while the app runs: its widgets' kv rules ask for it
         stop_app(app)
-        set_window((1920, 1080))
