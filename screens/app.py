@@ -81,6 +81,7 @@ class KioskApp(App):
         self.pin_gate = None
         self.staff_session = None
         self._services_started = False
+        self._start_ev = None
         self._job_status: dict = {}
         self._flow_deps = None
         self._full_fps: float | None = None    # Kivy's maxfps while someone is here (see IDLE_FPS)
@@ -132,11 +133,18 @@ class KioskApp(App):
             # screen opened in the first second sees the API come up as a change (BaseScreen).
             self._refresh_device_state()
             # After the first frame: the demo server and device threads would otherwise compete with it.
-            Window.bind(on_flip=self._start_services)
+            Window.bind(on_flip=self._after_first_frame)
         log.info("kiosk started: terminal %s, %s", self.cfg.terminal.id, "demo mode" if self.cfg.is_demo else "")
 
+    def _after_first_frame(self, *_args) -> None:
+        # The window's on_flip handlers run before its own, which puts the frame on the screen: threads
+        # started here (the services', and through them the demo's processes) competed with that swap
+        # and with the rest of the frame. They start at the next tick, the first frame shown.
+        Window.unbind(on_flip=self._after_first_frame)
+        self._start_ev = Clock.schedule_once(self._start_services, 0)
+
     def _start_services(self, *_args) -> None:
-        Window.unbind(on_flip=self._start_services)
+        self._start_ev = None
         self._settle_later(SETTLE_AFTER_START)
         # The English catalog is read now, off the UI thread, not before the first frame nor at the
         # first tap on English; one that cannot be read is the technician's to see, in the log.
@@ -178,7 +186,9 @@ class KioskApp(App):
             Clock._max_fps = IDLE_FPS if idle else self._full_fps
 
     def on_stop(self):
-        Window.unbind(on_flip=self._start_services)
+        Window.unbind(on_flip=self._after_first_frame)
+        if self._start_ev is not None:
+            self._start_ev.cancel()
         self._frame_pace(idle=False)
         gc.unfreeze()           # another app in this process (the tests) must be able to collect ours
         current = self._screens.get(self.current_screen)
