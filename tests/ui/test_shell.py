@@ -203,3 +203,49 @@ def test_a_terminal_shows_no_demo_mark(tmp_path):
         assert mark.text == "" and mark.height == 0 and mark.opacity == 0
     finally:
         stop_app(app)
+
+
+def test_services_start_after_the_first_frame_is_on_screen(tmp_path, monkeypatch):
+    """The services' threads (and demo mode's processes) start once the first frame has been put on the
+    screen: Kivy runs on_flip handlers before the window's own, which swaps the frame, so services started
+    in one competed with that swap."""
+    from kivy.core.window import Window
+    from kivyhelp import render_frames
+
+    from kiosk.config import load_config
+    from kiosk.services import Services
+
+    cfg_path = tmp_path / "kiosk.toml"
+    cfg_path.write_text(                # a terminal whose devices and API are all absent: nothing to wait for
+        f'mode = "terminal"\ndata_dir = "{tmp_path / "data"}"\n[terminal]\nid = "T-FLIP"\n'
+        '[api]\nbase_url = "http://127.0.0.1:9/kiosk"\ntoken = "test-token-not-a-secret"\n'
+        '[printer]\nport = ""\n[reader]\nport = ""\n', encoding="utf-8")
+    services = Services(load_config(cfg_path))
+    swaps: list[int] = []
+    window_type = type(Window)
+    flip = window_type.flip
+
+    def counting_flip(self):
+        swaps.append(1)
+        return flip(self)
+
+    started_after: list[int] = []
+    start = Services.start
+
+    def recording_start(self, *args, **kwargs):
+        started_after.append(len(swaps))
+        return start(self, *args, **kwargs)
+
+    monkeypatch.setattr(window_type, "flip", counting_flip)
+    monkeypatch.setattr(Services, "start", recording_start)
+    render_frames(True)
+    try:
+        app = make_app(services.cfg, services)
+        try:
+            wait_until(lambda: services.ready.is_set(), 20, "services started")
+            assert started_after and started_after[0] >= 1, started_after
+        finally:
+            stop_app(app)
+            services.stop()
+    finally:
+        render_frames(False)
