@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 READY, NOT_CONNECTED, ERROR = "ready", "not_connected", "error"
 REMOVED_AFTER = 2  # consecutive failed presence probes before the card counts as removed
+SILENT_BEFORE_ERROR = 2  # consecutive unanswered finds before a working reader counts as failed
 IDLE_POLL_INTERVAL = 1.0  # s between finds while nobody uses the terminal: the stated bound for a card
 
 
@@ -53,6 +54,7 @@ class CardService:
         self._reader: IdCardReader | None = None
         self._present = False
         self._misses = 0
+        self._silent = 0          # unanswered finds running (see _find_and_read)
         self._lock = threading.RLock()  # around every use of the reader
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -150,7 +152,7 @@ class CardService:
                         if self._misses >= REMOVED_AFTER:
                             events += self._lose_card()
                 else:
-                    card = reader.read_card()
+                    card = self._find_and_read(reader)
                     if card is not None:
                         self._present, self._misses = True, 0
                         log.info("card inserted: %s %s", card.card_type, mask_id_number(card.id_number))
@@ -190,6 +192,23 @@ class CardService:
             self._misses += 1
             log.warning("ID-card reader did not answer a presence probe (%s): counted as a miss", e)
             return None
+
+    def _find_and_read(self, reader: IdCardReader) -> IdentityCard | None:
+        """The card on the reader, read; None when there is none. A working reader that leaves one find
+        unanswered (it, or the host, busy for a moment) is not yet a failed one: shown as failed at once,
+        the 读卡器暂不可用 banner came up for one poll and went at the next, moving the screen under a
+        citizen's finger each time. Silent SILENT_BEFORE_ERROR polls running, it has failed (ReaderTimeout)."""
+        try:
+            card = reader.read_card()
+        except ReaderTimeout as e:
+            if self.state != READY or self._silent + 1 >= SILENT_BEFORE_ERROR:
+                self._silent = 0
+                raise
+            self._silent += 1
+            log.warning("ID-card reader did not answer a poll (%s): not yet counted as a fault", e)
+            return None
+        self._silent = 0
+        return card
 
     def _lose_card(self) -> list[Callable[[], None]]:
         if not self._present:

@@ -185,3 +185,41 @@ def test_one_unanswered_presence_probe_keeps_the_card_two_lose_it(sim):
         sim.set_fault(None)
         if svc._reader is not None:
             svc._reader.close()
+
+
+def test_one_unanswered_find_keeps_the_reader_ready_two_do_not(sim):
+    """A reader (or a loaded host) late once is not a failed reader: its state, and with it the screen's
+    读卡器暂不可用 banner, stays; silent twice running, it has failed. Polled by hand, over the pty."""
+    from kiosk.card_service import ERROR, READY, SILENT_BEFORE_ERROR
+
+    assert SILENT_BEFORE_ERROR == 2
+    svc = CardService(lambda: IdCardReader(sim.port, timeout=0.5))
+    states = []
+    svc.on_state(lambda state, _detail: states.append(state))
+    try:
+        svc.poll_once()
+        assert states == [READY]
+        sim.set_fault("dead")
+        svc.poll_once()                       # one find unanswered: no change said
+        assert states == [READY] and svc.state == READY
+        sim.set_fault(None)
+        svc.poll_once()                       # answered again: the silence is forgotten
+        assert states == [READY] and svc._silent == 0
+        sim.set_fault("dead")
+        svc.poll_once()
+        assert states == [READY]
+        svc.poll_once()                       # silent twice running: failed
+        assert states == [READY, ERROR] and svc.last_error
+        sim.set_fault(None)
+        svc.poll_once()
+        assert states[-1] == READY
+        # A card put on the reader after that is read as before.
+        sim.put_card(SYNTHETIC_CARDS[0])
+        got = []
+        svc.on_inserted(got.append)
+        svc.poll_once()
+        assert got and got[0] == SYNTHETIC_CARDS[0]
+    finally:
+        sim.set_fault(None)
+        if svc._reader is not None:
+            svc._reader.close()
