@@ -160,9 +160,7 @@ class DemoParts:
         """The picture of the last slip the demo printer printed (the print dialog shows it), wherever the
         simulator runs; it waits for a drawing under way. Blocks: off the UI thread."""
         if self.printer_sim is not None:
-            jobs = self.printer_sim.jobs
-            png = jobs[-1].png_path if jobs else None
-            return str(png) if png is not None else None
+            return self.printer_sim.last_picture()
         if self.devices is not None:
             from kiosk.demo_child import ChildError
 

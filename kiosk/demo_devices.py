@@ -146,9 +146,7 @@ def serve(argv: list[str] | None = None) -> int:
                 elif word == "remove" and reader is not None:
                     reader.remove_card()
                 elif word == "slip" and printer is not None:
-                    jobs = printer.jobs
-                    png = jobs[-1].png_path if jobs else None
-                    answer = "ok " + json.dumps(str(png) if png is not None else None)
+                    answer = "ok " + json.dumps(printer.last_picture())
                 else:
                     raise ValueError(f"unknown command {word!r}")
             except (ValueError, TypeError) as exc:

@@ -177,6 +177,12 @@ class PrinterSimulator:
             self._jobs_cv.wait_for(lambda: self._drawn >= self._cut, 10)
             return list(self._jobs)
 
+    def last_picture(self) -> str | None:
+        """The file of the last job's drawing (None: no job yet, or it could not be drawn); waits as `jobs`."""
+        jobs = self.jobs
+        png = jobs[-1].png_path if jobs else None
+        return str(png) if png is not None else None
+
     def wait_for_jobs(self, n: int, timeout: float) -> bool:
         """Wait until `n` jobs have been drawn since the start (or `forget_jobs`), kept or not."""
         with self._jobs_cv:
