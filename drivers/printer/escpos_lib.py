@@ -129,18 +129,31 @@ _guard = logging.NullHandler()
 _added = not _root.handlers
 if _added:
     _root.addHandler(_guard)  # basicConfig() is a no-op when the root logger has a handler
-class _YamlOnFirstUse(types.ModuleType):
-    """What escpos.capabilities gets for `import yaml`: it uses yaml only to parse its printer database when
-    no current pickle of it exists (the first start), so on every other start yaml (~1 MB) is never read.
-    The real module is imported at the first attribute asked for. (importlib's LazyLoader cannot do this:
-    `import yaml` itself touches the module's __spec__, which loads it.)"""
+class _OnFirstUse(types.ModuleType):
+    """A module escpos imports but this kiosk rarely uses, standing in for the real one, which is imported
+    at the first attribute asked for (what it was given answers without it). Before that import every
+    stand-in of the same package leaves sys.modules, so that the real package and its submodules load.
+    (importlib's LazyLoader cannot do this: `import yaml` itself touches the module's __spec__, which
+    loads it.)
+
+    - yaml: escpos.capabilities parses its printer database with it only when no current pickle of the
+      database exists (the first start); on every other start yaml (~1 MB) is never read.
+    - barcode and barcode.writer: escpos has python-barcode draw barcodes as pictures (its "software"
+      barcodes), which the kiosk never asks it for, its receipts' barcodes being drawn by the printer
+      itself (function B); and importing it imports its SVG writer and with it xml.dom.minidom: ~1.5 MB
+      of objects an idle terminal kept for nothing (a receipt's picture on screen, drivers/printer/
+      canvas.py, still reads it when one is drawn). escpos reads only the list of its names at import."""
 
     def __getattr__(self, name: str):
+        if name.startswith("__"):      # the import system's questions (__path__: a package?) are not a use
+            raise AttributeError(name)
         real = self.__dict__.get("_real")
         if real is None:
-            if sys.modules.get("yaml") is self:
-                del sys.modules["yaml"]
-            real = self.__dict__["_real"] = importlib.import_module("yaml")
+            package = self.__name__.partition(".")[0]
+            for other, module in list(sys.modules.items()):
+                if isinstance(module, _OnFirstUse) and other.partition(".")[0] == package:
+                    del sys.modules[other]
+            real = self.__dict__["_real"] = importlib.import_module(self.__name__)
         return getattr(real, name)
 
 
@@ -149,28 +162,6 @@ class _YamlOnFirstUse(types.ModuleType):
 SOFTWARE_BARCODES = ("codabar", "code128", "code39", "ean", "ean13", "ean13-guard", "ean14", "ean8", "ean8-guard",
                      "gs1", "gs1_128", "gtin", "isbn", "isbn10", "isbn13", "issn", "itf", "jan", "nw-7", "pzn",
                      "upc", "upca")
-
-
-class _BarcodeOnFirstUse(types.ModuleType):
-    """What escpos.escpos gets for `import barcode`: escpos has python-barcode draw barcodes as pictures
-    (its "software" barcodes), which the kiosk never asks it for, its receipts' barcodes being drawn by
-    the printer itself (function B); and importing it imports its SVG writer and with it xml.dom.minidom:
-    ~1.5 MB of objects an idle terminal kept for nothing (a receipt's picture on screen, drivers/printer/
-    canvas.py, still reads it when one is drawn). escpos reads only the list of its names at
-    import; the real module is imported at the first other attribute asked for."""
-
-    PROVIDED_BARCODES = list(SOFTWARE_BARCODES)
-
-    def __getattr__(self, name: str):
-        if name.startswith("__"):      # the import system's questions (__path__: a package?) are not a use
-            raise AttributeError(name)
-        real = self.__dict__.get("_real")
-        if real is None:
-            for stand_in in ("barcode", "barcode.writer"):
-                if isinstance(sys.modules.get(stand_in), _BarcodeOnFirstUse):
-                    del sys.modules[stand_in]
-            real = self.__dict__["_real"] = importlib.import_module(self.__name__)
-        return getattr(real, name)
 
 
 def _image_writer(*args, **kwargs):
@@ -182,10 +173,11 @@ def _image_writer(*args, **kwargs):
 
 _stand_ins: dict[str, types.ModuleType] = {}
 if "yaml" not in sys.modules:
-    _stand_ins["yaml"] = _YamlOnFirstUse("yaml")
+    _stand_ins["yaml"] = _OnFirstUse("yaml")
 if "barcode" not in sys.modules:
-    _stand_ins["barcode"] = _BarcodeOnFirstUse("barcode")
-    _stand_ins["barcode.writer"] = _BarcodeOnFirstUse("barcode.writer")
+    _stand_ins["barcode"] = _OnFirstUse("barcode")
+    _stand_ins["barcode"].__dict__["PROVIDED_BARCODES"] = list(SOFTWARE_BARCODES)
+    _stand_ins["barcode.writer"] = _OnFirstUse("barcode.writer")
     _stand_ins["barcode.writer"].__dict__["ImageWriter"] = _image_writer
 sys.modules.update(_stand_ins)
 try:
