@@ -92,3 +92,14 @@ def test_a_catalog_is_read_when_its_language_is_first_wanted(tmp_path):
     assert "en" not in t.catalogs
     with pytest.raises(CatalogError):
         t.load("en")
+
+
+def test_font_holds_no_alternates_the_kiosk_never_shows(cmap):
+    # SDL2_ttf opens a FreeType face per font size and weight, and each holds tables sized by the
+    # number of glyphs: the locale (locl) and vertical (vert, vrt2) forms were 18,000 of 40,000
+    # glyphs and more than half of every face's memory, for text the kiosk never draws.
+    font = TTFont(str(FONT_PATH), lazy=True)
+    tags = {rec.FeatureTag for table in ("GSUB", "GPOS") if table in font
+            for rec in font[table].table.FeatureList.FeatureRecord}
+    assert not tags & {"locl", "vert", "vrt2", "vkrn", "vpal", "vhal", "fwid", "hwid", "pwid", "aalt"}, tags
+    assert len(font.getGlyphOrder()) <= len(cmap) * 1.02
