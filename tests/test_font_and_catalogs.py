@@ -103,3 +103,10 @@ def test_font_holds_no_alternates_the_kiosk_never_shows(cmap):
             for rec in font[table].table.FeatureList.FeatureRecord}
     assert not tags & {"locl", "vert", "vrt2", "vkrn", "vpal", "vhal", "fwid", "hwid", "pwid", "aalt"}, tags
     assert len(font.getGlyphOrder()) <= len(cmap) * 1.02
+
+
+def test_font_cids_are_consecutive():
+    # A CFF charset with gaps is written as thousands of ranges, which FreeType reads a field at a
+    # time through SDL2_ttf's stream: ~10 ms for every face (font size and weight) a screen opens.
+    order = TTFont(str(FONT_PATH), lazy=True).getGlyphOrder()
+    assert order[1:] == [f"cid{i:05d}" for i in range(1, len(order))]
