@@ -265,12 +265,25 @@ class HomeScreen(BaseScreen):
             return
         self._info_shown = (role, items)
         box = self.ids.info
-        box.clear_widgets()
-        for icon, text, tone in items:
-            if icon is None:
-                box.add_widget(KLabel(text=text, bold=True, role=role))
-            elif tone is None:
-                box.add_widget(InfoItem(icon=icon, text=text, role=role))
-            else:
-                box.add_widget(InfoItem(icon=icon, text=text, tone=tone, role=role))
-        box.opacity = 1 if box.children else 0
+        # The strip changes at most citizens' session end (the card hint, the queue's figures): the
+        # rows on show are given their new words rather than made again. Rows made at each session end
+        # (~20 widgets, ~3,000 small objects that live until the next) scattered long-lived objects
+        # over Python's memory arenas, which then cannot be given back.
+        rows = list(reversed(box.children))
+        for i, (icon, text, tone) in enumerate(items):
+            kind = KLabel if icon is None else InfoItem
+            row = rows[i] if i < len(rows) and type(rows[i]) is kind else None
+            if row is None:
+                row = KLabel(bold=True) if kind is KLabel else InfoItem()
+                if i < len(rows):
+                    box.remove_widget(rows[i])
+                    rows[i] = row
+                else:
+                    rows.append(row)
+                box.add_widget(row, index=len(box.children) - i)
+            row.text, row.role = text, role
+            if kind is InfoItem:
+                row.icon, row.tone = icon, tone or "text"
+        for row in rows[len(items):]:
+            box.remove_widget(row)
+        box.opacity = 1 if items else 0

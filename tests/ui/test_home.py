@@ -242,12 +242,40 @@ def test_the_same_center_status_again_leaves_the_information_strip_as_it_is(demo
     run_for(1.0)
     home._show_info()
     assert list(home.ids.info.children) == shown and all(a is b for a, b in zip(home.ids.info.children, shown, strict=True))
-    demo_app.toggle_elder()                  # what it says changes (larger text): rebuilt
+    demo_app.toggle_elder()                  # what it says changes (larger text): the same rows, larger
     try:
-        wait_until(lambda: list(home.ids.info.children) != shown, 5, "the strip in elder sizes")
-        assert not set(map(id, home.ids.info.children)) & set(map(id, shown))
+        wait_until(lambda: all(r.role == "small" for r in home.ids.info.children), 5, "the strip in elder sizes")
+        assert all(a is b for a, b in zip(home.ids.info.children, shown, strict=True))
     finally:
         demo_app.toggle_elder()
+
+
+def strip_rows(home) -> list[tuple[str, str]]:
+    return [(type(r).__name__, r.text) for r in reversed(home.ids.info.children)]
+
+
+def test_the_information_strip_keeps_its_rows_when_what_it_says_changes(demo_app, monkeypatch):
+    """A changed status (the notices gone, then back) changes the rows' words and adds or takes away
+    rows at the end: the rows that stay are the same widgets, in the order of what they say."""
+    home = demo_app.screen("home")
+    demo_app.go("home")
+    wait_until(lambda: any("campaign" in str(getattr(w, "icon", "")) for w in home.ids.info.children), 15,
+               "the center's notices")
+    full = strip_rows(home)
+    before = list(reversed(home.ids.info.children))
+    notices = home.flow.notices
+    monkeypatch.setattr(home.flow, "notices", lambda: [])
+    home._show_info()
+    shown = strip_rows(home)
+    assert 0 < len(shown) < len(full) and shown == full[:len(shown)]
+    assert all(a is b for a, b in zip(reversed(home.ids.info.children), before, strict=False))
+    monkeypatch.setattr(home.flow, "notices", notices)
+    home._show_info()
+    assert strip_rows(home) == full
+    kept = list(reversed(home.ids.info.children))[:len(shown)]
+    assert all(a is b for a, b in zip(kept, before, strict=False))
+    run_for(0.3)
+    assert home.ids.info.opacity == 1 and all(r.height > 0 for r in home.ids.info.children)
 
 
 def count_tile_renders(monkeypatch) -> list[str]:
