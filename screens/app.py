@@ -31,6 +31,7 @@ from screens.tr import tr
 log = logging.getLogger(__name__)
 SETTLE_AFTER_START = 5.0        # s after the first frame: services started, home drawn
 SETTLE_AFTER_SESSION = 0.5      # s after a session ended: the home screen is drawn, nobody is here yet
+RELEASE_AFTER_REDRAW = 1.0      # s after the clock's minute changed on the unattended home screen
 # Frame pace of the settled, untouched home screen (nothing animates there). Kivy's loop wakes at maxfps
 # (30) whether or not anything changed, which is most of an idle kiosk's CPU; at 15 a touch waits at
 # most 67 ms before it is seen, and the first touch restores the full pace.
@@ -76,6 +77,7 @@ class KioskApp(App):
         self._countdown_ev = None
         self._clock_ev = None
         self._settle_ev = None
+        self._release_ev = None
         self._job_watchers: dict = {}
         self._last_tick = _time.monotonic()
         self.pin_gate = None
@@ -169,7 +171,7 @@ class KioskApp(App):
         (gc.freeze): the collections during a session then walk only what that session made.
         Unfrozen first, so what the last session left behind in cycles is collected now."""
         self._settle_ev = None
-        if self.session.active or self.current_screen != "home" or self.staff_mode:
+        if not self._unattended():
             return          # someone is here: the next session end does it
         gc.unfreeze()
         gc.collect()
@@ -177,6 +179,24 @@ class KioskApp(App):
         gc.freeze()
         release_freed_memory()    # what that freed goes back to the system, not only to malloc's pool
         self._frame_pace(idle=True)
+
+    def _unattended(self) -> bool:
+        return not self.session.active and self.current_screen == "home" and not self.staff_mode
+
+    def on_now_text(self, *_args) -> None:
+        """The clock's minute is the one thing that redraws the unattended home screen, and drawing
+        that frame (software GL's working buffers, the clock's new text) leaves ~3 MB free in malloc's
+        heap, held until the next citizen's session end: hours on a quiet afternoon, every night.
+        Given back a moment after the frame, as between citizens (a few ms once a minute)."""
+        if self._settle_ev is None and self._unattended():
+            if self._release_ev is not None:
+                self._release_ev.cancel()
+            self._release_ev = Clock.schedule_once(self._release_after_redraw, RELEASE_AFTER_REDRAW)
+
+    def _release_after_redraw(self, _dt=None) -> None:
+        self._release_ev = None
+        if self._unattended():
+            release_freed_memory()
 
     def _frame_pace(self, idle: bool) -> None:
         """IDLE_FPS on the settled home screen, Kivy's configured maxfps otherwise (unlimited stays so)."""
@@ -194,7 +214,7 @@ class KioskApp(App):
         current = self._screens.get(self.current_screen)
         if current is not None:
             current.dispatch("on_deactivate")     # screens stop their own timers
-        for ev in (self._idle_ev, self._countdown_ev, self._clock_ev, self._settle_ev):
+        for ev in (self._idle_ev, self._countdown_ev, self._clock_ev, self._settle_ev, self._release_ev):
             if ev is not None:
                 ev.cancel()
         Window.unbind(on_motion=self._on_input, on_key_down=self._on_input,

@@ -30,3 +30,28 @@ def test_no_collection_while_someone_is_at_the_terminal(kiosk_app):
     app.go("guide")                       # the next citizen came before it ran: it is skipped
     app._settle_memory()
     assert gc.get_freeze_count() == 0
+
+
+def test_the_unattended_home_screen_gives_back_what_its_minute_redraw_freed(kiosk_app, monkeypatch):
+    """The clock's minute redraws the idle home screen: what drawing it freed goes back to the system
+    a moment later (it was held until the next citizen left); while someone is here, not."""
+    from kivyhelp import run_for
+
+    import screens.app as app_module
+
+    released: list[bool] = []
+    monkeypatch.setattr(app_module, "release_freed_memory", lambda: released.append(True) or True)
+    app = kiosk_app
+    app.go("guide")
+    app.end_session("test")
+    wait_until(lambda: app._settle_ev is None, 10, "the collection between citizens")
+    released.clear()
+    app.now_text = "2026年11月30日 星期一 12:15"          # the minute changes (the clock puts it back
+    run_for(app_module.RELEASE_AFTER_REDRAW / 2)            # within a second: a change too)
+    assert released == []                                   # the frame is drawn first
+    wait_until(lambda: released, 5, "memory given back after the minute's redraw")
+    app.go("guide")                                         # a citizen: the minute passes, nothing else
+    given = len(released)
+    app.now_text = "2026年11月30日 星期一 12:16"
+    run_for(app_module.RELEASE_AFTER_REDRAW + 1.5)
+    assert len(released) == given
