@@ -40,6 +40,8 @@ JIANGUO = "92370104MA3C8K1N6B"          # an enterprise in the demo data
 # and keeps 1,000 sessions within an hour here. What happens later in a longer pause: nothing but the
 # clock tick and the device polls.
 BETWEEN = 1.5
+# Sessions before the end of warm-up at which what the end is compared with is taken (see first_look).
+FIRST_LOOK_BEFORE = 10
 
 
 from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
@@ -369,10 +371,27 @@ def main() -> int:
     extra: dict[str, dict] = {}
     settled = [0, 0]            # pauses in which the collection between citizens ran, pauses
 
+    def first_look() -> None:
+        """What the end is compared with (object types, observers, files, caches), kept for the whole run.
+        Taken FIRST_LOOK_BEFORE sessions before warm-up ends, not at the baseline's RSS sample: what it
+        holds (the counts, and the Kivy property storages its walk makes) raised the floor every later
+        session's peak starts from, and Python's arenas grew ~3 MB in the next 5 sessions to make room,
+        measured as the kiosk's growth (session 11: the objects alive between citizens 72.0 -> 75.1 MB
+        at that checkpoint, and no other step over 1,000 sessions)."""
+        nonlocal first_types, first_cache
+        from observers import observer_counts
+
+        kivy_counts()               # makes Kivy's lazy property storages: see kivy_counts()
+        extra["first"] = {
+            "observers": observer_counts(), "files": data_files(app.cfg.data_dir), "rows": rows_of(app),
+            "caches": cache_sizes(), "logs": in_memory_logs()}
+        first_types, first_cache = type_counts(), kivy_cache_counts()
+
     def checkpoint(done: int) -> None:
-        nonlocal first_types, first_cache, first_snap
+        nonlocal first_snap
+        first = not samples
         if first_types is None:
-            kivy_counts()           # makes Kivy's lazy property storages: see kivy_counts()
+            first_look()            # a warm-up too short to take it before
         kivy_now = kivy_counts()
         now_types = type_counts()
         if prev:
@@ -380,18 +399,13 @@ def main() -> int:
             d = [x for x in sorted(d, key=lambda x: -x[1]) if x[1] > 0][:8]
             print("    grew since last: " + ", ".join(f"{t} {n:+d}" for t, n in d), file=sys.__stderr__, flush=True)
         prev["t"] = now_types
-        first = first_types is None
-        # The introspection made only at the first and the last checkpoint comes before the RSS sample:
-        # made after it, its allocations (Python's arenas reach a higher mark walking every widget's
-        # observers) showed up as growth in the first sessions after warm-up, not in the baseline.
-        if first or done == args.sessions:
+        # The introspection made only at the last checkpoint comes before its RSS sample too.
+        if done == args.sessions:
             from observers import observer_counts
 
-            extra["first" if first else "last"] = {
+            extra["last"] = {
                 "observers": observer_counts(), "files": data_files(app.cfg.data_dir), "rows": rows_of(app),
                 "caches": cache_sizes(), "logs": in_memory_logs()}
-        if first:
-            first_types, first_cache = type_counts(), kivy_cache_counts()
         samples.append((done, proc.memory_info().rss / 2**20, proc.num_fds(), proc.num_threads(),
                         time.perf_counter() - started))
         heap.append((*malloc_mb(), *pymalloc_mb(), sqlite_mb()))
@@ -437,6 +451,8 @@ def main() -> int:
             settled[0] += between_citizens(app, args.between)
             settled[1] += 1
         done = i + 1 - args.warmup
+        if done == -FIRST_LOOK_BEFORE:
+            first_look()
         if done == 0 or (done > 0 and (done % args.every == 0 or done == args.sessions)):
             checkpoint(done)
     took = time.perf_counter() - started
