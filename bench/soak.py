@@ -373,11 +373,11 @@ def main() -> int:
 
     def first_look() -> None:
         """What the end is compared with (object types, observers, files, caches), kept for the whole run.
-        Taken FIRST_LOOK_BEFORE sessions before warm-up ends, not at the baseline's RSS sample: what it
-        holds (the counts, and the Kivy property storages its walk makes) raised the floor every later
-        session's peak starts from, and Python's arenas grew ~3 MB in the next 5 sessions to make room,
-        measured as the kiosk's growth (session 11: the objects alive between citizens 72.0 -> 75.1 MB
-        at that checkpoint, and no other step over 1,000 sessions)."""
+        Taken FIRST_LOOK_BEFORE sessions before warm-up ends rather than at the baseline's RSS sample, so
+        what it holds (the counts, and the Kivy property storages its walk makes) has been in the heap
+        through sessions before the baseline. It was suspected of the step of ~3 MB in the first sessions
+        after the baseline (session 11); a 1,000-session run with it still showed that step, so the
+        step's cause is elsewhere (see bench/soak-long.txt)."""
         nonlocal first_types, first_cache
         from observers import observer_counts
 
