@@ -379,13 +379,16 @@ def main() -> int:
         after the baseline (session 11); a 1,000-session run with it still showed that step, so the
         step's cause is elsewhere (see bench/soak-long.txt)."""
         nonlocal first_types, first_cache
+        kivy_counts()               # makes Kivy's lazy property storages: see kivy_counts()
+        extra["first"] = look()
+        first_types, first_cache = type_counts(), kivy_cache_counts()
+
+    def look() -> dict:
+        """Observers, data files, rows, caches and logs: compared between the first look and the end."""
         from observers import observer_counts
 
-        kivy_counts()               # makes Kivy's lazy property storages: see kivy_counts()
-        extra["first"] = {
-            "observers": observer_counts(), "files": data_files(app.cfg.data_dir), "rows": rows_of(app),
-            "caches": cache_sizes(), "logs": in_memory_logs()}
-        first_types, first_cache = type_counts(), kivy_cache_counts()
+        return {"observers": observer_counts(), "files": data_files(app.cfg.data_dir), "rows": rows_of(app),
+                "caches": cache_sizes(), "logs": in_memory_logs()}
 
     def checkpoint(done: int) -> None:
         nonlocal first_snap
@@ -401,11 +404,7 @@ def main() -> int:
         prev["t"] = now_types
         # The introspection made only at the last checkpoint comes before its RSS sample too.
         if done == args.sessions:
-            from observers import observer_counts
-
-            extra["last"] = {
-                "observers": observer_counts(), "files": data_files(app.cfg.data_dir), "rows": rows_of(app),
-                "caches": cache_sizes(), "logs": in_memory_logs()}
+            extra["last"] = look()
         samples.append((done, proc.memory_info().rss / 2**20, proc.num_fds(), proc.num_threads(),
                         time.perf_counter() - started))
         heap.append((*malloc_mb(), *pymalloc_mb(), sqlite_mb()))
