@@ -55,3 +55,34 @@ def test_the_unattended_home_screen_gives_back_what_its_minute_redraw_freed(kios
     app.now_text = "2026年11月30日 星期一 12:16"
     run_for(app_module.RELEASE_AFTER_REDRAW + 1.5)
     assert len(released) == given
+
+
+def test_a_citizen_who_came_within_the_pause_gets_the_last_sessions_garbage_collected(kiosk_app):
+    """Someone arrived before the collection between citizens ran (a card read as the last one left):
+    the full collection waits for their session's end, but what the last session left in cycles (not
+    the frozen kiosk) is collected at once, so their session does not run on top of it."""
+    import weakref
+
+    class Node:
+        pass
+
+    def garbage_cycle() -> weakref.ref:
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        return weakref.ref(a)
+
+    app = kiosk_app
+    app.go("guide")
+    app.end_session("test")
+    wait_until(lambda: gc.get_freeze_count() > 0, 10, "the collection between citizens")
+    frozen_garbage = garbage_cycle()      # frozen, then dropped: only a full collection sees it
+    gc.freeze()
+    app.go("guide")                       # a citizen
+    young_garbage = garbage_cycle()
+    app._settle_memory()                  # due as they came
+    assert young_garbage() is None
+    assert frozen_garbage() is not None   # the frozen kiosk was not walked (nor unfrozen)
+    assert gc.get_freeze_count() > 0
+    app.end_session("test")
+    wait_until(lambda: frozen_garbage() is None, 10, "the full collection after their session")
+
