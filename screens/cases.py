@@ -18,7 +18,7 @@ from kiosk.flows.cases import CasesFlow, Stage, grouped_id
 from kiosk.i18n import Msg
 from screens.base import BaseScreen
 from screens.tr import tr
-from screens.widgets import KButton, KLabel, QRCode, RowPool, plain
+from screens.widgets import ButtonSet, KButton, KLabel, QRCode, RowPool, plain
 
 
 class CaseRow(BoxLayout):
@@ -66,6 +66,7 @@ class CasesScreen(BaseScreen):
         self._reader_ev = None           # asks the flow now and then whether a card failed to read
         self._pool: dict[str, RowPool] | None = None
         self._qr, self._qr_caption = QRCode(), KLabel()
+        self._start_buttons = ButtonSet()
         self.flow.subscribe(self._show)
         self.app.bind(lang=self._show_words, reader_ok=self._update_start_buttons,
                       staff_mode=self._update_start_buttons)
@@ -131,19 +132,14 @@ class CasesScreen(BaseScreen):
         box = self.ids.get("start_buttons")
         if box is None:
             return
-        box.clear_widgets()
         svc = self.app.services
         self.demo = bool(svc is not None and getattr(svc.demo, "reader_sim", None) is not None)
+        wanted = []
         if self.demo and self.flow.reader_ok():
-            btn = KButton(kind="secondary", text=tr._("演示：放置身份证"))
-            btn.bind(on_release=lambda *_: self.app.demo_toggle_card())
-            self.ids["demo_button"] = btn
-            box.add_widget(btn)
+            wanted.append(("demo_button", "secondary", tr._("演示：放置身份证"), self.app.demo_toggle_card))
         if self.flow.offers_typed_id():
-            btn = KButton(kind="primary", text=tr._("手动输入身份证号码"))
-            btn.bind(on_release=lambda *_: self.open_manual_id())
-            self.ids["manual_button"] = btn
-            box.add_widget(btn)
+            wanted.append(("manual_button", "primary", tr._("手动输入身份证号码"), self.open_manual_id))
+        self.ids.update(self._start_buttons.show(box, wanted))
         self.ids.reader_state.text = tr._(self.flow.reader_words())
 
     def _pools(self) -> dict[str, RowPool]:

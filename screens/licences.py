@@ -17,7 +17,7 @@ from kivy.uix.image import Image
 from kiosk.flows.licences import LicencesFlow, Printer, Stage
 from screens.base import BaseScreen
 from screens.tr import tr
-from screens.widgets import KButton, plain
+from screens.widgets import ButtonSet, KButton, plain
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
 
@@ -60,6 +60,7 @@ class LicencesScreen(BaseScreen):
         super().__init__(**kwargs)
         self.flow = LicencesFlow(self.app.flow_deps())
         self._shown: tuple = (None, None)
+        self._start_buttons = ButtonSet()
         self.flow.subscribe(self._show)
         self.app.bind(lang=self._show_words, staff_mode=self._update_start)
         if self.app.services is not None:
@@ -143,20 +144,15 @@ class LicencesScreen(BaseScreen):
         box = self.ids.get("start_buttons")
         if box is None:
             return
-        box.clear_widgets()
         svc = self.app.services
         self.demo = bool(svc is not None and getattr(svc.demo, "reader_sim", None) is not None)
         self.helper = self.flow.may_type_uscc()
+        wanted = []
         if self.demo:
-            btn = KButton(kind="secondary", text=tr._("演示：放置身份证"))
-            btn.bind(on_release=lambda *_: self.app.demo_toggle_card())
-            self.ids["demo_button"] = btn
-            box.add_widget(btn)
+            wanted.append(("demo_button", "secondary", tr._("演示：放置身份证"), self.app.demo_toggle_card))
         if self.helper:
-            btn = KButton(kind="primary", text=tr._("帮办：输入企业统一社会信用代码"))
-            btn.bind(on_release=lambda *_: self.open_uscc())
-            self.ids["uscc_button"] = btn
-            box.add_widget(btn)
+            wanted.append(("uscc_button", "primary", tr._("帮办：输入企业统一社会信用代码"), self.open_uscc))
+        self.ids.update(self._start_buttons.show(box, wanted))
 
     def _build_list(self, rows: list) -> None:
         grid = self.ids.get("licence_list")

@@ -426,6 +426,32 @@ class RowPool:
         return self.rows[:n]
 
 
+class ButtonSet:
+    """The buttons of a box that come and go with the state (the demo card button, a helper's entry):
+    each made once and then shown or taken away. Made anew at each change (a helper's mode goes on and
+    off in many sessions), each left its bindings, some 800 objects, to the collection between citizens,
+    which froze them while still shown; dropped the session after, they waited for the next full
+    collection."""
+
+    def __init__(self) -> None:
+        self.buttons: dict[str, KButton] = {}
+
+    def show(self, box: Widget, wanted: list[tuple[str, str, str, Callable[[], object]]]) -> dict[str, KButton]:
+        """The buttons of `wanted` ((name, kind, text, action) each) in `box`, in that order; `box` holds
+        nothing else. A button's action is the one it was first made with. Returns those shown, by name."""
+        box.clear_widgets()
+        shown: dict[str, KButton] = {}
+        for name, kind, text, action in wanted:
+            btn = self.buttons.get(name)
+            if btn is None:
+                btn = self.buttons[name] = KButton(kind=kind)
+                btn.bind(on_release=lambda _b, act=action: act())
+            btn.text = text
+            box.add_widget(btn)
+            shown[name] = btn
+        return shown
+
+
 class QRCode(RulesOnDemand, Image):
     """A QR code drawn from `data` (for a phone to scan): black on white, with its quiet zone."""
 
