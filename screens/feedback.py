@@ -61,7 +61,7 @@ class FeedbackScreen(BaseScreen):
         self._keyboard_open = False
         self.entry = None                         # the citizen's 手写 / 拼音 text entry, made when first shown
         self.flow = FeedbackFlow(self.app.flow_deps())
-        self._review_drawn: tuple | None = None     # what the review's rows show (kept while only the buttons change)
+        self._drawn: tuple | None = None     # what the rows on show show, for steps that keep them (_drawn_key)
         self.flow.subscribe(self._show)
         super().__init__(**kwargs)
 
@@ -139,16 +139,13 @@ class FeedbackScreen(BaseScreen):
         if "body" not in self.ids:
             return
         f = self.flow
-        # 确认提交 changes only the buttons under the review (busy, then the number): the rows stay.
-        # Rebuilding them put 20-80 ms into the tap's frame.
-        review = (f.review_rows(), tr.lang, self.app.elder, self.app.orientation) \
-            if f.step == Step.REVIEW else None
-        if review is not None and review == self._review_drawn and self.ids.body.children:
+        drawn = self._drawn_key()
+        if drawn is not None and drawn == self._drawn and self.ids.body.children:
             self.ids.step_label.text = tr._(f.step_label())
             self.ids.prompt.text = tr._(f.prompt())
             self._render_nav()
             return
-        self._review_drawn = review
+        self._drawn = drawn
         body = self.ids.body
         body.clear_widgets()
         # Each step starts at its top: a scroll offset left from a long step hid the next one's buttons.
@@ -166,6 +163,21 @@ class FeedbackScreen(BaseScreen):
             self.ids.step_label.text = self.ids.prompt.text = ""
         getattr(self, f"_render_{f.step.value}")(body)
         self._render_nav()
+
+    def _drawn_key(self) -> tuple | None:
+        """What the rows of a step that may keep them show; None for the steps drawn each time.
+        确认提交 changes only the buttons under the review (busy, then the number): rebuilding its rows
+        put 20-80 ms into the tap's frame. The categories are drawn at each session end (the flow's
+        reset) and each visit: built anew each time, the grid the collection between citizens had
+        frozen was garbage in the next session, for the next full collection to find."""
+        f = self.flow
+        if f.step == Step.REVIEW:
+            rows: object = f.review_rows()
+        elif f.step == Step.CATEGORY:
+            rows = tuple(f.categories())
+        else:
+            return None
+        return (f.step, rows, tr.lang, self.app.elder, self.app.orientation)
 
     def _cols(self, landscape: int, portrait: int) -> int:
         return landscape if self.app.orientation == "landscape" else portrait
