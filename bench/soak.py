@@ -47,10 +47,21 @@ FIRST_LOOK_BEFORE = 10
 from _summary import summary  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 
-def type_counts() -> Counter:
-    gc.unfreeze()            # the app freezes what survives a session end: count those too
+def all_objects() -> list:
+    """Every object the collector tracks, after a full collection. The app keeps what survived the last
+    collection between citizens frozen (screens/app.py _settle_memory): unfrozen to be counted, and
+    frozen again as the app left it. Left unfrozen, the next session ran with the collections walking
+    the whole kiosk, and the arenas its peak took stayed (76 -> 79 MB after one count at session 100,
+    in a per-session sampling)."""
+    gc.unfreeze()
     gc.collect()
-    return Counter(type(o).__qualname__ for o in gc.get_objects())
+    objs = gc.get_objects()
+    gc.freeze()
+    return objs
+
+
+def type_counts() -> Counter:
+    return Counter(type(o).__qualname__ for o in all_objects())
 
 
 def kivy_counts() -> dict[str, int]:
@@ -67,10 +78,8 @@ def kivy_counts() -> dict[str, int]:
     from kivy.uix.widget import Widget
     from observers import property_observers
 
-    gc.unfreeze()            # the app freezes what survives a session end: count those too
-    gc.collect()
     out = {"widgets": 0, "textures": 0, "bindings": 0, "dispatchers": 0}
-    for obj in gc.get_objects():
+    for obj in all_objects():
         if type(obj).__name__ in ("WeakProxy", "ProxyType"):
             continue
         if isinstance(obj, Texture):
