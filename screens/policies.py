@@ -15,7 +15,15 @@ from kivy.properties import StringProperty
 
 from kiosk.flows.policies import DISCLAIMER, InfoFlow, PoliciesFlow
 from screens.base import BaseScreen
-from screens.guide import draw_error, draw_loading, heading, list_button, qr_row, stale_banner
+from screens.guide import (
+    draw_error,
+    draw_loading,
+    drop_what_the_next_visit_replaces,
+    heading,
+    list_button,
+    qr_row,
+    stale_banner,
+)
 from screens.tr import tr
 from screens.widgets import KButton, KLabel, plain
 
@@ -50,6 +58,7 @@ class InfoListScreen(BaseScreen):
 
     def wipe(self) -> None:
         self.flow.reset()
+        drop_what_the_next_visit_replaces(self)
 
     def open(self, entry) -> None:
         self.flow.open(entry)

@@ -132,3 +132,35 @@ def test_nothing_one_citizen_saw_is_left_frozen_for_the_next_citizens_session(de
         gc.garbage.clear()
     del left
     assert named == []
+
+
+def test_a_drawing_the_next_visit_replaces_goes_at_the_session_end_one_it_shows_again_stays(demo_app):
+    """The guide's item goes with the session (the next citizen starts at the categories); the categories
+    themselves stay, drawn once for many citizens."""
+    from kivyhelp import run_for
+
+    app = demo_app
+    app.go("guide")
+    scr = app.screen("guide")
+    wait_until(lambda: scr.state == "categories", 15, "the service guide")
+    run_for(0.05)
+    grid = list(scr.ids.rows.children)
+    app.end_session("test")
+    assert list(scr.ids.rows.children) == grid              # the categories: kept
+    app.go("guide")
+    run_for(0.05)
+    assert list(scr.ids.rows.children) == grid
+    scr.open_category(scr.categories()[0][0])
+    scr.open_item(next(i for i in scr.flow.items if i.category == scr.flow.category))
+    run_for(0.05)
+    assert scr.ids.actions.children                         # the item's buttons
+    app.end_session("test")                 # from the guide itself: the categories are drawn at once
+    assert scr.ids.actions.children == []
+    assert [type(w).__name__ for w in scr.ids.rows.children] == [type(w).__name__ for w in grid]
+    app.go("guide")
+    scr.open_category(scr.categories()[0][0])
+    scr.open_item(next(i for i in scr.flow.items if i.category == scr.flow.category))
+    run_for(0.05)
+    app.go("policies")                      # the session ends elsewhere: the item is not drawn again
+    app.end_session("test")
+    assert scr.ids.rows.children == [] and scr.ids.actions.children == []
