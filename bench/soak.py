@@ -51,8 +51,9 @@ def all_objects() -> list:
     """Every object the collector tracks, after a full collection. The app keeps what survived the last
     collection between citizens frozen (screens/app.py _settle_memory): unfrozen to be counted, and
     frozen again as the app left it. Left unfrozen, the next session ran with the collections walking
-    the whole kiosk, and the arenas its peak took stayed (76 -> 79 MB after one count at session 100,
-    in a per-session sampling)."""
+    the whole kiosk, and the arenas its peak took stayed (the 1,000-session soak's stepped 79 -> 81 MB
+    after its baseline count; with the re-freeze, counts at sessions 100 and 150 of a per-session
+    sampling moved nothing, only the first count did: the Kivy property storages kivy_counts makes)."""
     gc.unfreeze()
     gc.collect()
     objs = gc.get_objects()
