@@ -57,6 +57,12 @@ def test_the_unattended_home_screen_gives_back_what_its_minute_redraw_freed(kios
     assert len(released) == given
 
 
+def open_an_item(guide) -> None:
+    """The guide's first category, and the first item in it."""
+    guide.open_category(guide.categories()[0][0])
+    guide.open_item(next(i for i in guide.flow.items if i.category == guide.flow.category))
+
+
 def test_a_citizen_who_came_within_the_pause_gets_the_last_sessions_garbage_collected(kiosk_app):
     """Someone arrived before the collection between citizens ran (a card read as the last one left):
     the full collection waits for their session's end, but what the last session left in cycles (not
@@ -106,8 +112,7 @@ def test_nothing_one_citizen_saw_is_left_frozen_for_the_next_citizens_session(de
             if name == "guide":
                 scr = app.screen("guide")
                 wait_until(lambda scr=scr: scr.state == "categories", 15, "the service guide")
-                scr.open_category(scr.categories()[0][0])
-                scr.open_item(next(i for i in scr.flow.items if i.category == scr.flow.category))
+                open_an_item(scr)
                 run_for(0.05)
             if name in ("cases", "licences"):
                 app.staff_mode = "helper"     # a helper beside them, then gone: buttons come and go
@@ -150,16 +155,14 @@ def test_a_drawing_the_next_visit_replaces_goes_at_the_session_end_one_it_shows_
     app.go("guide")
     run_for(0.05)
     assert list(scr.ids.rows.children) == grid
-    scr.open_category(scr.categories()[0][0])
-    scr.open_item(next(i for i in scr.flow.items if i.category == scr.flow.category))
+    open_an_item(scr)
     run_for(0.05)
     assert scr.ids.actions.children                         # the item's buttons
     app.end_session("test")                 # from the guide itself: the categories are drawn at once
     assert scr.ids.actions.children == []
     assert [type(w).__name__ for w in scr.ids.rows.children] == [type(w).__name__ for w in grid]
     app.go("guide")
-    scr.open_category(scr.categories()[0][0])
-    scr.open_item(next(i for i in scr.flow.items if i.category == scr.flow.category))
+    open_an_item(scr)
     run_for(0.05)
     app.go("policies")                      # the session ends elsewhere: the item is not drawn again
     app.end_session("test")
